@@ -1,0 +1,18 @@
+//! An organization category (组织类别), a node of the category tree.
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "category")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub parent_id: Option<i32>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,27 @@
+//! SeaORM entities of orgmap: one module per table, plain columns only.
+//!
+//! Relations are resolved by the service (set-based SQL and per-request
+//! DataLoaders), so the entities declare columns and custom finders, not
+//! relation graphs.
+
+pub mod category;
+pub mod category_closure;
+pub mod department;
+pub mod department_contact;
+pub mod department_kind;
+pub mod organization;
+pub mod region;
+pub mod region_closure;
+pub mod responsibility_rule;
+
+pub mod prelude {
+    pub use super::category::Entity as Category;
+    pub use super::category_closure::Entity as CategoryClosure;
+    pub use super::department::Entity as Department;
+    pub use super::department_contact::Entity as DepartmentContact;
+    pub use super::department_kind::Entity as DepartmentKind;
+    pub use super::organization::Entity as Organization;
+    pub use super::region::Entity as Region;
+    pub use super::region_closure::Entity as RegionClosure;
+    pub use super::responsibility_rule::Entity as ResponsibilityRule;
+}

@@ -1,0 +1,27 @@
+//! Schema migrations of orgmap: frozen history, one file per step, each with
+//! a real `down`. No seed data here; the service loads reference data.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261201_000001_create_region;
+mod m20261201_000002_create_department_kind;
+mod m20261201_000003_create_department;
+mod m20261201_000004_create_category;
+mod m20261201_000005_create_responsibility_rule;
+mod m20261201_000006_create_organization;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261201_000001_create_region::Migration),
+            Box::new(m20261201_000002_create_department_kind::Migration),
+            Box::new(m20261201_000003_create_department::Migration),
+            Box::new(m20261201_000004_create_category::Migration),
+            Box::new(m20261201_000005_create_responsibility_rule::Migration),
+            Box::new(m20261201_000006_create_organization::Migration),
+        ]
+    }
+}

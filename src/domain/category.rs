@@ -1,0 +1,157 @@
+//! The category tree (组织类别). It stays a tree: a parent that would close
+//! a cycle is refused. The closure table is rebuilt on every change (the
+//! tree has tens of nodes).
+
+use entity::{category, category_closure};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+
+use super::db;
+use super::values::{Patch, parse_code, parse_name, parse_optional_text};
+use crate::error::{Error, Result};
+
+#[derive(Clone, Debug)]
+pub struct CategoryInput {
+    pub code: String,
+    pub name: String,
+    pub parent_code: Patch<String>,
+    pub description: Patch<String>,
+}
+
+pub async fn find(
+    db: &impl ConnectionTrait,
+    field: &str,
+    code: &str,
+) -> Result<Option<category::Model>> {
+    let code = parse_code(field, code)?;
+    Ok(category::Entity::find_by_code(code).one(db).await?)
+}
+
+pub async fn require(
+    db: &impl ConnectionTrait,
+    field: &str,
+    code: &str,
+) -> Result<category::Model> {
+    find(db, field, code)
+        .await?
+        .ok_or_else(|| Error::not_found(field, format!("no category has code '{}'", code.trim())))
+}
+
+pub async fn roots(db: &impl ConnectionTrait) -> Result<Vec<category::Model>> {
+    Ok(category::Entity::find()
+        .filter(category::Column::ParentId.is_null())
+        .order_by_asc(category::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A sub-select of the ids of `root` and every category below it.
+pub fn subtree_ids(root: i32) -> SelectStatement {
+    Query::select()
+        .column(category_closure::Column::DescendantId)
+        .from(category_closure::Entity)
+        .and_where(Expr::col(category_closure::Column::AncestorId).eq(root))
+        .to_owned()
+}
+
+pub async fn upsert(db: &DatabaseConnection, input: CategoryInput) -> Result<category::Model> {
+    let code = parse_code("code", &input.code)?;
+    let name = parse_name("name", &input.name, 100)?;
+    let description = input
+        .description
+        .try_map(|d| parse_optional_text("description", Some(&d), 1000))?;
+    let parent_code = input
+        .parent_code
+        .try_map(|p| Ok(Some(parse_code("parentCode", &p)?)))?;
+    db::write(db, move |txn| {
+        let (code, name) = (code.clone(), name.clone());
+        let (description, parent_code) = (description.clone(), parent_code.clone());
+        Box::pin(async move {
+            let existing = category::Entity::find_by_code(code.clone()).one(txn).await?;
+            let parent_id = match parent_code {
+                Patch::Keep => Patch::Keep,
+                Patch::Clear => Patch::Clear,
+                Patch::Set(parent_code) => {
+                    let parent = require(txn, "parentCode", &parent_code).await?;
+                    if let Some(existing) = &existing
+                        && closes_cycle(txn, existing.id, parent.id).await?
+                    {
+                        return Err(Error::invalid(
+                            "parentCode",
+                            format!(
+                                "{parent_code} is {code} itself or lies below it; the category tree must stay a tree"
+                            ),
+                        ));
+                    }
+                    Patch::Set(parent.id)
+                }
+            };
+            let saved = match existing {
+                Some(existing) => {
+                    let new_parent = parent_id.apply(existing.parent_id);
+                    let new_description = description.apply(existing.description.clone());
+                    if existing.name == name
+                        && existing.parent_id == new_parent
+                        && existing.description == new_description
+                    {
+                        return Ok(existing);
+                    }
+                    let moved = existing.parent_id != new_parent;
+                    let mut active: category::ActiveModel = existing.into();
+                    active.name = Set(name);
+                    active.parent_id = Set(new_parent);
+                    active.description = Set(new_description);
+                    let saved = active.update(txn).await?;
+                    if moved {
+                        rebuild_closure(txn).await?;
+                    }
+                    saved
+                }
+                None => {
+                    let saved = category::ActiveModel {
+                        code: Set(code),
+                        name: Set(name),
+                        parent_id: Set(parent_id.apply(None)),
+                        description: Set(description.apply(None)),
+                        ..Default::default()
+                    }
+                    .insert(txn)
+                    .await?;
+                    rebuild_closure(txn).await?;
+                    saved
+                }
+            };
+            Ok(saved)
+        })
+    })
+    .await
+}
+
+/// True when `parent_id` is `category_id` or one of its descendants.
+async fn closes_cycle(db: &impl ConnectionTrait, category_id: i32, parent_id: i32) -> Result<bool> {
+    let below = category_closure::Entity::find()
+        .filter(category_closure::Column::AncestorId.eq(category_id))
+        .filter(category_closure::Column::DescendantId.eq(parent_id))
+        .one(db)
+        .await?;
+    Ok(below.is_some())
+}
+
+/// Rebuilds the whole closure table from parent links, set-based.
+pub async fn rebuild_closure(db: &impl ConnectionTrait) -> Result<()> {
+    db.execute_unprepared("DELETE FROM category_closure")
+        .await?;
+    db.execute_unprepared(
+        "WITH RECURSIVE c (ancestor_id, descendant_id, depth) AS ( \
+           SELECT id, id, 0 FROM category \
+           UNION ALL \
+           SELECT c.ancestor_id, k.id, c.depth + 1 FROM c JOIN category k ON k.parent_id = c.descendant_id) \
+         INSERT INTO category_closure (ancestor_id, descendant_id, depth) \
+         SELECT ancestor_id, descendant_id, depth FROM c",
+    )
+    .await?;
+    Ok(())
+}

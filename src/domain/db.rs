@@ -1,0 +1,126 @@
+//! Opening the database: SQLite by default (WAL, foreign keys, a busy
+//! timeout, a pool of readers), PostgreSQL through a `postgres://` URL.
+//! Migrations run on open.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+use crate::error::{Error, Result};
+
+/// Connections in the pool. SQLite readers run in parallel under WAL; the
+/// one writer is serialised by SQLite itself with a busy timeout.
+const POOL_SIZE: u32 = 8;
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens the database at `url` and brings its schema up to date.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let db = open(url).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// Opens the database at `url` without migrating it.
+pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let url = normalise_url(url);
+    let mut options = ConnectOptions::new(url.clone());
+    options
+        .sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(30));
+    if url.starts_with("sqlite:") {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        // An in-memory database lives and dies with its one connection.
+        options
+            .max_connections(if in_memory { 1 } else { POOL_SIZE })
+            .min_connections(1);
+        if in_memory {
+            options
+                .idle_timeout(None::<Duration>)
+                .max_lifetime(None::<Duration>);
+        }
+        // Validate the URL here so a bad one is a clear error, not a panic later.
+        SqliteConnectOptions::from_str(&url)
+            .map_err(|err| DbErr::Custom(format!("bad SQLite URL: {err}")))?;
+        options.map_sqlx_sqlite_opts(move |opts| {
+            let opts = opts
+                .create_if_missing(true)
+                .foreign_keys(true)
+                .busy_timeout(BUSY_TIMEOUT)
+                .synchronous(SqliteSynchronous::Normal)
+                .pragma("temp_store", "memory")
+                .pragma("cache_size", "-65536");
+            if in_memory {
+                opts
+            } else {
+                opts.journal_mode(SqliteJournalMode::Wal)
+            }
+        });
+    } else {
+        options.max_connections(POOL_SIZE * 2).min_connections(1);
+    }
+    Database::connect(options).await
+}
+
+/// Accepts a bare file path as an SQLite database.
+fn normalise_url(url: &str) -> String {
+    if url.contains("://") || url.starts_with("sqlite:") {
+        url.to_owned()
+    } else {
+        format!("sqlite://{url}?mode=rwc")
+    }
+}
+
+/// Begins a write transaction. On SQLite it is IMMEDIATE: it takes the write
+/// lock at BEGIN (waiting up to the busy timeout) instead of failing with
+/// SQLITE_BUSY when a deferred read turns into a write.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
+    let txn = if db.get_database_backend() == DbBackend::Sqlite {
+        db.begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?
+    } else {
+        db.begin().await?
+    };
+    Ok(txn)
+}
+
+/// Runs `work` in a write transaction, retrying a bounded number of times
+/// when the database reports a serialization failure, a deadlock or a busy
+/// lock; any other error, or success, ends it.
+pub async fn write<T, F>(db: &DatabaseConnection, mut work: F) -> Result<T>
+where
+    F: for<'t> FnMut(&'t DatabaseTransaction) -> futures::future::BoxFuture<'t, Result<T>>,
+{
+    const ATTEMPTS: u32 = 5;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let result = async {
+            let txn = begin_write(db).await?;
+            let value = work(&txn).await?;
+            txn.commit().await?;
+            Ok::<T, Error>(value)
+        }
+        .await;
+        match result {
+            Err(err) if attempt < ATTEMPTS && err.is_retryable() => {
+                tracing::warn!(attempt, error = %err, "retrying a write transaction");
+                tokio::time::sleep(Duration::from_millis(10 * u64::from(attempt))).await;
+            }
+            other => return other.map_err(Error::settle),
+        }
+    }
+}
+
+/// Checks that the database answers.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.execute_unprepared("SELECT 1").await.map(|_| ())
+}

@@ -1,0 +1,101 @@
+//! Department kinds (部门条线): data, not an enum, so a region may add kinds.
+
+use entity::department_kind;
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Set,
+};
+
+use super::db;
+use super::values::{parse_code, parse_name};
+use crate::error::{Error, Result};
+
+/// What a kind of department does in the responsibility map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// 牵头协调: the organization department of a region.
+    Coordinator,
+    /// 主管: a line department that oversees organizations.
+    Supervisor,
+    /// 兜底: the township or subdistrict.
+    Fallback,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Coordinator => "COORDINATOR",
+            Role::Supervisor => "SUPERVISOR",
+            Role::Fallback => "FALLBACK",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        [Role::Coordinator, Role::Supervisor, Role::Fallback]
+            .into_iter()
+            .find(|r| r.as_str() == value)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct KindInput {
+    pub code: String,
+    pub name: String,
+    pub role: Role,
+}
+
+pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<Option<department_kind::Model>> {
+    let code = parse_code("code", code)?;
+    Ok(department_kind::Entity::find_by_code(code).one(db).await?)
+}
+
+pub async fn require(
+    db: &impl ConnectionTrait,
+    field: &str,
+    code: &str,
+) -> Result<department_kind::Model> {
+    let code = parse_code(field, code)?;
+    department_kind::Entity::find_by_code(code.clone())
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found(field, format!("no department kind has code '{code}'")))
+}
+
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<department_kind::Model>> {
+    Ok(department_kind::Entity::find()
+        .order_by_asc(department_kind::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn upsert(db: &DatabaseConnection, input: KindInput) -> Result<department_kind::Model> {
+    let code = parse_code("code", &input.code)?;
+    let name = parse_name("name", &input.name, 100)?;
+    db::write(db, move |txn| {
+        let (code, name) = (code.clone(), name.clone());
+        Box::pin(async move {
+            let existing = department_kind::Entity::find_by_code(code.clone())
+                .one(txn)
+                .await?;
+            match existing {
+                Some(existing) if existing.name == name && existing.role == input.role.as_str() => {
+                    Ok(existing)
+                }
+                Some(existing) => {
+                    let mut active: department_kind::ActiveModel = existing.into();
+                    active.name = Set(name);
+                    active.role = Set(input.role.as_str().to_owned());
+                    Ok(active.update(txn).await?)
+                }
+                None => Ok(department_kind::ActiveModel {
+                    code: Set(code),
+                    name: Set(name),
+                    role: Set(input.role.as_str().to_owned()),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?),
+            }
+        })
+    })
+    .await
+}

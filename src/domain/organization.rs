@@ -1,0 +1,300 @@
+//! Organizations (组织): the two-new organizations the service maps to the
+//! departments that oversee them, keyed by credit code.
+
+use entity::{organization, region_closure};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
+    QueryFilter, Select,
+};
+
+use super::page::{self, Page, PageRequest};
+use super::scope::Scope;
+use super::values::{CreditCode, Patch, parse_name};
+use super::{category, db, department, region};
+use crate::error::{Error, Result};
+
+/// Party-organization status (党组织建立情况).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PartyOrganization {
+    /// A party organization of its own (单独建立).
+    Own,
+    /// Part of a joint party organization (联合建立).
+    Joint,
+    /// No party organization.
+    None,
+}
+
+impl PartyOrganization {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyOrganization::Own => "OWN",
+            PartyOrganization::Joint => "JOINT",
+            PartyOrganization::None => "NONE",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Self {
+        match value {
+            "OWN" => PartyOrganization::Own,
+            "JOINT" => PartyOrganization::Joint,
+            _ => PartyOrganization::None,
+        }
+    }
+}
+
+pub const MAX_PARTY_MEMBERS: i32 = 1_000_000;
+
+#[derive(Clone, Debug)]
+pub struct OrganizationInput {
+    pub credit_code: String,
+    pub name: String,
+    pub category_code: String,
+    pub region_code: String,
+    pub administering_region_code: Patch<String>,
+    pub supervising_department_code: Patch<String>,
+    pub party_affiliation_code: Patch<String>,
+    pub party_organization: Option<PartyOrganization>,
+    pub work_covered: Option<bool>,
+    pub party_member_count: Option<i32>,
+    pub model: Option<bool>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct OrganizationFilter {
+    pub region_code: Option<String>,
+    pub category_code: Option<String>,
+    pub party_organization: Option<PartyOrganization>,
+    pub name_contains: Option<String>,
+}
+
+fn in_scope(select: Select<organization::Entity>, scope: &Scope) -> Select<organization::Entity> {
+    match scope.region_id {
+        Some(root) => {
+            select.filter(organization::Column::RegionId.in_subquery(region::subtree_ids(root)))
+        }
+        None => select,
+    }
+}
+
+pub async fn find(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    credit_code: &str,
+) -> Result<Option<organization::Model>> {
+    let code = CreditCode::parse("creditCode", credit_code)?;
+    Ok(in_scope(
+        organization::Entity::find_by_credit_code(code.as_str()),
+        scope,
+    )
+    .one(db)
+    .await?)
+}
+
+/// The select that a filter describes, its codes resolved.
+pub async fn filtered(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &OrganizationFilter,
+) -> Result<Select<organization::Entity>> {
+    let mut select = in_scope(organization::Entity::find(), scope);
+    if let Some(code) = &filter.region_code {
+        let region = region::require(db, scope, "filter.regionCode", code).await?;
+        select = select
+            .filter(organization::Column::RegionId.in_subquery(region::subtree_ids(region.id)));
+    }
+    if let Some(code) = &filter.category_code {
+        let category = category::require(db, "filter.categoryCode", code).await?;
+        select = select.filter(
+            organization::Column::CategoryId.in_subquery(category::subtree_ids(category.id)),
+        );
+    }
+    if let Some(status) = filter.party_organization {
+        select = select.filter(organization::Column::PartyOrganization.eq(status.as_str()));
+    }
+    if let Some(text) = filter.name_contains.as_deref().map(str::trim)
+        && !text.is_empty()
+    {
+        if text.chars().count() > 100 {
+            return Err(Error::invalid(
+                "filter.nameContains",
+                "must be at most 100 characters",
+            ));
+        }
+        select = select.filter(organization::Column::Name.contains(text));
+    }
+    Ok(select)
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &OrganizationFilter,
+    request: &PageRequest,
+) -> Result<(Page<organization::Model>, Select<organization::Entity>)> {
+    let select = filtered(db, scope, filter).await?;
+    let page = page::fetch(
+        db,
+        select.clone(),
+        organization::Column::Id,
+        |m| m.id,
+        request,
+    )
+    .await?;
+    Ok((page, select))
+}
+
+pub async fn upsert(
+    db: &DatabaseConnection,
+    input: OrganizationInput,
+) -> Result<organization::Model> {
+    let credit_code = CreditCode::parse("creditCode", &input.credit_code)?;
+    let name = parse_name("name", &input.name, 200)?;
+    if let Some(count) = input.party_member_count
+        && !(0..=MAX_PARTY_MEMBERS).contains(&count)
+    {
+        return Err(Error::invalid(
+            "partyMemberCount",
+            format!("must be between 0 and {MAX_PARTY_MEMBERS}, {count} given"),
+        ));
+    }
+    db::write(db, move |txn| {
+        let input = input.clone();
+        let (credit_code, name) = (credit_code.clone(), name.clone());
+        Box::pin(async move {
+            let everything = &Scope::EVERYTHING;
+            let category = category::require(txn, "categoryCode", &input.category_code).await?;
+            let location = region::require(txn, everything, "regionCode", &input.region_code).await?;
+            let administering = match input.administering_region_code {
+                Patch::Set(code) => {
+                    let admin =
+                        region::require(txn, everything, "administeringRegionCode", &code).await?;
+                    if !is_ancestor_or_self(txn, admin.id, location.id).await? {
+                        return Err(Error::invalid(
+                            "administeringRegionCode",
+                            format!(
+                                "{} is neither the organization's region {} nor a region above it",
+                                admin.code, location.code
+                            ),
+                        ));
+                    }
+                    // The location itself is the default; store it as such.
+                    if admin.id == location.id { Patch::Clear } else { Patch::Set(admin.id) }
+                }
+                Patch::Clear => Patch::Clear,
+                Patch::Keep => Patch::Keep,
+            };
+            let supervising = match input.supervising_department_code {
+                Patch::Set(code) => Patch::Set(
+                    department::require(txn, everything, "supervisingDepartmentCode", &code)
+                        .await?
+                        .id,
+                ),
+                Patch::Clear => Patch::Clear,
+                Patch::Keep => Patch::Keep,
+            };
+            let affiliation = match input.party_affiliation_code {
+                Patch::Set(code) => Patch::Set(
+                    department::require(txn, everything, "partyAffiliationCode", &code)
+                        .await?
+                        .id,
+                ),
+                Patch::Clear => Patch::Clear,
+                Patch::Keep => Patch::Keep,
+            };
+            let existing = organization::Entity::find_by_credit_code(credit_code.as_str())
+                .one(txn)
+                .await?;
+            let current = existing.clone();
+            let admin_id = administering.apply(current.as_ref().and_then(|c| c.administering_region_id));
+            // A kept administering region must still lie above the (maybe new) location.
+            if let Some(admin_id) = admin_id
+                && !is_ancestor_or_self(txn, admin_id, location.id).await?
+            {
+                return Err(Error::invalid(
+                    "administeringRegionCode",
+                    format!(
+                        "the stored administering region is not above the new region {}; give administeringRegionCode too",
+                        location.code
+                    ),
+                ));
+            }
+            let row = organization::Model {
+                id: current.as_ref().map_or(0, |c| c.id),
+                credit_code: credit_code.to_string(),
+                name,
+                category_id: category.id,
+                region_id: location.id,
+                administering_region_id: admin_id,
+                supervising_department_id: supervising
+                    .apply(current.as_ref().and_then(|c| c.supervising_department_id)),
+                party_affiliation_id: affiliation
+                    .apply(current.as_ref().and_then(|c| c.party_affiliation_id)),
+                party_organization: input
+                    .party_organization
+                    .map(|p| p.as_str().to_owned())
+                    .or_else(|| current.as_ref().map(|c| c.party_organization.clone()))
+                    .unwrap_or_else(|| PartyOrganization::None.as_str().to_owned()),
+                work_covered: input
+                    .work_covered
+                    .or(current.as_ref().map(|c| c.work_covered))
+                    .unwrap_or(false),
+                party_member_count: input
+                    .party_member_count
+                    .or(current.as_ref().map(|c| c.party_member_count))
+                    .unwrap_or(0),
+                is_model: input
+                    .model
+                    .or(current.as_ref().map(|c| c.is_model))
+                    .unwrap_or(false),
+            };
+            match existing {
+                Some(existing) if existing == row => Ok(existing),
+                Some(_) => Ok(organization::ActiveModel::from(row)
+                    .reset_all()
+                    .update(txn)
+                    .await?),
+                None => {
+                    let mut active = organization::ActiveModel::from(row).reset_all();
+                    active.id = sea_orm::ActiveValue::NotSet;
+                    Ok(active.insert(txn).await?)
+                }
+            }
+        })
+    })
+    .await
+}
+
+/// True when `ancestor_id` is `region_id` or a region above it.
+async fn is_ancestor_or_self(
+    db: &impl ConnectionTrait,
+    ancestor_id: i32,
+    region_id: i32,
+) -> Result<bool> {
+    Ok(region_closure::Entity::find()
+        .filter(region_closure::Column::AncestorId.eq(ancestor_id))
+        .filter(region_closure::Column::DescendantId.eq(region_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Deletes the organization; false when none has this credit code.
+pub async fn delete(db: &DatabaseConnection, credit_code: &str) -> Result<bool> {
+    let code = CreditCode::parse("creditCode", credit_code)?;
+    db::write(db, move |txn| {
+        let code = code.clone();
+        Box::pin(async move {
+            match organization::Entity::find_by_credit_code(code.as_str())
+                .one(txn)
+                .await?
+            {
+                Some(existing) => {
+                    existing.delete(txn).await?;
+                    Ok(true)
+                }
+                None => Ok(false),
+            }
+        })
+    })
+    .await
+}

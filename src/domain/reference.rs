@@ -1,0 +1,232 @@
+//! The reference data of the seed document (`seed/reference-map.md`): the
+//! department kinds, the category tree and the province rules. Loaded once,
+//! into an empty database; later starts leave users' edits alone.
+
+use entity::{category, department_kind, responsibility_rule};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
+
+use super::kind::Role;
+use super::{category as category_domain, db};
+use crate::error::Result;
+
+/// The basis the province rules carry.
+pub const PROVINCE_BASIS: &str = "省委主题教育领导小组分工 (2019)";
+
+/// (code, name, role)
+pub const KINDS: [(&str, &str, Role); 10] = [
+    ("ORGANIZATION", "组织部门", Role::Coordinator),
+    ("UNITED_FRONT", "统战部门", Role::Supervisor),
+    ("ORGANS_WORK_COMMITTEE", "机关工委", Role::Supervisor),
+    ("EDUCATION", "教育部门", Role::Supervisor),
+    ("JUSTICE", "司法部门", Role::Supervisor),
+    ("CIVIL_AFFAIRS", "民政部门", Role::Supervisor),
+    ("COMMERCE", "商务部门", Role::Supervisor),
+    ("HEALTH", "卫生健康部门", Role::Supervisor),
+    ("MARKET_REGULATION", "市场监管部门", Role::Supervisor),
+    ("TOWNSHIP", "乡镇党委 / 街道党工委", Role::Fallback),
+];
+
+/// (code, name, parent, province rule kind), parents before children.
+pub const CATEGORIES: [(&str, &str, Option<&str>, Option<&str>); 26] = [
+    ("TWO_NEW", "两新组织", None, None),
+    (
+        "NON_PUBLIC_ECONOMIC",
+        "非公有制经济组织",
+        Some("TWO_NEW"),
+        None,
+    ),
+    (
+        "PARK_ENTERPRISE",
+        "园区非公有制企业",
+        Some("NON_PUBLIC_ECONOMIC"),
+        Some("COMMERCE"),
+    ),
+    (
+        "SMALL_MICRO_ENTERPRISE",
+        "小微企业",
+        Some("NON_PUBLIC_ECONOMIC"),
+        Some("MARKET_REGULATION"),
+    ),
+    (
+        "SOLE_PROPRIETOR",
+        "个体工商户",
+        Some("NON_PUBLIC_ECONOMIC"),
+        Some("MARKET_REGULATION"),
+    ),
+    (
+        "SPECIALIZED_MARKET",
+        "专业市场",
+        Some("NON_PUBLIC_ECONOMIC"),
+        Some("MARKET_REGULATION"),
+    ),
+    ("SOCIAL_ORGANIZATION", "社会组织", Some("TWO_NEW"), None),
+    (
+        "SOCIAL_GROUP",
+        "社会团体",
+        Some("SOCIAL_ORGANIZATION"),
+        Some("CIVIL_AFFAIRS"),
+    ),
+    (
+        "PRIVATE_NON_ENTERPRISE",
+        "民办非企业单位 (社会服务机构)",
+        Some("SOCIAL_ORGANIZATION"),
+        Some("CIVIL_AFFAIRS"),
+    ),
+    (
+        "FOUNDATION",
+        "基金会",
+        Some("SOCIAL_ORGANIZATION"),
+        Some("CIVIL_AFFAIRS"),
+    ),
+    (
+        "EDUCATION_SOCIAL_ORG",
+        "教育系统社会组织",
+        Some("SOCIAL_ORGANIZATION"),
+        Some("EDUCATION"),
+    ),
+    (
+        "PRIVATE_SCHOOL",
+        "民办学校",
+        Some("EDUCATION_SOCIAL_ORG"),
+        None,
+    ),
+    (
+        "ACADEMIC_SOCIETY",
+        "学会",
+        Some("EDUCATION_SOCIAL_ORG"),
+        None,
+    ),
+    (
+        "RESEARCH_ASSOCIATION",
+        "研究会",
+        Some("EDUCATION_SOCIAL_ORG"),
+        None,
+    ),
+    (
+        "EDUCATION_FOUNDATION",
+        "教育基金会",
+        Some("EDUCATION_SOCIAL_ORG"),
+        None,
+    ),
+    (
+        "LEGAL_SERVICE_ORG",
+        "司法行业组织",
+        Some("SOCIAL_ORGANIZATION"),
+        Some("JUSTICE"),
+    ),
+    (
+        "LAW_FIRM",
+        "律师事务所及律师行业组织",
+        Some("LEGAL_SERVICE_ORG"),
+        None,
+    ),
+    ("NOTARY", "公证机构", Some("LEGAL_SERVICE_ORG"), None),
+    (
+        "FORENSIC_APPRAISAL",
+        "司法鉴定机构",
+        Some("LEGAL_SERVICE_ORG"),
+        None,
+    ),
+    (
+        "HEALTH_SOCIAL_ORG",
+        "卫生计生系统社会组织",
+        Some("SOCIAL_ORGANIZATION"),
+        Some("HEALTH"),
+    ),
+    (
+        "PRIVATE_HOSPITAL",
+        "民办医院",
+        Some("HEALTH_SOCIAL_ORG"),
+        None,
+    ),
+    (
+        "HEALTH_ASSOCIATION",
+        "保健协会",
+        Some("HEALTH_SOCIAL_ORG"),
+        None,
+    ),
+    (
+        "DISEASE_PREVENTION_FOUNDATION",
+        "防治基金会",
+        Some("HEALTH_SOCIAL_ORG"),
+        None,
+    ),
+    (
+        "COMMERCE_SOCIAL_ORG",
+        "商务领域社会组织",
+        Some("SOCIAL_ORGANIZATION"),
+        Some("COMMERCE"),
+    ),
+    (
+        "TRADE_ASSOCIATION",
+        "协会",
+        Some("COMMERCE_SOCIAL_ORG"),
+        None,
+    ),
+    (
+        "CHAMBER_OF_COMMERCE",
+        "商会",
+        Some("COMMERCE_SOCIAL_ORG"),
+        None,
+    ),
+];
+
+/// Loads the reference data when the database holds no kinds and no
+/// categories; returns whether it did.
+pub async fn load_if_empty(db: &DatabaseConnection) -> Result<bool> {
+    db::write(db, |txn| {
+        Box::pin(async move {
+            let kinds = department_kind::Entity::find().count(txn).await?;
+            let categories = category::Entity::find().count(txn).await?;
+            if kinds > 0 || categories > 0 {
+                return Ok(false);
+            }
+            load(txn).await?;
+            Ok(true)
+        })
+    })
+    .await
+}
+
+async fn load(db: &impl ConnectionTrait) -> Result<()> {
+    let mut kind_ids = std::collections::HashMap::new();
+    for (code, name, role) in KINDS {
+        let saved = department_kind::Entity::insert(department_kind::ActiveModel {
+            code: Set(code.to_owned()),
+            name: Set(name.to_owned()),
+            role: Set(role.as_str().to_owned()),
+            ..Default::default()
+        })
+        .exec(db)
+        .await?;
+        kind_ids.insert(code, saved.last_insert_id);
+    }
+    let mut category_ids = std::collections::HashMap::new();
+    for (code, name, parent, _) in CATEGORIES {
+        let saved = category::Entity::insert(category::ActiveModel {
+            code: Set(code.to_owned()),
+            name: Set(name.to_owned()),
+            parent_id: Set(parent.and_then(|p| category_ids.get(p).copied())),
+            description: Set(None),
+            ..Default::default()
+        })
+        .exec(db)
+        .await?;
+        category_ids.insert(code, saved.last_insert_id);
+    }
+    category_domain::rebuild_closure(db).await?;
+    let rules = CATEGORIES.iter().filter_map(|(code, _, _, kind)| {
+        let kind = (*kind)?;
+        Some(responsibility_rule::ActiveModel {
+            category_id: Set(*category_ids.get(code)?),
+            department_kind_id: Set(*kind_ids.get(kind)?),
+            scope_region_id: Set(None),
+            basis: Set(Some(PROVINCE_BASIS.to_owned())),
+            ..Default::default()
+        })
+    });
+    responsibility_rule::Entity::insert_many(rules)
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,229 @@
+//! Regions: the administrative tree, validated as GB/T 2260 nests codes,
+//! with a closure table kept on every insert.
+
+use entity::{region, region_closure};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, Statement,
+};
+
+use super::db;
+use super::page::{self, Page, PageRequest};
+use super::scope::Scope;
+use super::values::{RegionCode, RegionLevel, parse_name};
+use crate::error::{Error, Result};
+
+/// What `upsert` takes.
+#[derive(Clone, Debug)]
+pub struct RegionInput {
+    pub code: String,
+    pub name: String,
+    pub level: RegionLevel,
+    pub parent_code: Option<String>,
+}
+
+/// Filters of the region list.
+#[derive(Clone, Debug, Default)]
+pub struct RegionFilter {
+    pub level: Option<RegionLevel>,
+    pub parent_code: Option<String>,
+}
+
+pub fn level_of(model: &region::Model) -> RegionLevel {
+    // The column only ever holds values written through RegionLevel::as_str.
+    RegionLevel::from_db(&model.level).unwrap_or(RegionLevel::Township)
+}
+
+/// The region with this code, if it exists and lies in scope.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    field: &str,
+    code: &str,
+) -> Result<Option<region::Model>> {
+    let code = RegionCode::parse(field, code)?;
+    let mut select = region::Entity::find_by_code(code.as_str());
+    if let Some(root) = scope.region_id {
+        select = select.filter(region::Column::Id.in_subquery(subtree_ids(root)));
+    }
+    Ok(select.one(db).await?)
+}
+
+/// The region with this code, or NOT_FOUND naming `field`.
+pub async fn require(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    field: &str,
+    code: &str,
+) -> Result<region::Model> {
+    find(db, scope, field, code)
+        .await?
+        .ok_or_else(|| Error::not_found(field, format!("no region has code '{}'", code.trim())))
+}
+
+/// A sub-select of the ids of `root` and every region below it.
+pub fn subtree_ids(root: i32) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(region_closure::Column::DescendantId)
+        .from(region_closure::Entity)
+        .and_where(Expr::col(region_closure::Column::AncestorId).eq(root))
+        .to_owned()
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &RegionFilter,
+    request: &PageRequest,
+) -> Result<(Page<region::Model>, sea_orm::Select<region::Entity>)> {
+    let mut select = region::Entity::find();
+    if let Some(level) = filter.level {
+        select = select.filter(region::Column::Level.eq(level.as_str()));
+    }
+    if let Some(parent_code) = &filter.parent_code {
+        let parent = require(db, scope, "parentCode", parent_code).await?;
+        select = select.filter(region::Column::ParentId.eq(parent.id));
+    }
+    if let Some(root) = scope.region_id {
+        select = select.filter(region::Column::Id.in_subquery(subtree_ids(root)));
+    }
+    let page = page::fetch(db, select.clone(), region::Column::Id, |m| m.id, request).await?;
+    Ok((page, select))
+}
+
+/// Counts what a list select matches.
+pub async fn count(
+    db: &DatabaseConnection,
+    select: sea_orm::Select<region::Entity>,
+) -> Result<u64> {
+    Ok(select.count(db).await?)
+}
+
+/// Ancestor ids of each region, root first, ending with its parent: one query.
+pub async fn ancestor_ids(
+    db: &impl ConnectionTrait,
+    region_ids: &[i32],
+) -> Result<std::collections::HashMap<i32, Vec<i32>>> {
+    let mut map: std::collections::HashMap<i32, Vec<i32>> =
+        region_ids.iter().map(|id| (*id, Vec::new())).collect();
+    let rows = region_closure::Entity::find()
+        .filter(region_closure::Column::DescendantId.is_in(region_ids.iter().copied()))
+        .filter(region_closure::Column::Depth.gt(0))
+        .order_by_desc(region_closure::Column::Depth)
+        .all(db)
+        .await?;
+    for row in rows {
+        map.entry(row.descendant_id)
+            .or_default()
+            .push(row.ancestor_id);
+    }
+    Ok(map)
+}
+
+/// Creates the region or renames it. A region's level and parent are fixed
+/// by its code: in GB/T 2260 a region that moves gets a new code.
+pub async fn upsert(db: &DatabaseConnection, input: RegionInput) -> Result<region::Model> {
+    let code = RegionCode::parse("code", &input.code)?;
+    let name = parse_name("name", &input.name, 100)?;
+    let parent_code = input
+        .parent_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| RegionCode::parse("parentCode", c))
+        .transpose()?;
+    db::write(db, move |txn| {
+        let (code, name, parent_code) = (code.clone(), name.clone(), parent_code.clone());
+        Box::pin(async move {
+            let parent = match &parent_code {
+                Some(pc) => Some(
+                    region::Entity::find_by_code(pc.as_str())
+                        .one(txn)
+                        .await?
+                        .ok_or_else(|| {
+                            Error::not_found("parentCode", format!("no region has code '{pc}'"))
+                        })?,
+                ),
+                None => None,
+            };
+            code.check_placement(
+                input.level,
+                parent.as_ref().map(|p| (p.code.as_str(), level_of(p))),
+            )?;
+            let existing = region::Entity::find_by_code(code.as_str()).one(txn).await?;
+            if let Some(existing) = existing {
+                if level_of(&existing) != input.level
+                    || existing.parent_id != parent.as_ref().map(|p| p.id)
+                {
+                    return Err(Error::invalid(
+                        "parentCode",
+                        format!(
+                            "region {code} exists as a {} and keeps its level and parent; in GB/T 2260 a region that moves gets a new code",
+                            existing.level
+                        ),
+                    ));
+                }
+                if existing.name == name {
+                    return Ok(existing);
+                }
+                let mut active: region::ActiveModel = existing.into();
+                active.name = Set(name);
+                return Ok(active.update(txn).await?);
+            }
+            let created = region::ActiveModel {
+                code: Set(code.to_string()),
+                name: Set(name),
+                level: Set(input.level.as_str().to_owned()),
+                parent_id: Set(parent.as_ref().map(|p| p.id)),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            insert_closure(txn, created.id, created.parent_id).await?;
+            Ok(created)
+        })
+    })
+    .await
+}
+
+/// Adds the closure rows of a new region: itself at depth 0 and each of its
+/// parent's ancestors one step further.
+async fn insert_closure(
+    db: &impl ConnectionTrait,
+    region_id: i32,
+    parent_id: Option<i32>,
+) -> Result<()> {
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        "INSERT INTO region_closure (ancestor_id, descendant_id, depth) VALUES ($1, $1, 0)",
+        [region_id.into()],
+    ))
+    .await?;
+    if let Some(parent_id) = parent_id {
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "INSERT INTO region_closure (ancestor_id, descendant_id, depth) \
+             SELECT ancestor_id, $1, depth + 1 FROM region_closure WHERE descendant_id = $2",
+            [region_id.into(), parent_id.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the whole closure table from parent links, set-based.
+pub async fn rebuild_closure(db: &impl ConnectionTrait) -> Result<()> {
+    db.execute_unprepared("DELETE FROM region_closure").await?;
+    db.execute_unprepared(
+        "WITH RECURSIVE c (ancestor_id, descendant_id, depth) AS ( \
+           SELECT id, id, 0 FROM region \
+           UNION ALL \
+           SELECT c.ancestor_id, r.id, c.depth + 1 FROM c JOIN region r ON r.parent_id = c.descendant_id) \
+         INSERT INTO region_closure (ancestor_id, descendant_id, depth) \
+         SELECT ancestor_id, descendant_id, depth FROM c",
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Responsibility rules (主管责任): one per (category, scope), the rule that
+//! holds everywhere (no scope) included.
+
+use std::collections::HashMap;
+
+use entity::responsibility_rule as rule;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
+    QueryFilter, QueryOrder, Select, Set,
+};
+
+use super::scope::Scope;
+use super::values::{Patch, parse_optional_text};
+use super::{category, db, kind, region};
+use crate::error::Result;
+
+#[derive(Clone, Debug)]
+pub struct RuleInput {
+    pub category_code: String,
+    pub department_kind_code: String,
+    pub scope_region_code: Option<String>,
+    pub basis: Patch<String>,
+}
+
+fn by_key(category_id: i32, scope_region_id: Option<i32>) -> Select<rule::Entity> {
+    let select = rule::Entity::find().filter(rule::Column::CategoryId.eq(category_id));
+    match scope_region_id {
+        Some(id) => select.filter(rule::Column::ScopeRegionId.eq(id)),
+        None => select.filter(rule::Column::ScopeRegionId.is_null()),
+    }
+}
+
+fn scope_code(code: Option<&str>) -> Option<&str> {
+    code.map(str::trim).filter(|c| !c.is_empty())
+}
+
+/// Rules of each category (not of its subtree), unscoped first: one query.
+pub async fn by_categories(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    category_ids: &[i32],
+) -> Result<HashMap<i32, Vec<rule::Model>>> {
+    let mut select = rule::Entity::find()
+        .filter(rule::Column::CategoryId.is_in(category_ids.iter().copied()))
+        .order_by_asc(rule::Column::CategoryId)
+        .order_by_asc(rule::Column::Id);
+    if let Some(root) = scope.region_id {
+        // A scoped caller sees the rules that can apply inside its subtree:
+        // those that hold everywhere, above it, or inside it.
+        select = select.filter(
+            sea_orm::Condition::any()
+                .add(rule::Column::ScopeRegionId.is_null())
+                .add(rule::Column::ScopeRegionId.in_subquery(region::subtree_ids(root)))
+                .add(rule::Column::ScopeRegionId.in_subquery(ancestors_of(root))),
+        );
+    }
+    let mut map: HashMap<i32, Vec<rule::Model>> = HashMap::new();
+    for row in select.all(db).await? {
+        map.entry(row.category_id).or_default().push(row);
+    }
+    for rules in map.values_mut() {
+        rules.sort_by_key(|r| (r.scope_region_id.is_some(), r.id));
+    }
+    Ok(map)
+}
+
+fn ancestors_of(region_id: i32) -> sea_orm::sea_query::SelectStatement {
+    use entity::region_closure;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    Query::select()
+        .column(region_closure::Column::AncestorId)
+        .from(region_closure::Entity)
+        .and_where(Expr::col(region_closure::Column::DescendantId).eq(region_id))
+        .to_owned()
+}
+
+pub async fn upsert(db: &DatabaseConnection, input: RuleInput) -> Result<rule::Model> {
+    let basis = input
+        .basis
+        .clone()
+        .try_map(|b| parse_optional_text("basis", Some(&b), 500))?;
+    db::write(db, move |txn| {
+        let input = input.clone();
+        let basis = basis.clone();
+        Box::pin(async move {
+            let category = category::require(txn, "categoryCode", &input.category_code).await?;
+            let kind =
+                kind::require(txn, "departmentKindCode", &input.department_kind_code).await?;
+            let scope = match scope_code(input.scope_region_code.as_deref()) {
+                Some(code) => {
+                    Some(region::require(txn, &Scope::EVERYTHING, "scopeRegionCode", code).await?)
+                }
+                None => None,
+            };
+            let scope_id = scope.as_ref().map(|r| r.id);
+            let existing = by_key(category.id, scope_id).one(txn).await?;
+            match existing {
+                Some(existing) => {
+                    let new_basis = basis.apply(existing.basis.clone());
+                    if existing.department_kind_id == kind.id && existing.basis == new_basis {
+                        return Ok(existing);
+                    }
+                    let mut active: rule::ActiveModel = existing.into();
+                    active.department_kind_id = Set(kind.id);
+                    active.basis = Set(new_basis);
+                    Ok(active.update(txn).await?)
+                }
+                None => Ok(rule::ActiveModel {
+                    category_id: Set(category.id),
+                    department_kind_id: Set(kind.id),
+                    scope_region_id: Set(scope_id),
+                    basis: Set(basis.apply(None)),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?),
+            }
+        })
+    })
+    .await
+}
+
+/// Deletes the rule of this category and scope; false when there was none.
+pub async fn delete(
+    db: &DatabaseConnection,
+    category_code: &str,
+    scope_region_code: Option<&str>,
+) -> Result<bool> {
+    let category_code = category_code.to_owned();
+    let scope_region_code = scope_code(scope_region_code).map(str::to_owned);
+    db::write(db, move |txn| {
+        let (category_code, scope_region_code) = (category_code.clone(), scope_region_code.clone());
+        Box::pin(async move {
+            let category = category::require(txn, "categoryCode", &category_code).await?;
+            let scope_id = match scope_region_code {
+                Some(code) => Some(
+                    region::require(txn, &Scope::EVERYTHING, "scopeRegionCode", &code)
+                        .await?
+                        .id,
+                ),
+                None => None,
+            };
+            match by_key(category.id, scope_id).one(txn).await? {
+                Some(existing) => {
+                    existing.delete(txn).await?;
+                    Ok(true)
+                }
+                None => Ok(false),
+            }
+        })
+    })
+    .await
+}

@@ -1,0 +1,116 @@
+//! The one error type of orgmap. Each variant maps to a GraphQL
+//! `extensions.code`; database errors are logged and never shown.
+
+use sea_orm::{DbErr, SqlErr};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+pub const NOT_FOUND: &str = "NOT_FOUND";
+pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+pub const CONFLICT: &str = "CONFLICT";
+pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+pub const FORBIDDEN: &str = "FORBIDDEN";
+pub const INTERNAL: &str = "INTERNAL";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Something the request names does not exist.
+    #[error("{field}: {reason}")]
+    NotFound { field: String, reason: String },
+    /// The request is malformed or breaks a rule of the domain.
+    #[error("{field}: {reason}")]
+    InvalidInput { field: String, reason: String },
+    /// The write would clash with data that exists.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("database error: {0}")]
+    Database(DbErr),
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub fn not_found(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::NotFound {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The `extensions.code` of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => NOT_FOUND,
+            Error::InvalidInput { .. } => BAD_USER_INPUT,
+            Error::Conflict(_) => CONFLICT,
+            Error::Unauthenticated => UNAUTHENTICATED,
+            Error::Forbidden => FORBIDDEN,
+            Error::Database(_) => INTERNAL,
+        }
+    }
+
+    /// The message a client may read: everything but database errors, which
+    /// could carry SQL, become "internal error".
+    pub fn public_message(&self) -> String {
+        match self {
+            Error::Database(_) => "internal error".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    /// True for failures that a retry of the whole transaction can cure:
+    /// serialization failures, deadlocks and a busy SQLite database.
+    pub fn is_retryable(&self) -> bool {
+        if self.is_unique_violation() {
+            // The retry reads the row the other writer committed and updates it.
+            return true;
+        }
+        let Error::Database(err) = self else {
+            return false;
+        };
+        let text = err.to_string();
+        [
+            "40001",
+            "40P01",
+            "database is locked",
+            "SQLITE_BUSY",
+            "could not serialize",
+        ]
+        .iter()
+        .any(|needle| text.contains(needle))
+    }
+}
+
+impl From<DbErr> for Error {
+    fn from(err: DbErr) -> Self {
+        Error::Database(err)
+    }
+}
+
+impl Error {
+    /// True when a unique index refused the write: another writer got there first.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Error::Database(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))))
+    }
+
+    /// Turns a unique-index refusal that retries did not cure into a CONFLICT.
+    pub fn settle(self) -> Self {
+        if self.is_unique_violation() {
+            Error::Conflict(
+                "another record with the same natural key was written at the same time; try again"
+                    .to_owned(),
+            )
+        } else {
+            self
+        }
+    }
+}

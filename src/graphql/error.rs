@@ -1,0 +1,59 @@
+//! The boundary between domain errors and GraphQL errors.
+//!
+//! Resolvers return [`ApiResult`]. [`ApiError`] has no `Display`, so
+//! async-graphql's blanket conversion (which would drop the code and show
+//! the raw message) cannot apply: every domain error passes through
+//! [`From<Error>`], which sets `extensions.code` and hides database detail.
+
+use std::sync::Arc;
+
+use async_graphql::ErrorExtensions;
+
+use crate::error::Error;
+
+#[derive(Clone)]
+pub struct ApiError(async_graphql::Error);
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The GraphQL error a client sees for `err`: its message (database errors
+/// hidden) and `extensions.code`. Database errors are logged here.
+fn to_graphql(err: &Error) -> async_graphql::Error {
+    {
+        let this = err;
+        if let Error::Database(db_err) = this {
+            tracing::error!(error = %db_err, "database error");
+        }
+        let code = this.code();
+        async_graphql::Error::new(this.public_message()).extend_with(|_, ext| ext.set("code", code))
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(err: Error) -> Self {
+        ApiError(to_graphql(&err))
+    }
+}
+
+impl From<Arc<Error>> for ApiError {
+    fn from(err: Arc<Error>) -> Self {
+        ApiError(to_graphql(&err))
+    }
+}
+
+/// Errors of async-graphql itself (a missing context value): internal.
+impl From<async_graphql::Error> for ApiError {
+    fn from(err: async_graphql::Error) -> Self {
+        tracing::error!(error = %err.message, "resolver error");
+        ApiError(
+            async_graphql::Error::new("internal error")
+                .extend_with(|_, ext| ext.set("code", crate::error::INTERNAL)),
+        )
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(err: ApiError) -> Self {
+        err.0
+    }
+}

@@ -1,0 +1,196 @@
+//! Per-request DataLoaders: every relation a list can fan out into loads
+//! in one query per level, whatever the page size. Keys are newtypes.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use entity::{category, department, department_contact, department_kind, region};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::domain::{department as department_domain, region as region_domain, rule, scope::Scope};
+use crate::error::Error;
+
+/// The loaders of one request.
+pub struct Loaders {
+    pub db: DatabaseConnection,
+    pub scope: Scope,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RegionById(pub i32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ChildrenOfRegion(pub i32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AncestorsOfRegion(pub i32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DepartmentsOfRegion(pub i32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DepartmentById(pub i32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DepartmentsOfKind(pub i32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KindById(pub i32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CategoryById(pub i32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ChildrenOfCategory(pub i32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RulesOfCategory(pub i32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ContactsOfDepartment(pub i32);
+
+type LoadResult<K, V> = Result<HashMap<K, V>, Arc<Error>>;
+
+fn ids<K: Copy>(keys: &[K], id: fn(K) -> i32) -> Vec<i32> {
+    keys.iter().map(|k| id(*k)).collect()
+}
+
+fn db_err(err: sea_orm::DbErr) -> Arc<Error> {
+    Arc::new(Error::from(err))
+}
+
+/// Implements a loader that fetches models by primary key.
+macro_rules! by_id {
+    ($key:ident, $entity:ident) => {
+        impl Loader<$key> for Loaders {
+            type Value = $entity::Model;
+            type Error = Arc<Error>;
+
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Self::Value> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::Id.is_in(ids(keys, |k| k.0)))
+                    .all(&self.db)
+                    .await
+                    .map_err(db_err)?;
+                Ok(rows.into_iter().map(|m| ($key(m.id), m)).collect())
+            }
+        }
+    };
+}
+
+/// Implements a loader that groups the rows of `$entity` by `$column`.
+macro_rules! grouped {
+    ($key:ident, $entity:ident, $column:ident, $field:ident, $order:ident) => {
+        impl Loader<$key> for Loaders {
+            type Value = Vec<$entity::Model>;
+            type Error = Arc<Error>;
+
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Self::Value> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::$column.is_in(ids(keys, |k| k.0)))
+                    .order_by_asc($entity::Column::$order)
+                    .all(&self.db)
+                    .await
+                    .map_err(db_err)?;
+                let mut map: HashMap<$key, Self::Value> =
+                    keys.iter().map(|k| (*k, Vec::new())).collect();
+                for row in rows {
+                    if let Some(parent) = row.$field {
+                        map.entry($key(parent)).or_default().push(row);
+                    }
+                }
+                Ok(map)
+            }
+        }
+    };
+}
+
+by_id!(RegionById, region);
+by_id!(DepartmentById, department);
+by_id!(KindById, department_kind);
+by_id!(CategoryById, category);
+
+grouped!(ChildrenOfRegion, region, ParentId, parent_id, Code);
+grouped!(ChildrenOfCategory, category, ParentId, parent_id, Id);
+
+impl Loader<DepartmentsOfRegion> for Loaders {
+    type Value = Vec<department::Model>;
+    type Error = Arc<Error>;
+
+    async fn load(
+        &self,
+        keys: &[DepartmentsOfRegion],
+    ) -> LoadResult<DepartmentsOfRegion, Self::Value> {
+        let rows = department::Entity::find()
+            .filter(department::Column::RegionId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(department::Column::KindId)
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        let mut map: HashMap<_, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            map.entry(DepartmentsOfRegion(row.region_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(map)
+    }
+}
+
+impl Loader<DepartmentsOfKind> for Loaders {
+    type Value = Vec<department::Model>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[DepartmentsOfKind]) -> LoadResult<DepartmentsOfKind, Self::Value> {
+        let mut select = department::Entity::find()
+            .filter(department::Column::KindId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(department::Column::Id);
+        if let Some(root) = self.scope.region_id {
+            select = select
+                .filter(department::Column::RegionId.in_subquery(region_domain::subtree_ids(root)));
+        }
+        let rows = select.all(&self.db).await.map_err(db_err)?;
+        let mut map: HashMap<_, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            map.entry(DepartmentsOfKind(row.kind_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(map)
+    }
+}
+
+impl Loader<AncestorsOfRegion> for Loaders {
+    type Value = Vec<i32>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[AncestorsOfRegion]) -> LoadResult<AncestorsOfRegion, Self::Value> {
+        let map = region_domain::ancestor_ids(&self.db, &ids(keys, |k| k.0)).await?;
+        Ok(map
+            .into_iter()
+            .map(|(k, v)| (AncestorsOfRegion(k), v))
+            .collect())
+    }
+}
+
+impl Loader<RulesOfCategory> for Loaders {
+    type Value = Vec<entity::responsibility_rule::Model>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[RulesOfCategory]) -> LoadResult<RulesOfCategory, Self::Value> {
+        let map = rule::by_categories(&self.db, &self.scope, &ids(keys, |k| k.0)).await?;
+        let mut out: HashMap<_, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (k, v) in map {
+            out.insert(RulesOfCategory(k), v);
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<ContactsOfDepartment> for Loaders {
+    type Value = Vec<department_contact::Model>;
+    type Error = Arc<Error>;
+
+    async fn load(
+        &self,
+        keys: &[ContactsOfDepartment],
+    ) -> LoadResult<ContactsOfDepartment, Self::Value> {
+        let map = department_domain::contacts(&self.db, &ids(keys, |k| k.0)).await?;
+        let mut out: HashMap<_, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (k, v) in map {
+            out.insert(ContactsOfDepartment(k), v);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,67 @@
+//! The GraphQL schema: types, loaders and limits.
+//!
+//! [`schema`] registers types only (SDL export needs no database);
+//! [`build`] adds the database and the limits; [`prepare`] gives each
+//! request its own loaders and scope.
+
+pub mod context;
+pub mod error;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod types;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{EmptySubscription, Request, Schema, SchemaBuilder};
+use sea_orm::DatabaseConnection;
+
+use crate::domain::scope::Scope;
+use loaders::Loaders;
+use mutation::Mutation;
+use query::Query;
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Deepest selection nesting a query may have.
+pub const MAX_DEPTH: usize = 16;
+/// Highest complexity a query may have: each field counts 1, and a list
+/// field taking `first` counts `first` times its selection.
+pub const MAX_COMPLEXITY: usize = 50_000;
+/// Deepest nesting of values (lists, input objects) in a query.
+pub const MAX_RECURSIVE_DEPTH: usize = 32;
+/// Most directives on one field.
+pub const MAX_DIRECTIVES: usize = 10;
+
+/// The schema's types, without data or limits.
+pub fn schema() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+}
+
+/// The production schema over `db`.
+pub fn build(db: DatabaseConnection) -> AppSchema {
+    schema()
+        .data(db)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
+        .limit_directives(MAX_DIRECTIVES)
+        .finish()
+}
+
+/// The schema in SDL, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    schema().finish().sdl()
+}
+
+/// Gives a request its own DataLoader (a loader shared between requests
+/// would serve stale answers) and the caller's scope.
+pub fn prepare(request: Request, db: &DatabaseConnection, scope: Scope) -> Request {
+    let loader = DataLoader::new(
+        Loaders {
+            db: db.clone(),
+            scope,
+        },
+        tokio::spawn,
+    );
+    request.data(loader).data(scope)
+}

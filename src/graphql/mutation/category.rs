@@ -1,0 +1,88 @@
+//! Category and rule mutations.
+
+use async_graphql::{Context, InputObject, MaybeUndefined, Object};
+
+use super::patch;
+use crate::domain::category::{self, CategoryInput as DomainCategory};
+use crate::domain::rule::{self, RuleInput as DomainRule};
+use crate::graphql::context::db;
+use crate::graphql::error::ApiResult;
+use crate::graphql::types::{Category, ResponsibilityRule};
+
+/// A category by code. Omitted optional fields keep their stored value; null clears them.
+#[derive(InputObject)]
+pub struct CategoryInput {
+    pub code: String,
+    pub name: String,
+    /// The category above; a parent that would close a cycle is refused.
+    pub parent_code: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+}
+
+/// A rule by (category, scope): in the scope region and below (no scope:
+/// everywhere), organizations of the category's subtree are overseen by the kind.
+#[derive(InputObject, Clone)]
+pub struct RuleInput {
+    pub category_code: String,
+    pub department_kind_code: String,
+    pub scope_region_code: Option<String>,
+    /// The document that established the rule; omitted keeps, null clears.
+    pub basis: MaybeUndefined<String>,
+}
+
+impl From<RuleInput> for DomainRule {
+    fn from(input: RuleInput) -> Self {
+        DomainRule {
+            category_code: input.category_code,
+            department_kind_code: input.department_kind_code,
+            scope_region_code: input.scope_region_code,
+            basis: patch(input.basis),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct CategoryMutation;
+
+#[Object]
+impl CategoryMutation {
+    /// Creates or updates the category with this code.
+    async fn upsert_category(
+        &self,
+        ctx: &Context<'_>,
+        input: CategoryInput,
+    ) -> ApiResult<Category> {
+        let saved = category::upsert(
+            db(ctx)?,
+            DomainCategory {
+                code: input.code,
+                name: input.name,
+                parent_code: patch(input.parent_code),
+                description: patch(input.description),
+            },
+        )
+        .await?;
+        Ok(Category(saved))
+    }
+
+    /// Creates the rule for this category and scope, or changes its kind and basis.
+    async fn upsert_rule(
+        &self,
+        ctx: &Context<'_>,
+        input: RuleInput,
+    ) -> ApiResult<ResponsibilityRule> {
+        let saved = rule::upsert(db(ctx)?, input.into()).await?;
+        Ok(ResponsibilityRule(saved))
+    }
+
+    /// Deletes the rule for this category and scope (no scope: the rule that
+    /// holds everywhere). False when there was no such rule.
+    async fn delete_rule(
+        &self,
+        ctx: &Context<'_>,
+        category_code: String,
+        scope_region_code: Option<String>,
+    ) -> ApiResult<bool> {
+        Ok(rule::delete(db(ctx)?, &category_code, scope_region_code.as_deref()).await?)
+    }
+}

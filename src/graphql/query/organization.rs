@@ -1,0 +1,67 @@
+//! Organization queries.
+
+use async_graphql::{Context, InputObject, Object};
+
+use crate::domain::organization::{self, OrganizationFilter as DomainFilter};
+use crate::domain::page::PageRequest;
+use crate::graphql::context::{db, scope};
+use crate::graphql::error::ApiResult;
+use crate::graphql::types::enums::PartyOrganizationStatus;
+use crate::graphql::types::{Organization, OrganizationConnection, TotalCount};
+
+/// Which organizations to list; every given condition must hold.
+#[derive(InputObject, Default)]
+pub struct OrganizationFilter {
+    /// Located in this region or a region below it.
+    pub region_code: Option<String>,
+    /// Of this category or a category below it.
+    pub category_code: Option<String>,
+    pub party_organization: Option<PartyOrganizationStatus>,
+    /// Substring of the name.
+    pub name_contains: Option<String>,
+}
+
+impl From<OrganizationFilter> for DomainFilter {
+    fn from(f: OrganizationFilter) -> Self {
+        DomainFilter {
+            region_code: f.region_code,
+            category_code: f.category_code,
+            party_organization: f.party_organization.map(Into::into),
+            name_contains: f.name_contains,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct OrganizationQuery;
+
+#[Object]
+impl OrganizationQuery {
+    /// The organization with this credit code (any case), or null.
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        credit_code: String,
+    ) -> ApiResult<Option<Organization>> {
+        let found = organization::find(db(ctx)?, &scope(ctx), &credit_code).await?;
+        Ok(found.map(Organization))
+    }
+
+    /// Organizations matching the filter, in creation order.
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganizationFilter>,
+        #[graphql(desc = "At most this many (0 to 1000, default 100).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> ApiResult<OrganizationConnection> {
+        let db = db(ctx)?;
+        let request = PageRequest::parse(first, after.as_deref())?;
+        let filter: DomainFilter = filter.unwrap_or_default().into();
+        let (page, select) = organization::list(db, &scope(ctx), &filter, &request).await?;
+        Ok(OrganizationConnection {
+            page: page.map(Organization),
+            total: TotalCount::of(db, select),
+        })
+    }
+}

@@ -1,0 +1,144 @@
+//! The DepartmentKind, Department and Contact objects.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use entity::{department, department_contact, department_kind};
+
+use super::Region;
+use super::enums::DepartmentRole;
+use crate::domain::kind::Role;
+use crate::graphql::context::loader;
+use crate::graphql::error::ApiResult;
+use crate::graphql::loaders::{ContactsOfDepartment, DepartmentsOfKind, KindById, RegionById};
+
+/// A line of work (部门条线) that exists at every level.
+#[derive(Clone, Debug)]
+pub struct DepartmentKind(pub department_kind::Model);
+
+#[Object]
+impl DepartmentKind {
+    /// Internal id; use `code` to refer to a kind from other systems.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// E.g. EDUCATION, MARKET_REGULATION, TOWNSHIP.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn role(&self) -> DepartmentRole {
+        Role::from_db(&self.0.role)
+            .unwrap_or(Role::Supervisor)
+            .into()
+    }
+
+    /// Every department of this kind, at every region.
+    async fn departments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Department>> {
+        let departments = loader(ctx)?.load_one(DepartmentsOfKind(self.0.id)).await?;
+        Ok(departments
+            .unwrap_or_default()
+            .into_iter()
+            .map(Department)
+            .collect())
+    }
+}
+
+/// A member of a department's dedicated staff (专门人员).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Contact {
+    pub name: String,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl From<department_contact::Model> for Contact {
+    fn from(m: department_contact::Model) -> Self {
+        Contact {
+            name: m.name,
+            title: m.title,
+            phone: m.phone,
+            email: m.email,
+        }
+    }
+}
+
+/// A department (部门): one kind at one region.
+#[derive(Clone, Debug)]
+pub struct Department(pub department::Model);
+
+impl Department {
+    async fn contacts(&self, ctx: &Context<'_>) -> ApiResult<Vec<department_contact::Model>> {
+        Ok(loader(ctx)?
+            .load_one(ContactsOfDepartment(self.0.id))
+            .await?
+            .unwrap_or_default())
+    }
+}
+
+#[Object]
+impl Department {
+    /// Internal id; use `code` to refer to a department from other systems.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// E.g. 省教育厅, 某县市场监管局, 某街道党工委.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn kind(&self, ctx: &Context<'_>) -> ApiResult<DepartmentKind> {
+        let kind = loader(ctx)?.load_one(KindById(self.0.kind_id)).await?;
+        kind.map(DepartmentKind)
+            .ok_or_else(|| missing("department kind"))
+    }
+
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
+        let region = loader(ctx)?.load_one(RegionById(self.0.region_id)).await?;
+        region.map(Region).ok_or_else(|| missing("region"))
+    }
+
+    /// 专门组织: the unit dedicated to the work.
+    async fn dedicated_unit(&self) -> Option<&str> {
+        self.0.dedicated_unit.as_deref()
+    }
+
+    /// 专门人员: the people dedicated to the work, in the order given.
+    async fn dedicated_staff(&self, ctx: &Context<'_>) -> ApiResult<Vec<Contact>> {
+        Ok(self
+            .contacts(ctx)
+            .await?
+            .into_iter()
+            .map(Contact::from)
+            .collect())
+    }
+
+    /// 专门办法: the document that sets out the method.
+    async fn method(&self) -> Option<&str> {
+        self.0.method.as_deref()
+    }
+
+    /// True when dedicatedUnit, at least one dedicatedStaff and method are all present.
+    async fn fully_dedicated(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(self.0.dedicated_unit.is_some()
+            && self.0.method.is_some()
+            && !self.contacts(ctx).await?.is_empty())
+    }
+}
+
+/// A row that a foreign key guarantees went missing: internal.
+pub(crate) fn missing(what: &str) -> crate::graphql::error::ApiError {
+    crate::error::Error::Database(sea_orm::DbErr::RecordNotFound(format!(
+        "referenced {what} not found"
+    )))
+    .into()
+}

@@ -1,0 +1,17 @@
+//! GraphQL objects wrapping entity models, and the enums and connections
+//! of the contract.
+
+pub mod category;
+pub mod connection;
+pub mod department;
+pub mod enums;
+pub mod organization;
+pub mod region;
+
+pub use category::{Category, ResponsibilityRule};
+pub use connection::{
+    DepartmentConnection, OrganizationConnection, PageInfo, RegionConnection, TotalCount,
+};
+pub use department::{Contact, Department, DepartmentKind};
+pub use organization::Organization;
+pub use region::Region;

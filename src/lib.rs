@@ -1,0 +1,16 @@
+//! orgmap: who is responsible for this organization, and where is nobody
+//! responsible? A GraphQL service that maps two-new organizations (两新组织)
+//! to the departments that oversee them.
+//!
+//! - [`domain`]: the aggregates, their validation and database access.
+//! - [`graphql`]: the schema, its types, loaders and limits.
+//! - [`app`]: the HTTP router and the server.
+//! - [`demo`]: the deterministic demo-province generator.
+//! - [`config`]: the command line.
+
+pub mod app;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod graphql;

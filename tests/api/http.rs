@@ -1,0 +1,104 @@
+//! HTTP wiring: POST and GET /graphql, GraphiQL, /healthz.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::helpers::TestApp;
+
+async fn send(
+    app: &TestApp,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app.router().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn post_graphql_answers_a_query() {
+    let app = TestApp::spawn().await;
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({ "query": "{ departmentKind(code: \"HEALTH\") { name } }" }).to_string(),
+        ))
+        .unwrap();
+
+    let (status, _, body) = send(&app, request).await;
+
+    assert_eq!(status, StatusCode::OK);
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["data"]["departmentKind"]["name"], "卫生健康部门");
+}
+
+#[tokio::test]
+async fn get_graphql_answers_a_query() {
+    let app = TestApp::spawn().await;
+    let request =
+        Request::get("/graphql?query=%7BdepartmentKind(code%3A%22HEALTH%22)%7Bcode%7D%7D")
+            .body(Body::empty())
+            .unwrap();
+
+    let (status, _, body) = send(&app, request).await;
+
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["data"]["departmentKind"]["code"], "HEALTH");
+}
+
+#[tokio::test]
+async fn get_graphql_refuses_a_mutation_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let query =
+        "mutation{upsertDepartmentKind(input:{code:\"X\",name:\"x\",role:SUPERVISOR}){code}}";
+    let uri = format!("/graphql?query={}", urlencode(query));
+
+    let (status, headers, _) = send(&app, Request::get(uri).body(Body::empty()).unwrap()).await;
+
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(headers[header::ALLOW], "POST");
+    assert_eq!(app.count("department_kind").await, 10);
+}
+
+#[tokio::test]
+async fn graphiql_is_served_at_the_root() {
+    let app = TestApp::spawn().await;
+
+    let (status, headers, body) = send(&app, Request::get("/").body(Body::empty()).unwrap()).await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(body.contains("graphiql"), "GraphiQL page");
+    assert!(body.contains("/graphql"), "points at the endpoint");
+}
+
+#[tokio::test]
+async fn healthz_is_ok_while_the_database_answers_and_503_when_it_does_not() {
+    let app = TestApp::spawn().await;
+
+    let (status, _, _) = send(&app, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+
+    app.db.clone().close().await.unwrap();
+    let (status, _, body) = send(&app, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
