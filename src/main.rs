@@ -1,5 +1,7 @@
 //! The orgmap binary: parse the command line, set up logs, dispatch.
 
+use std::io::IsTerminal;
+
 use anyhow::Context;
 use clap::Parser;
 use orgmap::config::{Cli, Command};
@@ -14,6 +16,7 @@ async fn main() -> anyhow::Result<()> {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match Cli::parse().command {
         Command::Schema => {
@@ -22,7 +25,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Demo(args) => {
             let db = open(&args.database.database_url).await?;
-            let report = demo::generate(&db, args.organizations, args.seed).await?;
+            let report = demo::generate(&db, args.organizations, args.seed).await;
+            db.close().await?;
+            let report = report.map_err(|e| anyhow::anyhow!("{e}"))?;
             tracing::info!(?report, "demo province ready");
             Ok(())
         }
@@ -30,14 +35,18 @@ async fn main() -> anyhow::Result<()> {
             let db = open(&args.database.database_url).await?;
             if args.demo {
                 if demo::is_empty(&db).await? {
-                    let report = demo::generate(&db, args.organizations, args.seed).await?;
+                    let report = demo::generate(&db, args.organizations, args.seed)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
                     tracing::info!(?report, "demo province ready");
                 } else {
                     tracing::info!("the database has regions already; --demo leaves it as it is");
                 }
             }
             let schema = graphql::build(db.clone());
-            app::serve(args.listen, app::router(schema, db)).await
+            let served = app::serve(args.listen, app::router(schema, db.clone())).await;
+            db.close().await?;
+            served
         }
     }
 }

@@ -2,6 +2,7 @@
 //! departments that oversee them, keyed by credit code.
 
 use entity::{organization, region_closure};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
     QueryFilter, Select,
@@ -120,7 +121,20 @@ pub async fn filtered(
                 "must be at most 100 characters",
             ));
         }
-        select = select.filter(organization::Column::Name.contains(text));
+        // Escape '%' and '_' so the text matches as written, and compare
+        // lower case so that both engines ignore ASCII case alike.
+        let escaped = text
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        select = select.filter(
+            Expr::expr(Func::lower(Expr::col((
+                organization::Entity,
+                organization::Column::Name,
+            ))))
+            .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        );
     }
     Ok(select)
 }

@@ -444,10 +444,12 @@ mod tests {
         }
     }
 
+    type Parent = Option<(&'static str, RegionLevel)>;
+
     #[test]
     fn region_placement_follows_gbt_2260() {
         use RegionLevel::*;
-        let ok: &[(&str, RegionLevel, Option<(&str, RegionLevel)>)] = &[
+        let ok: &[(&str, RegionLevel, Parent)] = &[
             ("350000", Province, None),
             ("350100", City, Some(("350000", Province))),
             ("350102", County, Some(("350100", City))),
@@ -459,7 +461,7 @@ mod tests {
             let rc = RegionCode::parse("code", code).unwrap();
             assert!(rc.check_placement(*level, *parent).is_ok(), "{code}");
         }
-        let bad: &[(&str, RegionLevel, Option<(&str, RegionLevel)>, &str)] = &[
+        let bad: &[(&str, RegionLevel, Parent, &str)] = &[
             ("350100", Province, None, "0000"),
             ("350000", Province, Some(("350000", Province)), "no parent"),
             ("350100", City, None, "needs a parent"),

@@ -18,9 +18,23 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// A fresh in-memory SQLite database, migrated, with the reference data.
+    /// A fresh database, migrated, with the reference data: in-memory
+    /// SQLite, or, when TEST_DATABASE_URL names a PostgreSQL server, a
+    /// schema of its own there (so tests stay parallel).
     pub async fn spawn() -> TestApp {
-        Self::spawn_at("sqlite::memory:").await
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if url.starts_with("postgres") => {
+                let url = fresh_postgres_schema(&url).await;
+                Self::spawn_at(&url).await
+            }
+            _ => Self::spawn_at("sqlite::memory:").await,
+        }
+    }
+
+    /// True when the tests run on PostgreSQL.
+    #[allow(dead_code)]
+    pub fn is_postgres(&self) -> bool {
+        self.db.get_database_backend() == sea_orm::DbBackend::Postgres
     }
 
     /// A database at `url`, migrated, with the reference data.
@@ -86,10 +100,8 @@ impl TestApp {
 
     /// Counts rows of a table.
     pub async fn count(&self, table: &str) -> i64 {
-        let data = self
-            .raw_one(&format!("SELECT COUNT(*) AS n FROM {table}"))
-            .await;
-        data
+        self.raw_one(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .await
     }
 
     async fn raw_one(&self, sql: &str) -> i64 {
@@ -103,6 +115,32 @@ impl TestApp {
             .expect("a row");
         row.try_get::<i64>("", "n").expect("a count")
     }
+}
+
+/// Creates an empty schema on the server at `url` and returns a URL whose
+/// connections use it.
+async fn fresh_postgres_schema(url: &str) -> String {
+    use sea_orm::ConnectionTrait;
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "t{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    );
+    let admin = sea_orm::Database::connect(url)
+        .await
+        .expect("PostgreSQL answers");
+    admin
+        .execute_unprepared(&format!("CREATE SCHEMA {name}"))
+        .await
+        .expect("schema is created");
+    admin.close().await.ok();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}options[search_path]={name}")
 }
 
 /// A small province built through the API: 福建 350000 > 福州 350100 >
@@ -144,4 +182,83 @@ pub fn credit_code(prefix: &str, region6: &str, serial: u32) -> String {
     let first17 = format!("{prefix}{region6}{serial:09}");
     let check = orgmap::domain::values::CreditCode::check_character(&first17);
     format!("{first17}{check}")
+}
+
+/// Every table of the schema, for "nothing was written" checks.
+pub const TABLES: [&str; 9] = [
+    "region",
+    "region_closure",
+    "department_kind",
+    "department",
+    "department_contact",
+    "category",
+    "category_closure",
+    "responsibility_rule",
+    "organization",
+];
+
+impl TestApp {
+    /// Row counts of every table.
+    pub async fn counts(&self) -> Vec<(&'static str, i64)> {
+        let mut counts = Vec::new();
+        for table in TABLES {
+            counts.push((table, self.count(table).await));
+        }
+        counts
+    }
+
+    /// Runs a request that must fail with `code`, whose message begins with
+    /// `field: `, and that writes no row anywhere; returns the message.
+    pub async fn refused(
+        &self,
+        case: &str,
+        query: &str,
+        variables: Value,
+        code: &str,
+        field: &str,
+    ) -> String {
+        let before = self.counts().await;
+        let (got, message) = self.error(query, variables).await;
+        assert_eq!(got, code, "{case}: code (message: {message})");
+        assert!(
+            message.starts_with(&format!("{field}: ")),
+            "{case}: the message names {field}: {message}"
+        );
+        assert_eq!(self.counts().await, before, "{case}: nothing is written");
+        message
+    }
+}
+
+/// Upserts an organization with only the required fields.
+pub async fn organization(
+    app: &TestApp,
+    credit_code: &str,
+    name: &str,
+    category: &str,
+    region: &str,
+) {
+    app.data(
+        "mutation($input: OrganizationInput!) { upsertOrganization(input: $input) { creditCode } }",
+        json!({ "input": {
+            "creditCode": credit_code, "name": name, "categoryCode": category, "regionCode": region
+        } }),
+    )
+    .await;
+}
+
+/// The `field` of every node of a connection or list, as strings.
+pub fn codes(list: &Value, field: &str) -> Vec<String> {
+    let items = match list.get("edges") {
+        Some(edges) => edges
+            .as_array()
+            .expect("edges is a list")
+            .iter()
+            .map(|e| e["node"].clone())
+            .collect(),
+        None => list.as_array().expect("a list").clone(),
+    };
+    items
+        .iter()
+        .map(|item| item[field].as_str().expect("a string field").to_owned())
+        .collect()
 }

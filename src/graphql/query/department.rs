@@ -39,6 +39,7 @@ impl DepartmentQuery {
     }
 
     /// Departments, optionally of one kind and/or within a region subtree, in creation order.
+    #[graphql(complexity = "super::page_complexity(first, child_complexity)")]
     async fn departments(
         &self,
         ctx: &Context<'_>,

@@ -48,6 +48,7 @@ impl OrganizationQuery {
     }
 
     /// Organizations matching the filter, in creation order.
+    #[graphql(complexity = "super::page_complexity(first, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,

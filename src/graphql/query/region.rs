@@ -21,6 +21,7 @@ impl RegionQuery {
     }
 
     /// Regions, optionally of one level and/or directly under one parent, in creation order.
+    #[graphql(complexity = "super::page_complexity(first, child_complexity)")]
     async fn regions(
         &self,
         ctx: &Context<'_>,
