@@ -17,7 +17,7 @@ use sea_orm::{
 };
 
 use crate::domain::values::{CreditCode, RegionLevel};
-use crate::domain::{db, region as region_domain};
+use crate::domain::{db, engine, region as region_domain};
 use crate::error::{Error, Result};
 
 pub const DEFAULT_ORGANIZATIONS: u32 = 10_000;
@@ -102,6 +102,7 @@ pub async fn generate(
 
     let world = World::new(&regions, &region_ids, &departments, &department_ids);
     let made = insert_organizations(&txn, &world, &categories, organizations, &mut rng).await?;
+    engine::rebuild(&txn).await?;
     txn.commit().await?;
     Ok(DemoReport {
         regions: regions.len(),
@@ -696,6 +697,7 @@ async fn insert_organizations(
             work_covered: Set(work_covered),
             party_member_count: Set(members),
             is_model: Set(rng.random_bool(0.015)),
+            ..Default::default()
         });
         if batch.len() == BATCH {
             organization::Entity::insert_many(std::mem::take(&mut batch))

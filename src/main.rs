@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use anyhow::Context;
 use clap::Parser;
 use orgmap::config::{Cli, Command};
-use orgmap::domain::{db, reference};
+use orgmap::domain::{self, db};
 use orgmap::{app, demo, graphql};
 use tracing_subscriber::EnvFilter;
 
@@ -56,7 +56,7 @@ async fn open(url: &str) -> anyhow::Result<sea_orm::DatabaseConnection> {
     let db = db::connect(url)
         .await
         .context("cannot open or migrate the database")?;
-    if reference::load_if_empty(&db)
+    if domain::initialize(&db)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
     {

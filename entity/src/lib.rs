@@ -9,6 +9,8 @@ pub mod category_closure;
 pub mod department;
 pub mod department_contact;
 pub mod department_kind;
+pub mod effective_department;
+pub mod effective_rule;
 pub mod organization;
 pub mod region;
 pub mod region_closure;

@@ -9,6 +9,7 @@ mod m20261201_000003_create_department;
 mod m20261201_000004_create_category;
 mod m20261201_000005_create_responsibility_rule;
 mod m20261201_000006_create_organization;
+mod m20261202_000001_create_resolution;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_create_category::Migration),
             Box::new(m20261201_000005_create_responsibility_rule::Migration),
             Box::new(m20261201_000006_create_organization::Migration),
+            Box::new(m20261202_000001_create_resolution::Migration),
         ]
     }
 }

@@ -9,8 +9,8 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
-use super::db;
 use super::values::{Patch, parse_code, parse_name, parse_optional_text};
+use super::{db, engine};
 use crate::error::{Error, Result};
 
 #[derive(Clone, Debug)]
@@ -70,6 +70,7 @@ pub async fn upsert(db: &DatabaseConnection, input: CategoryInput) -> Result<cat
         let (code, name) = (code.clone(), name.clone());
         let (description, parent_code) = (description.clone(), parent_code.clone());
         Box::pin(async move {
+            engine::lock_exclusive(txn).await?;
             let existing = category::Entity::find_by_code(code.clone()).one(txn).await?;
             let parent_id = match parent_code {
                 Patch::Keep => Patch::Keep,
@@ -107,6 +108,7 @@ pub async fn upsert(db: &DatabaseConnection, input: CategoryInput) -> Result<cat
                     let saved = active.update(txn).await?;
                     if moved {
                         rebuild_closure(txn).await?;
+                        engine::refresh(txn).await?;
                     }
                     saved
                 }
@@ -121,6 +123,7 @@ pub async fn upsert(db: &DatabaseConnection, input: CategoryInput) -> Result<cat
                     .insert(txn)
                     .await?;
                     rebuild_closure(txn).await?;
+                    engine::refresh(txn).await?;
                     saved
                 }
             };

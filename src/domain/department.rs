@@ -12,7 +12,7 @@ use sea_orm::{
 use super::page::{self, Page, PageRequest};
 use super::scope::Scope;
 use super::values::{Patch, parse_code, parse_name, parse_optional_text};
-use super::{db, kind, region};
+use super::{db, engine, kind, region};
 use crate::error::{Error, Result};
 
 pub const MAX_CONTACTS: usize = 50;
@@ -181,6 +181,7 @@ pub async fn upsert(db: &DatabaseConnection, input: DepartmentInput) -> Result<d
         let (dedicated_unit, method, staff) = (dedicated_unit.clone(), method.clone(), staff.clone());
         let (kind_code, region_code) = (input.kind_code.clone(), input.region_code.clone());
         Box::pin(async move {
+            engine::lock_exclusive(txn).await?;
             let kind = kind::require(txn, "kindCode", &kind_code).await?;
             let region = region::require(txn, &Scope::EVERYTHING, "regionCode", &region_code).await?;
             let existing = department::Entity::find_by_code(code.clone()).one(txn).await?;
@@ -197,8 +198,12 @@ pub async fn upsert(db: &DatabaseConnection, input: DepartmentInput) -> Result<d
                     region.code, kind.code, holder.code, holder.name
                 )));
             }
+            let mut structural = existing.is_none();
+            let mut kind_changed = false;
             let saved = match existing {
                 Some(existing) => {
+                    structural = existing.kind_id != kind.id || existing.region_id != region.id;
+                    kind_changed = existing.kind_id != kind.id;
                     let unit = dedicated_unit.apply(existing.dedicated_unit.clone());
                     let method = method.apply(existing.method.clone());
                     let unchanged = existing.name == name
@@ -232,6 +237,12 @@ pub async fn upsert(db: &DatabaseConnection, input: DepartmentInput) -> Result<d
             };
             if let Some(staff) = staff {
                 replace_contacts(txn, saved.id, staff).await?;
+            }
+            if kind_changed {
+                engine::resolve(txn, engine::Target::DecidedBy(saved.id)).await?;
+            }
+            if structural {
+                engine::refresh(txn).await?;
             }
             Ok(saved)
         })

@@ -3,13 +3,29 @@
 //! GraphQL or HTTP.
 
 pub mod category;
+pub mod coverage;
 pub mod db;
 pub mod department;
+pub mod engine;
+pub mod gaps;
+pub mod impact;
 pub mod kind;
 pub mod organization;
+pub mod oversight;
 pub mod page;
 pub mod reference;
 pub mod region;
+pub mod responsibility;
 pub mod rule;
 pub mod scope;
 pub mod values;
+
+use sea_orm::DatabaseConnection;
+
+/// Readies an opened, migrated database: the reference data into an empty
+/// one, and the engine's derived data. Returns whether reference data was loaded.
+pub async fn initialize(db: &DatabaseConnection) -> crate::error::Result<bool> {
+    let loaded = reference::load_if_empty(db).await?;
+    engine::ensure_current(db).await?;
+    Ok(loaded)
+}

@@ -8,7 +8,9 @@ use sea_orm::{
     QueryFilter, Select,
 };
 
+use super::engine::{self, Target};
 use super::page::{self, Page, PageRequest};
+use super::responsibility::Basis;
 use super::scope::Scope;
 use super::values::{CreditCode, Patch, parse_name};
 use super::{category, db, department, region};
@@ -66,6 +68,11 @@ pub struct OrganizationFilter {
     pub category_code: Option<String>,
     pub party_organization: Option<PartyOrganization>,
     pub name_contains: Option<String>,
+    /// Responsible department (by resolution), by code.
+    pub department_code: Option<String>,
+    /// Only the organizations this department (by id) is responsible for.
+    pub department_id: Option<i32>,
+    pub basis: Option<Basis>,
 }
 
 fn in_scope(select: Select<organization::Entity>, scope: &Scope) -> Select<organization::Entity> {
@@ -108,6 +115,16 @@ pub async fn filtered(
         select = select.filter(
             organization::Column::CategoryId.in_subquery(category::subtree_ids(category.id)),
         );
+    }
+    if let Some(code) = &filter.department_code {
+        let department = department::require(db, scope, "filter.departmentCode", code).await?;
+        select = select.filter(organization::Column::RespDepartmentId.eq(department.id));
+    }
+    if let Some(id) = filter.department_id {
+        select = select.filter(organization::Column::RespDepartmentId.eq(id));
+    }
+    if let Some(basis) = filter.basis {
+        select = select.filter(organization::Column::RespBasis.eq(basis.as_str()));
     }
     if let Some(status) = filter.party_organization {
         select = select.filter(organization::Column::PartyOrganization.eq(status.as_str()));
@@ -175,6 +192,7 @@ pub async fn upsert(
         let input = input.clone();
         let (credit_code, name) = (credit_code.clone(), name.clone());
         Box::pin(async move {
+            engine::lock_shared(txn).await?;
             let everything = &Scope::EVERYTHING;
             let category = category::require(txn, "categoryCode", &input.category_code).await?;
             let location = region::require(txn, everything, "regionCode", &input.region_code).await?;
@@ -260,22 +278,56 @@ pub async fn upsert(
                     .model
                     .or(current.as_ref().map(|c| c.is_model))
                     .unwrap_or(false),
+                ..current.clone().unwrap_or_else(unresolved)
             };
-            match existing {
-                Some(existing) if existing == row => Ok(existing),
-                Some(_) => Ok(organization::ActiveModel::from(row)
+            let saved = match existing {
+                Some(existing) if existing == row => return Ok(existing),
+                Some(_) => organization::ActiveModel::from(row)
                     .reset_all()
                     .update(txn)
-                    .await?),
+                    .await?,
                 None => {
                     let mut active = organization::ActiveModel::from(row).reset_all();
                     active.id = sea_orm::ActiveValue::NotSet;
-                    Ok(active.insert(txn).await?)
+                    active.insert(txn).await?
                 }
+            };
+            if engine::resolve(txn, Target::One(saved.id)).await? == 0 {
+                return Ok(saved);
             }
+            organization::Entity::find_by_id(saved.id)
+                .one(txn)
+                .await?
+                .ok_or_else(|| Error::Database(sea_orm::DbErr::RecordNotFound("organization".into())))
         })
     })
     .await
+}
+
+/// The stored resolution of an organization not yet resolved: a blind spot
+/// until the engine says otherwise.
+fn unresolved() -> organization::Model {
+    organization::Model {
+        id: 0,
+        credit_code: String::new(),
+        name: String::new(),
+        category_id: 0,
+        region_id: 0,
+        administering_region_id: None,
+        supervising_department_id: None,
+        party_affiliation_id: None,
+        party_organization: PartyOrganization::None.as_str().to_owned(),
+        work_covered: false,
+        party_member_count: 0,
+        is_model: false,
+        resp_basis: "NONE".to_owned(),
+        resp_department_id: None,
+        resp_kind_id: None,
+        resp_rule_id: None,
+        resp_rule_department_id: None,
+        resp_fallback_department_id: None,
+        resp_contested: false,
+    }
 }
 
 /// True when `ancestor_id` is `region_id` or a region above it.
@@ -298,6 +350,7 @@ pub async fn delete(db: &DatabaseConnection, credit_code: &str) -> Result<bool> 
     db::write(db, move |txn| {
         let code = code.clone();
         Box::pin(async move {
+            engine::lock_shared(txn).await?;
             match organization::Entity::find_by_credit_code(code.as_str())
                 .one(txn)
                 .await?

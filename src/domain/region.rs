@@ -8,10 +8,10 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, Set, Statement,
 };
 
-use super::db;
 use super::page::{self, Page, PageRequest};
 use super::scope::Scope;
 use super::values::{RegionCode, RegionLevel, parse_name};
+use super::{db, engine};
 use crate::error::{Error, Result};
 
 /// What `upsert` takes.
@@ -136,6 +136,7 @@ pub async fn upsert(db: &DatabaseConnection, input: RegionInput) -> Result<regio
     db::write(db, move |txn| {
         let (code, name, parent_code) = (code.clone(), name.clone(), parent_code.clone());
         Box::pin(async move {
+            engine::lock_exclusive(txn).await?;
             let parent = match &parent_code {
                 Some(pc) => Some(
                     region::Entity::find_by_code(pc.as_str())
@@ -181,6 +182,7 @@ pub async fn upsert(db: &DatabaseConnection, input: RegionInput) -> Result<regio
             .insert(txn)
             .await?;
             insert_closure(txn, created.id, created.parent_id).await?;
+            engine::refresh(txn).await?;
             Ok(created)
         })
     })

@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::scope::Scope;
 use super::values::{Patch, parse_optional_text};
-use super::{category, db, kind, region};
+use super::{category, db, engine, kind, region};
 use crate::error::Result;
 
 #[derive(Clone, Debug)]
@@ -74,53 +74,100 @@ fn ancestors_of(region_id: i32) -> sea_orm::sea_query::SelectStatement {
         .to_owned()
 }
 
-pub async fn upsert(db: &DatabaseConnection, input: RuleInput) -> Result<rule::Model> {
+/// Writes the rule inside `txn` without re-resolving; returns the rule and
+/// whether what it decides changed (a new rule, or a new kind).
+pub(crate) async fn apply_upsert(
+    txn: &impl ConnectionTrait,
+    input: &RuleInput,
+) -> Result<(rule::Model, bool)> {
     let basis = input
+        .basis
+        .clone()
+        .try_map(|b| parse_optional_text("basis", Some(&b), 500))?;
+    let category = category::require(txn, "categoryCode", &input.category_code).await?;
+    let kind = kind::require(txn, "departmentKindCode", &input.department_kind_code).await?;
+    let scope = match scope_code(input.scope_region_code.as_deref()) {
+        Some(code) => {
+            Some(region::require(txn, &Scope::EVERYTHING, "scopeRegionCode", code).await?)
+        }
+        None => None,
+    };
+    let scope_id = scope.as_ref().map(|r| r.id);
+    match by_key(category.id, scope_id).one(txn).await? {
+        Some(existing) => {
+            let new_basis = basis.apply(existing.basis.clone());
+            if existing.department_kind_id == kind.id && existing.basis == new_basis {
+                return Ok((existing, false));
+            }
+            let kind_changed = existing.department_kind_id != kind.id;
+            let mut active: rule::ActiveModel = existing.into();
+            active.department_kind_id = Set(kind.id);
+            active.basis = Set(new_basis);
+            Ok((active.update(txn).await?, kind_changed))
+        }
+        None => {
+            let saved = rule::ActiveModel {
+                category_id: Set(category.id),
+                department_kind_id: Set(kind.id),
+                scope_region_id: Set(scope_id),
+                basis: Set(basis.apply(None)),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            Ok((saved, true))
+        }
+    }
+}
+
+/// Deletes the rule inside `txn` without re-resolving; false when there was none.
+pub(crate) async fn apply_delete(
+    txn: &impl ConnectionTrait,
+    category_code: &str,
+    scope_region_code: Option<&str>,
+) -> Result<bool> {
+    let category = category::require(txn, "categoryCode", category_code).await?;
+    let scope_id = match scope_code(scope_region_code) {
+        Some(code) => Some(
+            region::require(txn, &Scope::EVERYTHING, "scopeRegionCode", code)
+                .await?
+                .id,
+        ),
+        None => None,
+    };
+    match by_key(category.id, scope_id).one(txn).await? {
+        Some(existing) => {
+            existing.delete(txn).await?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// Creates the rule or changes its kind and basis, and re-resolves the
+/// organizations whose responsibility that changes.
+pub async fn upsert(db: &DatabaseConnection, input: RuleInput) -> Result<rule::Model> {
+    // Validate the text before taking the write lock.
+    input
         .basis
         .clone()
         .try_map(|b| parse_optional_text("basis", Some(&b), 500))?;
     db::write(db, move |txn| {
         let input = input.clone();
-        let basis = basis.clone();
         Box::pin(async move {
-            let category = category::require(txn, "categoryCode", &input.category_code).await?;
-            let kind =
-                kind::require(txn, "departmentKindCode", &input.department_kind_code).await?;
-            let scope = match scope_code(input.scope_region_code.as_deref()) {
-                Some(code) => {
-                    Some(region::require(txn, &Scope::EVERYTHING, "scopeRegionCode", code).await?)
-                }
-                None => None,
-            };
-            let scope_id = scope.as_ref().map(|r| r.id);
-            let existing = by_key(category.id, scope_id).one(txn).await?;
-            match existing {
-                Some(existing) => {
-                    let new_basis = basis.apply(existing.basis.clone());
-                    if existing.department_kind_id == kind.id && existing.basis == new_basis {
-                        return Ok(existing);
-                    }
-                    let mut active: rule::ActiveModel = existing.into();
-                    active.department_kind_id = Set(kind.id);
-                    active.basis = Set(new_basis);
-                    Ok(active.update(txn).await?)
-                }
-                None => Ok(rule::ActiveModel {
-                    category_id: Set(category.id),
-                    department_kind_id: Set(kind.id),
-                    scope_region_id: Set(scope_id),
-                    basis: Set(basis.apply(None)),
-                    ..Default::default()
-                }
-                .insert(txn)
-                .await?),
+            engine::lock_exclusive(txn).await?;
+            let (saved, structural) = apply_upsert(txn, &input).await?;
+            if structural {
+                engine::refresh(txn).await?;
             }
+            Ok(saved)
         })
     })
     .await
 }
 
-/// Deletes the rule of this category and scope; false when there was none.
+/// Deletes the rule of this category and scope and re-resolves what it
+/// decided; false when there was none.
 pub async fn delete(
     db: &DatabaseConnection,
     category_code: &str,
@@ -131,22 +178,12 @@ pub async fn delete(
     db::write(db, move |txn| {
         let (category_code, scope_region_code) = (category_code.clone(), scope_region_code.clone());
         Box::pin(async move {
-            let category = category::require(txn, "categoryCode", &category_code).await?;
-            let scope_id = match scope_region_code {
-                Some(code) => Some(
-                    region::require(txn, &Scope::EVERYTHING, "scopeRegionCode", &code)
-                        .await?
-                        .id,
-                ),
-                None => None,
-            };
-            match by_key(category.id, scope_id).one(txn).await? {
-                Some(existing) => {
-                    existing.delete(txn).await?;
-                    Ok(true)
-                }
-                None => Ok(false),
+            engine::lock_exclusive(txn).await?;
+            let deleted = apply_delete(txn, &category_code, scope_region_code.as_deref()).await?;
+            if deleted {
+                engine::refresh(txn).await?;
             }
+            Ok(deleted)
         })
     })
     .await

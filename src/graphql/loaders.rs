@@ -5,10 +5,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
-use entity::{category, department, department_contact, department_kind, region};
+use entity::{
+    category, department, department_contact, department_kind, organization, region,
+    responsibility_rule,
+};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::domain::{department as department_domain, region as region_domain, rule, scope::Scope};
+use crate::domain::{
+    coverage, department as department_domain, oversight, region as region_domain, rule,
+    scope::Scope,
+};
 use crate::error::Error;
 
 /// The loaders of one request.
@@ -192,5 +198,59 @@ impl Loader<ContactsOfDepartment> for Loaders {
             out.insert(ContactsOfDepartment(k), v);
         }
         Ok(out)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OrganizationById(pub i32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RuleById(pub i32);
+/// The coordinator department id of a region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CoordinatorOfRegion(pub i32);
+/// (region id, kind id) of a department.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CategoriesOverseen(pub i32, pub i32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CoverageOf(pub coverage::Subject);
+
+by_id!(OrganizationById, organization);
+by_id!(RuleById, responsibility_rule);
+
+impl Loader<CoordinatorOfRegion> for Loaders {
+    type Value = i32;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[CoordinatorOfRegion]) -> LoadResult<CoordinatorOfRegion, i32> {
+        let map = oversight::coordinators(&self.db, &ids(keys, |k| k.0)).await?;
+        Ok(map
+            .into_iter()
+            .map(|(k, v)| (CoordinatorOfRegion(k), v))
+            .collect())
+    }
+}
+
+impl Loader<CategoriesOverseen> for Loaders {
+    type Value = Vec<i32>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[CategoriesOverseen]) -> LoadResult<CategoriesOverseen, Vec<i32>> {
+        let pairs: Vec<(i32, i32)> = keys.iter().map(|k| (k.0, k.1)).collect();
+        let map = oversight::categories_overseen(&self.db, &pairs).await?;
+        Ok(map
+            .into_iter()
+            .map(|((r, k), v)| (CategoriesOverseen(r, k), v))
+            .collect())
+    }
+}
+
+impl Loader<CoverageOf> for Loaders {
+    type Value = coverage::Summary;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[CoverageOf]) -> LoadResult<CoverageOf, coverage::Summary> {
+        let subjects: Vec<coverage::Subject> = keys.iter().map(|k| k.0).collect();
+        let map = coverage::summaries(&self.db, &subjects).await?;
+        Ok(map.into_iter().map(|(k, v)| (CoverageOf(k), v)).collect())
     }
 }

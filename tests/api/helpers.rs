@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_graphql::{Request, Variables};
 use axum::Router;
-use orgmap::domain::{db, reference, scope::Scope};
+use orgmap::domain::{db, scope::Scope};
 use orgmap::graphql::{self, AppSchema};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
@@ -45,7 +45,7 @@ impl TestApp {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        reference::load_if_empty(&db)
+        orgmap::domain::initialize(&db)
             .await
             .expect("reference data loads");
         let schema = graphql::build(db.clone());

@@ -32,7 +32,9 @@ async fn a_list_of_a_thousand_with_a_wide_selection_is_refused_for_complexity() 
                 region { code name level parent { code name } } \
                 administeringRegion { code name } supervisingDepartment { code name } \
                 partyAffiliation { code name }";
-    let wide = format!("{{ a: organizations(first: 1000) {{ edges {{ node {{ {node} }} }} }} b: organizations(first: 1000) {{ edges {{ node {{ {node} }} }} }} }}");
+    let wide = format!(
+        "{{ a: organizations(first: 1000) {{ edges {{ node {{ {node} }} }} }} b: organizations(first: 1000) {{ edges {{ node {{ {node} }} }} }} }}"
+    );
     let narrow = "{ organizations(first: 1000) { edges { node { creditCode name } } totalCount } }";
 
     let refused = app.execute(&wide, json!({})).await;

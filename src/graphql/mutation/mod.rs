@@ -2,7 +2,7 @@
 //! in their inputs an omitted optional field keeps what is stored and an
 //! explicit null clears it.
 
-mod category;
+pub(crate) mod category;
 mod department;
 mod organization;
 mod region;

@@ -1,9 +1,12 @@
 //! The Query root, one module per aggregate.
 
 mod category;
+pub(crate) use responsibility::{coordinator_of, coverage_of, oversight_of};
+
 mod department;
 mod organization;
 mod region;
+mod responsibility;
 
 use async_graphql::MergedObject;
 
@@ -13,11 +16,12 @@ pub struct Query(
     department::DepartmentQuery,
     category::CategoryQuery,
     organization::OrganizationQuery,
+    responsibility::ResponsibilityQuery,
 );
 
 /// The complexity of a connection field: its selection counted once per
 /// item it may return.
-pub(crate) fn page_complexity(first: Option<i32>, child_complexity: usize) -> usize {
+pub fn page_complexity(first: Option<i32>, child_complexity: usize) -> usize {
     let items = first.map_or(crate::domain::page::DEFAULT_PAGE_SIZE as usize, |n| {
         n.clamp(0, crate::domain::page::MAX_PAGE_SIZE as i32) as usize
     });

@@ -6,7 +6,7 @@ use crate::domain::organization::{self, OrganizationFilter as DomainFilter};
 use crate::domain::page::PageRequest;
 use crate::graphql::context::{db, scope};
 use crate::graphql::error::ApiResult;
-use crate::graphql::types::enums::PartyOrganizationStatus;
+use crate::graphql::types::enums::{PartyOrganizationStatus, ResponsibilityBasis};
 use crate::graphql::types::{Organization, OrganizationConnection, TotalCount};
 
 /// Which organizations to list; every given condition must hold.
@@ -19,6 +19,10 @@ pub struct OrganizationFilter {
     pub party_organization: Option<PartyOrganizationStatus>,
     /// Substring of the name.
     pub name_contains: Option<String>,
+    /// The responsible department (by resolution), by code.
+    pub department_code: Option<String>,
+    /// The step that decided.
+    pub basis: Option<ResponsibilityBasis>,
 }
 
 impl From<OrganizationFilter> for DomainFilter {
@@ -28,6 +32,9 @@ impl From<OrganizationFilter> for DomainFilter {
             category_code: f.category_code,
             party_organization: f.party_organization.map(Into::into),
             name_contains: f.name_contains,
+            department_code: f.department_code,
+            department_id: None,
+            basis: f.basis.map(Into::into),
         }
     }
 }

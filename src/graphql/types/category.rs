@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use entity::{category, responsibility_rule};
 
+use super::coverage::Oversight;
 use super::department::missing;
 use super::{DepartmentKind, Region};
 use crate::graphql::context::loader;
@@ -54,6 +55,16 @@ impl Category {
             .into_iter()
             .map(Category)
             .collect())
+    }
+
+    /// Who oversees organizations of this category located in the region
+    /// (no region: the rule that holds everywhere).
+    async fn oversight(
+        &self,
+        ctx: &Context<'_>,
+        region_code: Option<String>,
+    ) -> ApiResult<Oversight> {
+        crate::graphql::query::oversight_of(ctx, self.0.id, region_code.as_deref()).await
     }
 
     /// The rules that name this category itself (the rule that holds

@@ -31,12 +31,19 @@ impl TotalCount {
         }))
     }
 
+    /// A count that `count` computes when asked.
+    pub fn from_fn(
+        count: impl Fn() -> BoxFuture<'static, Result<u64>> + Send + Sync + 'static,
+    ) -> Self {
+        TotalCount(Arc::new(count))
+    }
+
     /// A count known in advance.
     pub fn known(count: u64) -> Self {
         TotalCount(Arc::new(move || Box::pin(async move { Ok(count) })))
     }
 
-    async fn get(&self) -> ApiResult<i32> {
+    pub(crate) async fn get(&self) -> ApiResult<i32> {
         let count = (self.0)().await?;
         Ok(i32::try_from(count).unwrap_or(i32::MAX))
     }

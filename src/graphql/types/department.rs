@@ -3,12 +3,18 @@
 use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::{department, department_contact, department_kind};
 
-use super::Region;
+use super::coverage::CoverageSummary;
 use super::enums::DepartmentRole;
+use super::{Category, Organization, OrganizationConnection, Region, TotalCount};
+use crate::domain::coverage::Subject;
 use crate::domain::kind::Role;
-use crate::graphql::context::loader;
+use crate::domain::organization::{self, OrganizationFilter};
+use crate::domain::page::PageRequest;
+use crate::graphql::context::{db, loader, scope};
 use crate::graphql::error::ApiResult;
-use crate::graphql::loaders::{ContactsOfDepartment, DepartmentsOfKind, KindById, RegionById};
+use crate::graphql::loaders::{
+    CategoriesOverseen, CategoryById, ContactsOfDepartment, DepartmentsOfKind, KindById, RegionById,
+};
 
 /// A line of work (部门条线) that exists at every level.
 #[derive(Clone, Debug)]
@@ -125,6 +131,52 @@ impl Department {
     /// 专门办法: the document that sets out the method.
     async fn method(&self) -> Option<&str> {
         self.0.method.as_deref()
+    }
+
+    /// Organizations this department is responsible for (by resolution), in creation order.
+    #[graphql(complexity = "crate::graphql::query::page_complexity(first, child_complexity)")]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (0 to 1000, default 100).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> ApiResult<OrganizationConnection> {
+        let db = db(ctx)?;
+        let request = PageRequest::parse(first, after.as_deref())?;
+        let filter = OrganizationFilter {
+            department_id: Some(self.0.id),
+            ..OrganizationFilter::default()
+        };
+        let (page, select) = organization::list(db, &scope(ctx), &filter, &request).await?;
+        Ok(OrganizationConnection {
+            page: page.map(Organization),
+            total: TotalCount::of(db, select),
+        })
+    }
+
+    /// Categories whose rules in force at this department's region name its kind.
+    async fn categories(&self, ctx: &Context<'_>) -> ApiResult<Vec<Category>> {
+        let loader = loader(ctx)?;
+        let ids = loader
+            .load_one(CategoriesOverseen(self.0.region_id, self.0.kind_id))
+            .await?
+            .unwrap_or_default();
+        let mut found = loader
+            .load_many(ids.iter().map(|id| CategoryById(*id)))
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.remove(&CategoryById(*id)).map(Category))
+            .collect())
+    }
+
+    /// Coverage figures of the organizations this department is responsible for.
+    async fn coverage(&self, ctx: &Context<'_>) -> ApiResult<CoverageSummary> {
+        let subject = Subject {
+            department_id: Some(self.0.id),
+            ..Subject::default()
+        };
+        crate::graphql::query::coverage_of(ctx, subject).await
     }
 
     /// True when dedicatedUnit, at least one dedicatedStaff and method are all present.

@@ -2,8 +2,10 @@
 
 use async_graphql::Enum;
 
+use crate::domain::gaps::GapKind;
 use crate::domain::kind::Role;
 use crate::domain::organization::PartyOrganization;
+use crate::domain::responsibility::Basis;
 use crate::domain::values::RegionLevel as DomainLevel;
 
 /// The level of a region.
@@ -106,6 +108,93 @@ impl From<PartyOrganization> for PartyOrganizationStatus {
             PartyOrganization::Own => PartyOrganizationStatus::Own,
             PartyOrganization::Joint => PartyOrganizationStatus::Joint,
             PartyOrganization::None => PartyOrganizationStatus::None,
+        }
+    }
+}
+
+/// The step of the resolution order that decided who is responsible.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(name = "ResponsibilityBasis")]
+pub enum ResponsibilityBasis {
+    /// 1. Its party organization is affiliated with the department (机关工委's case).
+    PartyAffiliation,
+    /// 2. The department is its supervising unit (业务主管单位: 谁主管、谁负责).
+    SupervisingUnit,
+    /// 3. The most specific rule in force names a kind, and that kind has a department.
+    Rule,
+    /// 4. The township or subdistrict where it is located (乡镇、街道兜底).
+    Fallback,
+    /// 5. Nobody: a blind spot (盲区).
+    None,
+}
+
+impl From<Basis> for ResponsibilityBasis {
+    fn from(basis: Basis) -> Self {
+        match basis {
+            Basis::PartyAffiliation => ResponsibilityBasis::PartyAffiliation,
+            Basis::SupervisingUnit => ResponsibilityBasis::SupervisingUnit,
+            Basis::Rule => ResponsibilityBasis::Rule,
+            Basis::Fallback => ResponsibilityBasis::Fallback,
+            Basis::None => ResponsibilityBasis::None,
+        }
+    }
+}
+
+impl From<ResponsibilityBasis> for Basis {
+    fn from(basis: ResponsibilityBasis) -> Self {
+        match basis {
+            ResponsibilityBasis::PartyAffiliation => Basis::PartyAffiliation,
+            ResponsibilityBasis::SupervisingUnit => Basis::SupervisingUnit,
+            ResponsibilityBasis::Rule => Basis::Rule,
+            ResponsibilityBasis::Fallback => Basis::Fallback,
+            ResponsibilityBasis::None => Basis::None,
+        }
+    }
+}
+
+/// A kind of coverage gap.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(name = "GapKind")]
+pub enum GapKindEnum {
+    /// An organization with basis NONE: nobody is responsible (one gap per organization).
+    Unassigned,
+    /// An organization covered only by the township fallback (one per organization).
+    FallbackOnly,
+    /// A rule applies but no department of its kind exists up the region chain
+    /// (one per administering region, category and kind, with the count in `detail`).
+    MissingDepartment,
+    /// A category with organizations in a region but no rule in force there for it
+    /// or any ancestor (one per region and category).
+    UnruledCategory,
+    /// Steps 1-3 name more than one distinct department (多头管理; one per organization).
+    Contested,
+    /// A department responsible for at least one organization lacks a dedicated unit,
+    /// staff or method (one per department).
+    IncompleteDedication,
+}
+
+impl From<GapKindEnum> for GapKind {
+    fn from(kind: GapKindEnum) -> Self {
+        match kind {
+            GapKindEnum::Unassigned => GapKind::Unassigned,
+            GapKindEnum::FallbackOnly => GapKind::FallbackOnly,
+            GapKindEnum::MissingDepartment => GapKind::MissingDepartment,
+            GapKindEnum::UnruledCategory => GapKind::UnruledCategory,
+            GapKindEnum::Contested => GapKind::Contested,
+            GapKindEnum::IncompleteDedication => GapKind::IncompleteDedication,
+        }
+    }
+}
+
+impl From<GapKind> for GapKindEnum {
+    fn from(kind: GapKind) -> Self {
+        match kind {
+            GapKind::Unassigned => GapKindEnum::Unassigned,
+            GapKind::FallbackOnly => GapKindEnum::FallbackOnly,
+            GapKind::MissingDepartment => GapKindEnum::MissingDepartment,
+            GapKind::UnruledCategory => GapKindEnum::UnruledCategory,
+            GapKind::Contested => GapKindEnum::Contested,
+            GapKind::IncompleteDedication => GapKindEnum::IncompleteDedication,
         }
     }
 }

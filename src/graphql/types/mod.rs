@@ -3,10 +3,12 @@
 
 pub mod category;
 pub mod connection;
+pub mod coverage;
 pub mod department;
 pub mod enums;
 pub mod organization;
 pub mod region;
+pub mod responsibility;
 
 pub use category::{Category, ResponsibilityRule};
 pub use connection::{
@@ -15,3 +17,4 @@ pub use connection::{
 pub use department::{Contact, Department, DepartmentKind};
 pub use organization::Organization;
 pub use region::Region;
+pub use responsibility::Responsibility;

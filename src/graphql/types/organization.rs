@@ -5,7 +5,7 @@ use entity::organization;
 
 use super::department::missing;
 use super::enums::PartyOrganizationStatus;
-use super::{Category, Department, Region};
+use super::{Category, Department, Region, Responsibility};
 use crate::domain::organization::PartyOrganization;
 use crate::graphql::context::loader;
 use crate::graphql::error::ApiResult;
@@ -97,5 +97,10 @@ impl Organization {
     /// 典型: held up as a model.
     async fn model(&self) -> bool {
         self.0.is_model
+    }
+
+    /// Who is responsible, on what basis, who contests it, and why.
+    async fn responsibility(&self) -> Responsibility {
+        Responsibility::stored(self.0.clone())
     }
 }

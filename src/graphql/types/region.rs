@@ -4,9 +4,12 @@ use async_graphql::{Context, ID, Object};
 use entity::region;
 
 use super::Department;
+use super::coverage::CoverageSummary;
 use super::enums::RegionLevel;
+use crate::domain::category;
+use crate::domain::coverage::Subject;
 use crate::domain::region::level_of;
-use crate::graphql::context::loader;
+use crate::graphql::context::{db, loader};
 use crate::graphql::error::ApiResult;
 use crate::graphql::loaders::{
     AncestorsOfRegion, ChildrenOfRegion, DepartmentsOfRegion, RegionById,
@@ -71,6 +74,34 @@ impl Region {
             .iter()
             .filter_map(|id| found.remove(&RegionById(*id)).map(Region))
             .collect())
+    }
+
+    /// The ORGANIZATION-kind department of this region or its nearest ancestor.
+    async fn coordinator(&self, ctx: &Context<'_>) -> ApiResult<Option<Department>> {
+        crate::graphql::query::coordinator_of(ctx, self.0.id).await
+    }
+
+    /// Coverage figures of the organizations located in this region and
+    /// below, optionally of one category subtree.
+    async fn coverage(
+        &self,
+        ctx: &Context<'_>,
+        category_code: Option<String>,
+    ) -> ApiResult<CoverageSummary> {
+        let category_id = match category_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            Some(code) => Some(category::require(db(ctx)?, "categoryCode", code).await?.id),
+            None => None,
+        };
+        let subject = Subject {
+            region_id: Some(self.0.id),
+            category_id,
+            department_id: None,
+        };
+        crate::graphql::query::coverage_of(ctx, subject).await
     }
 
     /// The departments at this region (not below it), by kind.

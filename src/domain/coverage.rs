@@ -1,0 +1,203 @@
+//! Coverage figures: counts by basis, responsibility rate, fallback share,
+//! organizational and work coverage (两个覆盖), and the category ×
+//! department-kind matrix, for any region and/or category subtree or for
+//! the organizations one department is responsible for.
+
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, Statement, Value};
+
+use super::responsibility::Basis;
+use crate::error::Result;
+
+/// The organizations a figure counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Subject {
+    /// A region subtree (by location); None: everywhere.
+    pub region_id: Option<i32>,
+    /// A category subtree; None: every category.
+    pub category_id: Option<i32>,
+    /// Only the organizations this department is responsible for.
+    pub department_id: Option<i32>,
+}
+
+/// Coverage figures of a set of organizations.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    pub organizations: u64,
+    pub by_basis: Vec<(Basis, u64)>,
+    /// Party organization OWN or JOINT.
+    pub organized: u64,
+    /// OWN, JOINT, or NONE with work coverage.
+    pub work_covered: u64,
+}
+
+impl Summary {
+    pub fn count(&self, basis: Basis) -> u64 {
+        self.by_basis
+            .iter()
+            .find(|(b, _)| *b == basis)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    fn rate(&self, part: u64) -> f64 {
+        if self.organizations == 0 {
+            1.0
+        } else {
+            part as f64 / self.organizations as f64
+        }
+    }
+
+    /// Basis other than NONE, over all; 1.0 when there are none.
+    pub fn responsibility_rate(&self) -> f64 {
+        self.rate(self.organizations - self.count(Basis::None))
+    }
+
+    /// Basis FALLBACK over all; 0.0 when there are none.
+    pub fn fallback_share(&self) -> f64 {
+        if self.organizations == 0 {
+            0.0
+        } else {
+            self.count(Basis::Fallback) as f64 / self.organizations as f64
+        }
+    }
+
+    /// (OWN + JOINT) over all; 1.0 when there are none.
+    pub fn organizational_coverage_rate(&self) -> f64 {
+        self.rate(self.organized)
+    }
+
+    /// (OWN + JOINT + work-covered NONE) over all; 1.0 when there are none.
+    pub fn work_coverage_rate(&self) -> f64 {
+        self.rate(self.work_covered)
+    }
+}
+
+/// The SQL condition and values selecting `subject`'s organizations `o`.
+fn condition(subject: &Subject, values: &mut Vec<Value>) -> String {
+    let mut parts = vec!["1 = 1".to_owned()];
+    if let Some(region) = subject.region_id {
+        values.push(region.into());
+        parts.push(format!(
+            "o.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = ${})",
+            values.len()
+        ));
+    }
+    if let Some(category) = subject.category_id {
+        values.push(category.into());
+        parts.push(format!(
+            "o.category_id IN (SELECT descendant_id FROM category_closure WHERE ancestor_id = ${})",
+            values.len()
+        ));
+    }
+    if let Some(department) = subject.department_id {
+        values.push(department.into());
+        parts.push(format!("o.resp_department_id = ${}", values.len()));
+    }
+    parts.join(" AND ")
+}
+
+/// The figures of each subject: one statement for all of them.
+pub async fn summaries(
+    db: &impl ConnectionTrait,
+    subjects: &[Subject],
+) -> Result<HashMap<Subject, Summary>> {
+    let mut out: HashMap<Subject, Summary> = HashMap::new();
+    if subjects.is_empty() {
+        return Ok(out);
+    }
+    let mut values = Vec::new();
+    let mut selects = Vec::new();
+    for (index, subject) in subjects.iter().enumerate() {
+        let condition = condition(subject, &mut values);
+        selects.push(format!(
+            "SELECT {index} AS subject, o.resp_basis AS basis, COUNT(*) AS n, \
+               SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END) AS organized, \
+               SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END) AS covered \
+             FROM organization o WHERE {condition} GROUP BY o.resp_basis"
+        ));
+    }
+    let sql = selects.join(" UNION ALL ");
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            values,
+        ))
+        .await?;
+    for subject in subjects {
+        out.insert(*subject, empty());
+    }
+    for row in rows {
+        let index: i32 = row.try_get("", "subject")?;
+        let Some(subject) = subjects.get(index as usize) else {
+            continue;
+        };
+        let basis = Basis::from_db(&row.try_get::<String>("", "basis")?);
+        let n: i64 = row.try_get("", "n")?;
+        let organized: i64 = row.try_get("", "organized")?;
+        let covered: i64 = row.try_get("", "covered")?;
+        let summary = out.entry(*subject).or_insert_with(empty);
+        summary.organizations += n as u64;
+        summary.organized += organized as u64;
+        summary.work_covered += covered as u64;
+        for entry in &mut summary.by_basis {
+            if entry.0 == basis {
+                entry.1 += n as u64;
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn empty() -> Summary {
+    Summary {
+        by_basis: Basis::ALL.iter().map(|b| (*b, 0)).collect(),
+        ..Summary::default()
+    }
+}
+
+/// One cell of the matrix: organizations of a category decided by a
+/// department of a kind (None: none decided) on a basis.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    pub category_id: i32,
+    pub kind_id: Option<i32>,
+    pub basis: Basis,
+    pub count: u64,
+}
+
+/// Organization counts by category × deciding department kind × basis,
+/// within a region subtree.
+pub async fn matrix(db: &impl ConnectionTrait, region_id: Option<i32>) -> Result<Vec<Cell>> {
+    let mut values = Vec::new();
+    let condition = condition(
+        &Subject {
+            region_id,
+            ..Subject::default()
+        },
+        &mut values,
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            format!(
+                "SELECT o.category_id, o.resp_kind_id, o.resp_basis, COUNT(*) AS n \
+                 FROM organization o WHERE {condition} \
+                 GROUP BY o.category_id, o.resp_kind_id, o.resp_basis \
+                 ORDER BY o.category_id, COALESCE(o.resp_kind_id, 0), o.resp_basis"
+            ),
+            values,
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(Cell {
+                category_id: row.try_get("", "category_id")?,
+                kind_id: row.try_get("", "resp_kind_id")?,
+                basis: Basis::from_db(&row.try_get::<String>("", "resp_basis")?),
+                count: row.try_get::<i64>("", "n")? as u64,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,315 @@
+//! The responsibility engine: keeps every organization's resolved
+//! responsibility current inside the transaction that writes.
+//!
+//! Three small derived tables hold what the trees and rules imply:
+//! `effective_rule` (the rule in force per category and region: most
+//! specific category first, then most local scope), `effective_department`
+//! (the department of a kind at a region or its nearest ancestor) and
+//! `effective_fallback` (the township department of a township or
+//! subdistrict). A structural write (rule, department, region, category)
+//! recomputes them into staging tables, diffs old against new, and
+//! re-resolves exactly the organizations whose inputs changed, in set-based
+//! statements. An organization write re-resolves that organization. Reads
+//! never recompute.
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+
+use crate::error::Result;
+
+/// Which organizations to resolve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    One(i32),
+    /// Those listed in the `dirty_organization` work table.
+    Dirty,
+    /// Those decided by this department (its kind changed).
+    DecidedBy(i32),
+    All,
+}
+
+impl Target {
+    /// The condition on `o2`, the organization row being resolved.
+    fn condition(self) -> String {
+        match self {
+            Target::One(id) => format!("o2.id = {id}"),
+            Target::Dirty => "o2.id IN (SELECT id FROM dirty_organization)".to_owned(),
+            Target::DecidedBy(id) => format!("o2.resp_department_id = {id}"),
+            Target::All => "1 = 1".to_owned(),
+        }
+    }
+}
+
+/// The new resolution of the target organizations: one row per
+/// organization with the columns the engine stores.
+pub(crate) fn resolution_select(target: Target) -> String {
+    format!(
+        "SELECT y.id, y.basis, y.department_id, dk.kind_id, y.rule_id, y.rule_department_id, \
+                y.fallback_department_id, y.contested \
+         FROM ( \
+           SELECT x.id, \
+             CASE WHEN x.pa IS NOT NULL THEN 'PARTY_AFFILIATION' \
+                  WHEN x.su IS NOT NULL THEN 'SUPERVISING_UNIT' \
+                  WHEN x.rule_department_id IS NOT NULL THEN 'RULE' \
+                  WHEN x.fallback_department_id IS NOT NULL THEN 'FALLBACK' \
+                  ELSE 'NONE' END AS basis, \
+             COALESCE(x.pa, x.su, x.rule_department_id, x.fallback_department_id) AS department_id, \
+             x.rule_id, x.rule_department_id, x.fallback_department_id, \
+             CASE WHEN (x.pa IS NOT NULL AND x.su IS NOT NULL AND x.pa <> x.su) \
+                    OR (x.pa IS NOT NULL AND x.rule_department_id IS NOT NULL AND x.pa <> x.rule_department_id) \
+                    OR (x.su IS NOT NULL AND x.rule_department_id IS NOT NULL AND x.su <> x.rule_department_id) \
+                  THEN TRUE ELSE FALSE END AS contested \
+           FROM ( \
+             SELECT o2.id, o2.party_affiliation_id AS pa, o2.supervising_department_id AS su, \
+                    er.rule_id, ed.department_id AS rule_department_id, \
+                    ef.department_id AS fallback_department_id \
+             FROM organization o2 \
+             LEFT JOIN effective_rule er \
+               ON er.category_id = o2.category_id AND er.region_id = o2.region_id \
+             LEFT JOIN effective_department ed \
+               ON ed.kind_id = er.kind_id \
+              AND ed.region_id = COALESCE(o2.administering_region_id, o2.region_id) \
+             LEFT JOIN effective_fallback ef ON ef.region_id = o2.region_id \
+             WHERE {} \
+           ) x \
+         ) y \
+         LEFT JOIN (SELECT id, kind_id FROM department) dk ON dk.id = y.department_id",
+        target.condition()
+    )
+}
+
+/// The condition under which a stored resolution `o` differs from a new one `n`.
+pub(crate) const CHANGED: &str = "(o.resp_basis <> n.basis \
+     OR o.resp_department_id IS DISTINCT FROM n.department_id \
+     OR o.resp_kind_id IS DISTINCT FROM n.kind_id \
+     OR o.resp_rule_id IS DISTINCT FROM n.rule_id \
+     OR o.resp_rule_department_id IS DISTINCT FROM n.rule_department_id \
+     OR o.resp_fallback_department_id IS DISTINCT FROM n.fallback_department_id \
+     OR o.resp_contested <> n.contested)";
+
+/// Re-resolves the target organizations; returns how many changed.
+pub async fn resolve(db: &impl ConnectionTrait, target: Target) -> Result<u64> {
+    let sql = format!(
+        "UPDATE organization AS o SET \
+           resp_basis = n.basis, resp_department_id = n.department_id, resp_kind_id = n.kind_id, \
+           resp_rule_id = n.rule_id, resp_rule_department_id = n.rule_department_id, \
+           resp_fallback_department_id = n.fallback_department_id, resp_contested = n.contested \
+         FROM ({}) AS n \
+         WHERE o.id = n.id AND {CHANGED}",
+        resolution_select(target)
+    );
+    let result = db.execute_unprepared(&sql).await?;
+    Ok(result.rows_affected())
+}
+
+/// Serialises structural writes across connections and replicas: the
+/// first statement of every transaction that changes rules, departments,
+/// regions or categories. Counts them, too.
+pub async fn lock_exclusive(db: &impl ConnectionTrait) -> Result<()> {
+    db.execute_unprepared("UPDATE engine_state SET version = version + 1 WHERE id = 1")
+        .await?;
+    Ok(())
+}
+
+/// Lets an organization write wait for a structural write in progress, so
+/// that it resolves against committed effective tables. SQLite's IMMEDIATE
+/// transactions serialise writers already.
+pub async fn lock_shared(db: &impl ConnectionTrait) -> Result<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("SELECT version FROM engine_state WHERE id = 1 FOR SHARE")
+            .await?;
+    }
+    Ok(())
+}
+
+/// What a refresh did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Refresh {
+    /// Organizations whose stored responsibility changed.
+    pub changed: u64,
+}
+
+const COMPUTE_RULES: &str = "INSERT INTO effective_rule_next (category_id, region_id, rule_id, kind_id) \
+  SELECT category_id, region_id, rule_id, kind_id FROM ( \
+    SELECT cc.descendant_id AS category_id, reach.region_id, reach.rule_id, reach.kind_id, \
+      ROW_NUMBER() OVER (PARTITION BY cc.descendant_id, reach.region_id \
+                         ORDER BY cc.depth, reach.distance) AS rank \
+    FROM ( \
+      SELECT r.id AS rule_id, r.category_id, r.department_kind_id AS kind_id, \
+             rc.descendant_id AS region_id, rc.depth AS distance \
+      FROM responsibility_rule r JOIN region_closure rc ON rc.ancestor_id = r.scope_region_id \
+      UNION ALL \
+      SELECT r.id, r.category_id, r.department_kind_id, g.id, 1000000 \
+      FROM responsibility_rule r CROSS JOIN region g WHERE r.scope_region_id IS NULL \
+    ) reach \
+    JOIN category_closure cc ON cc.ancestor_id = reach.category_id \
+  ) ranked WHERE rank = 1";
+
+const COMPUTE_DEPARTMENTS: &str = "INSERT INTO effective_department_next (kind_id, region_id, department_id) \
+  SELECT kind_id, region_id, department_id FROM ( \
+    SELECT d.kind_id, rc.descendant_id AS region_id, d.id AS department_id, \
+      ROW_NUMBER() OVER (PARTITION BY d.kind_id, rc.descendant_id ORDER BY rc.depth) AS rank \
+    FROM department d JOIN region_closure rc ON rc.ancestor_id = d.region_id \
+  ) ranked WHERE rank = 1";
+
+const COMPUTE_FALLBACKS: &str = "INSERT INTO effective_fallback_next (region_id, department_id) \
+  SELECT r.id, d.id FROM region r \
+  JOIN department d ON d.region_id = r.id \
+  JOIN department_kind k ON k.id = d.kind_id \
+  WHERE r.level IN ('TOWNSHIP', 'SUBDISTRICT') AND k.code = 'TOWNSHIP'";
+
+/// (table, its key columns, its value columns, the dirty table)
+const DERIVED: [(&str, &[&str], &[&str], &str); 3] = [
+    (
+        "effective_rule",
+        &["category_id", "region_id"],
+        &["rule_id", "kind_id"],
+        "dirty_rule_pair",
+    ),
+    (
+        "effective_department",
+        &["kind_id", "region_id"],
+        &["department_id"],
+        "dirty_department_pair",
+    ),
+    (
+        "effective_fallback",
+        &["region_id"],
+        &["department_id"],
+        "dirty_fallback_region",
+    ),
+];
+
+const DIRTY_ORGANIZATIONS: &str = "INSERT INTO dirty_organization (id) \
+  SELECT o.id FROM dirty_rule_pair d \
+    JOIN organization o ON o.category_id = d.category_id AND o.region_id = d.region_id \
+  UNION \
+  SELECT o.id FROM dirty_department_pair d \
+    JOIN organization o ON o.region_id = d.region_id AND o.administering_region_id IS NULL \
+    JOIN effective_rule er ON er.category_id = o.category_id AND er.region_id = o.region_id \
+                          AND er.kind_id = d.kind_id \
+  UNION \
+  SELECT o.id FROM dirty_department_pair d \
+    JOIN organization o ON o.administering_region_id = d.region_id \
+    JOIN effective_rule er ON er.category_id = o.category_id AND er.region_id = o.region_id \
+                          AND er.kind_id = d.kind_id \
+  UNION \
+  SELECT o.id FROM dirty_fallback_region d JOIN organization o ON o.region_id = d.region_id";
+
+/// Recomputes the derived tables and re-resolves the organizations whose
+/// inputs changed. Call inside the writing transaction, after the write.
+pub async fn refresh(db: &impl ConnectionTrait) -> Result<Refresh> {
+    lock_exclusive(db).await?;
+    stage_dirty(db).await?;
+    let changed = resolve(db, Target::Dirty).await?;
+    clear_work_tables(db).await?;
+    Ok(Refresh { changed })
+}
+
+/// Stages the derived tables and lists the organizations whose inputs
+/// changed in `dirty_organization`, without re-resolving them: what a
+/// preview reads before it rolls back.
+pub(crate) async fn stage_dirty(db: &impl ConnectionTrait) -> Result<()> {
+    stage_and_apply(db).await?;
+    db.execute_unprepared(DIRTY_ORGANIZATIONS).await?;
+    Ok(())
+}
+
+/// Computes the derived tables into staging, records which keys changed in
+/// the dirty tables, and brings the derived tables up to date.
+async fn stage_and_apply(db: &impl ConnectionTrait) -> Result<()> {
+    clear_work_tables(db).await?;
+    db.execute_unprepared(COMPUTE_RULES).await?;
+    db.execute_unprepared(COMPUTE_DEPARTMENTS).await?;
+    db.execute_unprepared(COMPUTE_FALLBACKS).await?;
+    for (table, keys, values, dirty) in DERIVED {
+        let keys_list = keys.join(", ");
+        let all = [keys, values].concat().join(", ");
+        db.execute_unprepared(&format!(
+            "INSERT INTO {dirty} ({keys_list}) \
+             SELECT {keys_list} FROM (SELECT {all} FROM {table}_next EXCEPT SELECT {all} FROM {table}) a \
+             UNION \
+             SELECT {keys_list} FROM (SELECT {all} FROM {table} EXCEPT SELECT {all} FROM {table}_next) b"
+        ))
+        .await?;
+        let matches = |alias: &str| {
+            keys.iter()
+                .map(|k| format!("d.{k} = {alias}.{k}"))
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        };
+        db.execute_unprepared(&format!(
+            "DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {dirty} d WHERE {})",
+            matches(table)
+        ))
+        .await?;
+        let select_all = [keys, values]
+            .concat()
+            .iter()
+            .map(|c| format!("n.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        db.execute_unprepared(&format!(
+            "INSERT INTO {table} ({all}) SELECT {select_all} FROM {table}_next n \
+             JOIN {dirty} d ON {}",
+            matches("n")
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+async fn clear_work_tables(db: &impl ConnectionTrait) -> Result<()> {
+    for table in [
+        "effective_rule_next",
+        "effective_department_next",
+        "effective_fallback_next",
+        "dirty_rule_pair",
+        "dirty_department_pair",
+        "dirty_fallback_region",
+        "dirty_organization",
+    ] {
+        db.execute_unprepared(&format!("DELETE FROM {table}"))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Brings a database whose engine has never run up to date: the derived
+/// tables and every organization. Runs at start-up; a no-op afterwards.
+pub async fn ensure_current(db: &DatabaseConnection) -> Result<bool> {
+    super::db::write(db, |txn| {
+        Box::pin(async move {
+            txn.execute_unprepared(
+                "INSERT INTO engine_state (id, version) \
+                 SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM engine_state WHERE id = 1)",
+            )
+            .await?;
+            let backend = txn.get_database_backend();
+            let row = txn
+                .query_one_raw(Statement::from_string(
+                    backend,
+                    "SELECT version FROM engine_state WHERE id = 1",
+                ))
+                .await?;
+            let version: i64 = row
+                .map(|r| r.try_get("", "version"))
+                .transpose()?
+                .unwrap_or(0);
+            if version > 0 {
+                return Ok(false);
+            }
+            rebuild(txn).await?;
+            Ok(true)
+        })
+    })
+    .await
+}
+
+/// Recomputes everything: the derived tables and every organization.
+pub async fn rebuild(db: &impl ConnectionTrait) -> Result<u64> {
+    lock_exclusive(db).await?;
+    stage_and_apply(db).await?;
+    let changed = resolve(db, Target::All).await?;
+    clear_work_tables(db).await?;
+    Ok(changed)
+}

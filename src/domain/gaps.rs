@@ -1,0 +1,441 @@
+//! Coverage gaps (盲区 and 短腿): where nobody, or only the fallback, is
+//! responsible; where a rule's department is missing; where a category has
+//! no rule; where departments contest an organization; where a responsible
+//! department lacks a dedication. Listed kind by kind, each kind in a
+//! stable key order, with keyset cursors.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::{ConnectionTrait, QueryResult, Statement, Value};
+
+use super::page::PageRequest;
+use crate::error::{Error, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GapKind {
+    /// An organization with basis NONE: nobody is responsible.
+    Unassigned,
+    /// An organization covered only by the township fallback.
+    FallbackOnly,
+    /// A rule applies but no department of its kind exists up the region chain
+    /// (per administering region, category and kind).
+    MissingDepartment,
+    /// A category with organizations in a region but no rule in force there
+    /// (per region and category).
+    UnruledCategory,
+    /// Steps 1-3 name more than one distinct department.
+    Contested,
+    /// A department responsible for organizations lacks a dedicated unit,
+    /// staff or method.
+    IncompleteDedication,
+}
+
+impl GapKind {
+    pub const ALL: [GapKind; 6] = [
+        GapKind::Unassigned,
+        GapKind::FallbackOnly,
+        GapKind::MissingDepartment,
+        GapKind::UnruledCategory,
+        GapKind::Contested,
+        GapKind::IncompleteDedication,
+    ];
+
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|k| *k == self).unwrap_or(0)
+    }
+}
+
+/// One gap and the entities it concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gap {
+    pub kind: GapKind,
+    /// Position within its kind.
+    pub key: [i32; 3],
+    pub organization_id: Option<i32>,
+    pub category_id: Option<i32>,
+    pub region_id: Option<i32>,
+    pub department_id: Option<i32>,
+    pub department_kind_id: Option<i32>,
+    pub detail: String,
+}
+
+impl Gap {
+    pub fn cursor(&self) -> String {
+        URL_SAFE_NO_PAD.encode(format!(
+            "g1:{}:{}:{}:{}",
+            self.kind.index(),
+            self.key[0],
+            self.key[1],
+            self.key[2]
+        ))
+    }
+}
+
+fn decode_cursor(cursor: &str) -> Result<(usize, [i32; 3])> {
+    let bad = || Error::invalid("after", "not a cursor this API gave out");
+    let text = URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(bad)?;
+    let parts: Vec<&str> = text
+        .strip_prefix("g1:")
+        .ok_or_else(bad)?
+        .split(':')
+        .collect();
+    if parts.len() != 4 {
+        return Err(bad());
+    }
+    let kind: usize = parts[0].parse().map_err(|_| bad())?;
+    if kind >= GapKind::ALL.len() {
+        return Err(bad());
+    }
+    let mut key = [0; 3];
+    for (slot, part) in key.iter_mut().zip(&parts[1..]) {
+        *slot = part.parse().map_err(|_| bad())?;
+    }
+    Ok((kind, key))
+}
+
+/// Which gaps to list.
+#[derive(Clone, Debug, Default)]
+pub struct GapFilter {
+    pub region_id: Option<i32>,
+    /// Empty: every kind.
+    pub kinds: Vec<GapKind>,
+}
+
+impl GapFilter {
+    fn kinds(&self) -> Vec<GapKind> {
+        GapKind::ALL
+            .into_iter()
+            .filter(|k| self.kinds.is_empty() || self.kinds.contains(k))
+            .collect()
+    }
+}
+
+/// The SQL of one kind: the rows (key columns k0..k2, the entity ids and
+/// the names the detail needs) in key order, after `$after`.
+fn kind_sql(kind: GapKind, region: Option<&str>) -> String {
+    let within = |column: &str| match region {
+        Some(placeholder) => format!(
+            " AND {column} IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {placeholder})"
+        ),
+        None => String::new(),
+    };
+    match kind {
+        GapKind::Unassigned | GapKind::FallbackOnly | GapKind::Contested => {
+            let condition = match kind {
+                GapKind::Unassigned => "o.resp_basis = 'NONE'",
+                GapKind::FallbackOnly => "o.resp_basis = 'FALLBACK'",
+                _ => "o.resp_contested = TRUE",
+            };
+            format!(
+                "SELECT o.id AS k0, 0 AS k1, 0 AS k2, o.id AS organization_id, o.category_id, \
+                        o.region_id, o.resp_department_id AS department_id, o.resp_kind_id AS kind_id, \
+                        o.name AS a, o.credit_code AS b, r.name AS c, d.name AS e, \
+                        o.party_affiliation_id, o.supervising_department_id, o.resp_rule_department_id, 0 AS n \
+                 FROM organization o JOIN region r ON r.id = o.region_id \
+                 LEFT JOIN department d ON d.id = o.resp_department_id \
+                 WHERE {condition}{} AND o.id > $1 ORDER BY o.id",
+                within("o.region_id")
+            )
+        }
+        GapKind::MissingDepartment => format!(
+            "SELECT g.* FROM ( \
+               SELECT COALESCE(o.administering_region_id, o.region_id) AS k0, o.category_id AS k1, \
+                      er.kind_id AS k2, CAST(NULL AS INTEGER) AS organization_id, o.category_id, \
+                      COALESCE(o.administering_region_id, o.region_id) AS region_id, \
+                      CAST(NULL AS INTEGER) AS department_id, er.kind_id, \
+                      MIN(r.name) AS a, MIN(c.name) AS b, MIN(k.code) AS c, MIN(k.name) AS e, \
+                      CAST(NULL AS INTEGER) AS party_affiliation_id, CAST(NULL AS INTEGER) AS supervising_department_id, \
+                      CAST(NULL AS INTEGER) AS resp_rule_department_id, COUNT(*) AS n \
+               FROM organization o \
+               JOIN effective_rule er ON er.category_id = o.category_id AND er.region_id = o.region_id \
+               JOIN region r ON r.id = COALESCE(o.administering_region_id, o.region_id) \
+               JOIN category c ON c.id = o.category_id \
+               JOIN department_kind k ON k.id = er.kind_id \
+               WHERE o.resp_rule_id IS NOT NULL AND o.resp_rule_department_id IS NULL{} \
+               GROUP BY COALESCE(o.administering_region_id, o.region_id), o.category_id, er.kind_id \
+             ) g WHERE (g.k0 > $1 OR (g.k0 = $1 AND (g.k1 > $2 OR (g.k1 = $2 AND g.k2 > $3)))) \
+             ORDER BY g.k0, g.k1, g.k2",
+            within("COALESCE(o.administering_region_id, o.region_id)")
+        ),
+        GapKind::UnruledCategory => format!(
+            "SELECT g.* FROM ( \
+               SELECT o.region_id AS k0, o.category_id AS k1, 0 AS k2, CAST(NULL AS INTEGER) AS organization_id, \
+                      o.category_id, o.region_id, CAST(NULL AS INTEGER) AS department_id, CAST(NULL AS INTEGER) AS kind_id, \
+                      MIN(r.name) AS a, MIN(c.name) AS b, MIN(c.code) AS c, MIN(r.code) AS e, \
+                      CAST(NULL AS INTEGER) AS party_affiliation_id, CAST(NULL AS INTEGER) AS supervising_department_id, \
+                      CAST(NULL AS INTEGER) AS resp_rule_department_id, COUNT(*) AS n \
+               FROM organization o \
+               JOIN region r ON r.id = o.region_id JOIN category c ON c.id = o.category_id \
+               WHERE o.resp_rule_id IS NULL{} \
+               GROUP BY o.region_id, o.category_id \
+             ) g WHERE (g.k0 > $1 OR (g.k0 = $1 AND g.k1 > $2)) ORDER BY g.k0, g.k1",
+            within("o.region_id")
+        ),
+        GapKind::IncompleteDedication => format!(
+            "SELECT g.* FROM ( \
+               SELECT d.id AS k0, 0 AS k1, 0 AS k2, CAST(NULL AS INTEGER) AS organization_id, CAST(NULL AS INTEGER) AS category_id, \
+                      d.region_id, d.id AS department_id, d.kind_id, \
+                      d.name AS a, d.code AS b, \
+                      CASE WHEN d.dedicated_unit IS NULL THEN 'unit' ELSE '' END AS c, \
+                      CASE WHEN d.method IS NULL THEN 'method' ELSE '' END AS e, \
+                      CAST(NULL AS INTEGER) AS party_affiliation_id, CAST(NULL AS INTEGER) AS supervising_department_id, \
+                      (SELECT COUNT(*) FROM department_contact dc WHERE dc.department_id = d.id) AS resp_rule_department_id, \
+                      (SELECT COUNT(*) FROM organization o WHERE o.resp_department_id = d.id) AS n \
+               FROM department d \
+               WHERE (d.dedicated_unit IS NULL OR d.method IS NULL \
+                      OR NOT EXISTS (SELECT 1 FROM department_contact dc WHERE dc.department_id = d.id)) \
+                 AND EXISTS (SELECT 1 FROM organization o WHERE o.resp_department_id = d.id){} \
+             ) g WHERE g.k0 > $1 ORDER BY g.k0",
+            within("d.region_id")
+        ),
+    }
+}
+
+fn opt_i32(row: &QueryResult, column: &str) -> Result<Option<i32>> {
+    // NULL literals come back untyped on SQLite; read them as i64.
+    Ok(row
+        .try_get::<Option<i64>>("", column)
+        .or_else(|_| {
+            row.try_get::<Option<i32>>("", column)
+                .map(|v| v.map(i64::from))
+        })?
+        .map(|v| v as i32))
+}
+
+fn text(row: &QueryResult, column: &str) -> String {
+    row.try_get::<Option<String>>("", column)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn gap_of(kind: GapKind, row: &QueryResult) -> Result<Gap> {
+    let key = [
+        opt_i32(row, "k0")?.unwrap_or(0),
+        opt_i32(row, "k1")?.unwrap_or(0),
+        opt_i32(row, "k2")?.unwrap_or(0),
+    ];
+    let n = opt_i32(row, "n")?.unwrap_or(0);
+    let (a, b, c, e) = (
+        text(row, "a"),
+        text(row, "b"),
+        text(row, "c"),
+        text(row, "e"),
+    );
+    let detail = match kind {
+        GapKind::Unassigned => format!(
+            "{a} ({b}) in {c}: nobody is responsible — no party affiliation, supervising unit, rule department or township fallback (盲区)."
+        ),
+        GapKind::FallbackOnly => format!(
+            "{a} ({b}) in {c} is covered only by the township fallback {e}; no line department is responsible."
+        ),
+        GapKind::Contested => {
+            let claimants = [
+                opt_i32(row, "party_affiliation_id")?,
+                opt_i32(row, "supervising_department_id")?,
+                opt_i32(row, "resp_rule_department_id")?,
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+            format!("{a} ({b}) in {c}: {claimants} departments claim it (多头管理); {e} decides.")
+        }
+        GapKind::MissingDepartment => format!(
+            "{n} organizations of {b} administered at {a} fall under a rule naming {c} ({e}), but no {c} department exists at {a} or any region above it."
+        ),
+        GapKind::UnruledCategory => format!(
+            "{n} organizations of {b} ({c}) in {a} ({e}) have no rule in force for their category or any category above it."
+        ),
+        GapKind::IncompleteDedication => {
+            let staff = opt_i32(row, "resp_rule_department_id")?.unwrap_or(0);
+            let mut lacks = Vec::new();
+            if !c.is_empty() {
+                lacks.push("a dedicated unit (专门组织)");
+            }
+            if staff == 0 {
+                lacks.push("dedicated staff (专门人员)");
+            }
+            if !e.is_empty() {
+                lacks.push("a method (专门办法)");
+            }
+            format!(
+                "{a} ({b}) is responsible for {n} organizations but lacks {}.",
+                lacks.join(", ")
+            )
+        }
+    };
+    Ok(Gap {
+        kind,
+        key,
+        organization_id: opt_i32(row, "organization_id")?,
+        category_id: opt_i32(row, "category_id")?,
+        region_id: opt_i32(row, "region_id")?,
+        department_id: opt_i32(row, "department_id")?,
+        department_kind_id: opt_i32(row, "kind_id")?,
+        detail,
+    })
+}
+
+/// One page of gaps: `first` items after the cursor, kind by kind. At
+/// most one statement per kind, whatever the page size.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &GapFilter,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> Result<(Vec<Gap>, bool)> {
+    let request = PageRequest::parse(first, None)?;
+    let (start_kind, start_key) = match after {
+        Some(cursor) => decode_cursor(cursor)?,
+        None => (0, [i32::MIN; 3]),
+    };
+    let mut gaps = Vec::new();
+    let wanted = request.first as usize + 1;
+    for kind in filter.kinds() {
+        if kind.index() < start_kind {
+            continue;
+        }
+        if gaps.len() >= wanted {
+            break;
+        }
+        let key = if kind.index() == start_kind {
+            start_key
+        } else {
+            [i32::MIN; 3]
+        };
+        let mut values: Vec<Value> = vec![key[0].into(), key[1].into(), key[2].into()];
+        let region = filter.region_id.map(|id| {
+            values.push(id.into());
+            "$4"
+        });
+        let sql = format!("{} LIMIT {}", kind_sql(kind, region), wanted - gaps.len());
+        let sql = used_placeholders(&sql, &mut values);
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                sql,
+                values,
+            ))
+            .await?;
+        for row in &rows {
+            gaps.push(gap_of(kind, row)?);
+        }
+    }
+    let has_next = gaps.len() > request.first as usize;
+    gaps.truncate(request.first as usize);
+    Ok((gaps, has_next))
+}
+
+/// PostgreSQL wants every bound parameter used; renumber the ones a
+/// statement uses and drop the rest.
+fn used_placeholders(sql: &str, values: &mut Vec<Value>) -> String {
+    let mut kept = Vec::new();
+    let mut sql = sql.to_owned();
+    for n in 1..=values.len() {
+        let placeholder = format!("${n}");
+        if contains_placeholder(&sql, &placeholder) {
+            kept.push(n);
+        }
+    }
+    // Renumber from the highest so that "$1" does not clobber "$12".
+    for (new_index, old) in kept.iter().enumerate().rev() {
+        sql = replace_placeholder(&sql, &format!("${old}"), &format!("${}", new_index + 1));
+    }
+    let old_values = std::mem::take(values);
+    *values = old_values
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| kept.contains(&(i + 1)))
+        .map(|(_, v)| v)
+        .collect();
+    sql
+}
+
+fn contains_placeholder(sql: &str, placeholder: &str) -> bool {
+    sql.match_indices(placeholder).any(|(at, _)| {
+        !sql[at + placeholder.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+fn replace_placeholder(sql: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find(from) {
+        let after = &rest[at + from.len()..];
+        out.push_str(&rest[..at]);
+        if after.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            out.push_str(from);
+        } else {
+            out.push_str(to);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// How many gaps the filter matches: one statement per kind.
+pub async fn count(db: &impl ConnectionTrait, filter: &GapFilter) -> Result<u64> {
+    let mut total = 0u64;
+    for kind in filter.kinds() {
+        let mut values: Vec<Value> = vec![i32::MIN.into(), i32::MIN.into(), i32::MIN.into()];
+        let region = filter.region_id.map(|id| {
+            values.push(id.into());
+            "$4"
+        });
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM ({}) counted",
+            kind_sql(kind, region)
+        );
+        let sql = used_placeholders(&sql, &mut values);
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                sql,
+                values,
+            ))
+            .await?;
+        if let Some(row) = row {
+            total += row.try_get::<i64>("", "n")? as u64;
+        }
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unused_placeholders_are_dropped_and_the_rest_renumbered() {
+        let mut values: Vec<Value> = vec![1.into(), 2.into(), 3.into(), 4.into()];
+        let sql = used_placeholders("a = $1 AND b = $4 AND c = $1", &mut values);
+        assert_eq!(sql, "a = $1 AND b = $2 AND c = $1");
+        assert_eq!(values, vec![Value::from(1), Value::from(4)]);
+    }
+
+    #[test]
+    fn gap_cursors_round_trip_and_reject_forgeries() {
+        let gap = Gap {
+            kind: GapKind::UnruledCategory,
+            key: [7, 3, 0],
+            organization_id: None,
+            category_id: None,
+            region_id: None,
+            department_id: None,
+            department_kind_id: None,
+            detail: String::new(),
+        };
+        assert_eq!(decode_cursor(&gap.cursor()).unwrap(), (3, [7, 3, 0]));
+        assert!(decode_cursor("nonsense").is_err());
+        assert!(decode_cursor(&URL_SAFE_NO_PAD.encode("g1:9:1:2:3")).is_err());
+    }
+}

@@ -1,0 +1,124 @@
+//! Rule impact: what upserting or deleting a rule would change, computed by
+//! making the change in a transaction, staging the engine's derived tables,
+//! reading the new resolution of the organizations it touches, and rolling
+//! back. It runs the engine's own code, so the preview is what the real
+//! change then does.
+
+use std::collections::HashMap;
+
+use entity::responsibility_rule as rule;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement,
+};
+
+use super::engine;
+use super::page::{Page, PageRequest};
+use super::responsibility::{Basis, Resolution};
+use super::rule::{RuleInput, apply_delete, apply_upsert};
+use crate::error::Result;
+
+/// One organization whose responsibility would change: its id and its
+/// resolution after the change (the one before is stored on it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub organization_id: i32,
+    pub after: Resolution,
+}
+
+/// What a rule change would do.
+#[derive(Clone, Debug)]
+pub struct Impact {
+    pub changed: u64,
+    pub page: Page<Change>,
+    /// The rules the `after` resolutions name, as they would be (a new rule
+    /// exists only in the preview).
+    pub rules: HashMap<i32, rule::Model>,
+}
+
+pub async fn rule_impact(
+    db: &DatabaseConnection,
+    input: &RuleInput,
+    remove: bool,
+    request: &PageRequest,
+) -> Result<Impact> {
+    let txn = super::db::begin_write(db).await?;
+    engine::lock_exclusive(&txn).await?;
+    if remove {
+        apply_delete(
+            &txn,
+            &input.category_code,
+            input.scope_region_code.as_deref(),
+        )
+        .await?;
+    } else {
+        apply_upsert(&txn, input).await?;
+    }
+    engine::stage_dirty(&txn).await?;
+    let changed_sql = format!(
+        "SELECT n.id, n.basis, n.department_id, n.kind_id, n.rule_id, n.rule_department_id, \
+                n.fallback_department_id, o.party_affiliation_id, o.supervising_department_id \
+         FROM organization o JOIN ({}) AS n ON n.id = o.id WHERE {}",
+        engine::resolution_select(engine::Target::Dirty),
+        engine::CHANGED
+    );
+    let backend = txn.get_database_backend();
+    let count_row = txn
+        .query_one_raw(Statement::from_string(
+            backend,
+            format!("SELECT COUNT(*) AS n FROM ({changed_sql}) changed"),
+        ))
+        .await?;
+    let changed = match count_row {
+        Some(row) => row.try_get::<i64>("", "n")? as u64,
+        None => 0,
+    };
+    let after = request.after.unwrap_or(i64::MIN);
+    let rows = txn
+        .query_all_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT * FROM ({changed_sql}) changed WHERE id > {after} ORDER BY id LIMIT {}",
+                request.first + 1
+            ),
+        ))
+        .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: i32 = row.try_get("", "id")?;
+        items.push((
+            i64::from(id),
+            Change {
+                organization_id: id,
+                after: Resolution {
+                    basis: Basis::from_db(&row.try_get::<String>("", "basis")?),
+                    department_id: row.try_get("", "department_id")?,
+                    kind_id: row.try_get("", "kind_id")?,
+                    rule_id: row.try_get("", "rule_id")?,
+                    rule_department_id: row.try_get("", "rule_department_id")?,
+                    fallback_department_id: row.try_get("", "fallback_department_id")?,
+                    party_affiliation_id: row.try_get("", "party_affiliation_id")?,
+                    supervising_department_id: row.try_get("", "supervising_department_id")?,
+                },
+            },
+        ));
+    }
+    let page = Page::from_rows(items, request);
+    let rule_ids: Vec<i32> = page
+        .items
+        .iter()
+        .filter_map(|(_, c)| c.after.rule_id)
+        .collect();
+    let rules = rule::Entity::find()
+        .filter(rule::Column::Id.is_in(rule_ids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    txn.rollback().await?;
+    Ok(Impact {
+        changed,
+        page,
+        rules,
+    })
+}

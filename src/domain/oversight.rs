@@ -1,0 +1,135 @@
+//! Lookups over the derived tables: who oversees a category in a region,
+//! the coordinator of a region, the categories a department oversees.
+
+use std::collections::HashMap;
+
+use entity::{
+    department, department_kind, effective_department, effective_rule, responsibility_rule as rule,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
+
+use crate::error::Result;
+
+/// The kind code of the coordinator (牵头协调) of every region.
+pub const COORDINATOR_KIND: &str = "ORGANIZATION";
+
+/// Who oversees organizations of a category in a region.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Oversight {
+    pub rule: Option<rule::Model>,
+    pub kind_id: Option<i32>,
+    pub department: Option<department::Model>,
+}
+
+/// The rule in force for `category_id` located in `region_id`, its kind, and
+/// the department of that kind at the region or its nearest ancestor. With
+/// no region: the rule that holds everywhere for the category or its
+/// nearest ancestor, and no department.
+pub async fn who_oversees(
+    db: &impl ConnectionTrait,
+    category_id: i32,
+    region_id: Option<i32>,
+) -> Result<Oversight> {
+    let rule = match region_id {
+        Some(region_id) => {
+            let effective = effective_rule::Entity::find_by_id((category_id, region_id))
+                .one(db)
+                .await?;
+            match effective {
+                Some(e) => rule::Entity::find_by_id(e.rule_id).one(db).await?,
+                None => None,
+            }
+        }
+        None => {
+            let backend = db.get_database_backend();
+            rule::Entity::find()
+                .from_raw_sql(Statement::from_sql_and_values(
+                    backend,
+                    "SELECT r.* FROM responsibility_rule r \
+                     JOIN category_closure cc ON cc.ancestor_id = r.category_id \
+                     WHERE cc.descendant_id = $1 AND r.scope_region_id IS NULL \
+                     ORDER BY cc.depth LIMIT 1",
+                    [category_id.into()],
+                ))
+                .one(db)
+                .await?
+        }
+    };
+    let Some(rule) = rule else {
+        return Ok(Oversight::default());
+    };
+    let department = match region_id {
+        Some(region_id) => nearest_department(db, rule.department_kind_id, region_id).await?,
+        None => None,
+    };
+    Ok(Oversight {
+        kind_id: Some(rule.department_kind_id),
+        rule: Some(rule),
+        department,
+    })
+}
+
+async fn nearest_department(
+    db: &impl ConnectionTrait,
+    kind_id: i32,
+    region_id: i32,
+) -> Result<Option<department::Model>> {
+    let effective = effective_department::Entity::find_by_id((kind_id, region_id))
+        .one(db)
+        .await?;
+    Ok(match effective {
+        Some(e) => {
+            department::Entity::find_by_id(e.department_id)
+                .one(db)
+                .await?
+        }
+        None => None,
+    })
+}
+
+/// The coordinator department id of each region: the ORGANIZATION-kind
+/// department at the region or its nearest ancestor. One query.
+pub async fn coordinators(
+    db: &impl ConnectionTrait,
+    region_ids: &[i32],
+) -> Result<HashMap<i32, i32>> {
+    let Some(kind) = department_kind::Entity::find_by_code(COORDINATOR_KIND)
+        .one(db)
+        .await?
+    else {
+        return Ok(HashMap::new());
+    };
+    let rows = effective_department::Entity::find()
+        .filter(effective_department::Column::KindId.eq(kind.id))
+        .filter(effective_department::Column::RegionId.is_in(region_ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.region_id, r.department_id))
+        .collect())
+}
+
+/// For each (region, kind): the categories whose rule in force at that
+/// region names that kind. One query.
+pub async fn categories_overseen(
+    db: &impl ConnectionTrait,
+    keys: &[(i32, i32)],
+) -> Result<HashMap<(i32, i32), Vec<i32>>> {
+    let regions: Vec<i32> = keys.iter().map(|k| k.0).collect();
+    let rows = effective_rule::Entity::find()
+        .filter(effective_rule::Column::RegionId.is_in(regions))
+        .filter(effective_rule::Column::KindId.is_in(keys.iter().map(|k| k.1)))
+        .all(db)
+        .await?;
+    let mut map: HashMap<(i32, i32), Vec<i32>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for row in rows {
+        if let Some(list) = map.get_mut(&(row.region_id, row.kind_id)) {
+            list.push(row.category_id);
+        }
+    }
+    for list in map.values_mut() {
+        list.sort_unstable();
+    }
+    Ok(map)
+}

@@ -1,0 +1,326 @@
+//! Who is responsible for an organization: the stored resolution, the
+//! departments that contest it, and the explanation of each step in words.
+
+use entity::organization;
+
+/// The step of the resolution order that decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Basis {
+    PartyAffiliation,
+    SupervisingUnit,
+    Rule,
+    Fallback,
+    None,
+}
+
+impl Basis {
+    pub const ALL: [Basis; 5] = [
+        Basis::PartyAffiliation,
+        Basis::SupervisingUnit,
+        Basis::Rule,
+        Basis::Fallback,
+        Basis::None,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::PartyAffiliation => "PARTY_AFFILIATION",
+            Basis::SupervisingUnit => "SUPERVISING_UNIT",
+            Basis::Rule => "RULE",
+            Basis::Fallback => "FALLBACK",
+            Basis::None => "NONE",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Basis {
+        Self::ALL
+            .into_iter()
+            .find(|b| b.as_str() == value)
+            .unwrap_or(Basis::None)
+    }
+}
+
+/// A resolved responsibility: what the engine stores per organization.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolution {
+    pub basis: Basis,
+    pub department_id: Option<i32>,
+    pub kind_id: Option<i32>,
+    /// The rule in force for the category at the location, whether or not it decided.
+    pub rule_id: Option<i32>,
+    /// The department that rule names, when its kind has one up the chain.
+    pub rule_department_id: Option<i32>,
+    /// The township fallback of the location, when there is one.
+    pub fallback_department_id: Option<i32>,
+    pub party_affiliation_id: Option<i32>,
+    pub supervising_department_id: Option<i32>,
+}
+
+impl Resolution {
+    /// The resolution stored on an organization.
+    pub fn of(org: &organization::Model) -> Self {
+        Resolution {
+            basis: Basis::from_db(&org.resp_basis),
+            department_id: org.resp_department_id,
+            kind_id: org.resp_kind_id,
+            rule_id: org.resp_rule_id,
+            rule_department_id: org.resp_rule_department_id,
+            fallback_department_id: org.resp_fallback_department_id,
+            party_affiliation_id: org.party_affiliation_id,
+            supervising_department_id: org.supervising_department_id,
+        }
+    }
+
+    /// The other distinct departments that steps 1-3 name, in step order.
+    /// The fallback never contests.
+    pub fn contested_by(&self) -> Vec<i32> {
+        let mut others = Vec::new();
+        for id in [
+            self.party_affiliation_id,
+            self.supervising_department_id,
+            self.rule_department_id,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if Some(id) != self.department_id && !others.contains(&id) {
+                others.push(id);
+            }
+        }
+        others
+    }
+}
+
+/// A named thing in an explanation: "福州市 (350100)".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Named {
+    pub name: String,
+    pub code: String,
+}
+
+impl std::fmt::Display for Named {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.name, self.code)
+    }
+}
+
+/// Everything an explanation names, looked up by the caller.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    pub category: Named,
+    pub location: Named,
+    pub location_is_township: bool,
+    /// Present when it differs from the location.
+    pub administering: Option<Named>,
+    pub party_affiliation: Option<Named>,
+    pub supervising: Option<Named>,
+    pub rule: Option<RuleFacts>,
+    pub rule_department: Option<Named>,
+    pub fallback: Option<Named>,
+    pub department: Option<Named>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RuleFacts {
+    pub category: Named,
+    /// None: the rule holds everywhere.
+    pub scope: Option<Named>,
+    pub kind: Named,
+}
+
+/// The steps taken, in words, so that a person can check the answer by hand.
+pub fn explain(resolution: &Resolution, facts: &Facts) -> Vec<String> {
+    let mut steps = Vec::new();
+    let mut decided: Option<&Named> = None;
+    // Step 1.
+    match &facts.party_affiliation {
+        Some(d) => {
+            steps.push(format!(
+                "1. Party affiliation (党组织关系隶属): the party organization is affiliated with {d}, which decides."
+            ));
+            decided = Some(d);
+        }
+        None => steps.push("1. Party affiliation (党组织关系隶属): none recorded.".to_owned()),
+    }
+    // Step 2.
+    match (&facts.supervising, decided) {
+        (None, _) => steps.push("2. Supervising unit (业务主管单位): none recorded.".to_owned()),
+        (Some(d), None) => {
+            steps.push(format!(
+                "2. Supervising unit (业务主管单位): {d} (谁主管、谁负责), which decides."
+            ));
+            decided = Some(d);
+        }
+        (Some(d), Some(first)) if d == first => steps.push(format!(
+            "2. Supervising unit (业务主管单位): {d}, the same department; no contest."
+        )),
+        (Some(d), Some(_)) => steps.push(format!(
+            "2. Supervising unit (业务主管单位): {d} also claims the organization (contested)."
+        )),
+    }
+    // Step 3.
+    let place = &facts.location;
+    match &facts.rule {
+        None => steps.push(format!(
+            "3. Rule: no rule is in force for {} or any category above it at {place}.",
+            facts.category
+        )),
+        Some(rule) => {
+            let scope = match &rule.scope {
+                Some(scope) => format!("in {scope} and below"),
+                None => "everywhere".to_owned(),
+            };
+            let inherited = if rule.category.code == facts.category.code {
+                String::new()
+            } else {
+                format!(" (inherited by {})", facts.category)
+            };
+            steps.push(format!(
+                "3. Rule: the rule for {}{inherited}, holding {scope}, is the most specific in force at {place}; it names kind {}.",
+                rule.category, rule.kind
+            ));
+            let admin = facts.administering.as_ref().unwrap_or(place);
+            let admin_word = if facts.administering.is_some() {
+                "its administering region"
+            } else {
+                "its region"
+            };
+            match (&facts.rule_department, decided) {
+                (None, _) => steps.push(format!(
+                    "   No {} department exists at {admin} ({admin_word}) or any region above it: a missing department; the rule does not decide.",
+                    rule.kind.code
+                )),
+                (Some(d), None) => {
+                    steps.push(format!(
+                        "   The {} department at {admin} ({admin_word}) or the nearest region above it is {d}, which decides.",
+                        rule.kind.code
+                    ));
+                    decided = Some(d);
+                }
+                (Some(d), Some(first)) if d == first => steps.push(format!(
+                    "   The {} department at {admin} or above is {d}, the same department; no contest.",
+                    rule.kind.code
+                )),
+                (Some(d), Some(_)) => steps.push(format!(
+                    "   The {} department at {admin} or above is {d}, which also claims the organization (contested).",
+                    rule.kind.code
+                )),
+            }
+        }
+    }
+    // Step 4, reached only when nothing decided.
+    if decided.is_none() {
+        match (&facts.fallback, facts.location_is_township) {
+            (Some(d), _) => {
+                steps.push(format!(
+                    "4. Fallback (乡镇、街道兜底): {d} of {place} decides."
+                ));
+                decided = Some(d);
+            }
+            (None, true) => steps.push(format!(
+                "4. Fallback (乡镇、街道兜底): {place} has no TOWNSHIP department."
+            )),
+            (None, false) => steps.push(format!(
+                "4. Fallback (乡镇、街道兜底): the organization is located at {place}, not in a township or subdistrict, so there is none."
+            )),
+        }
+    }
+    match (decided, resolution.basis) {
+        (_, Basis::None) | (None, _) => {
+            steps.push("Result: nobody is responsible — a blind spot (盲区).".to_owned())
+        }
+        (Some(d), basis) => steps.push(format!(
+            "Result: {d} is responsible (basis {}).",
+            basis.as_str()
+        )),
+    }
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(name: &str) -> Named {
+        Named {
+            name: name.to_owned(),
+            code: name.to_uppercase(),
+        }
+    }
+
+    fn resolution() -> Resolution {
+        Resolution {
+            basis: Basis::None,
+            department_id: None,
+            kind_id: None,
+            rule_id: None,
+            rule_department_id: None,
+            fallback_department_id: None,
+            party_affiliation_id: None,
+            supervising_department_id: None,
+        }
+    }
+
+    #[test]
+    fn contested_by_lists_other_distinct_claimants_in_step_order() {
+        let r = Resolution {
+            basis: Basis::PartyAffiliation,
+            department_id: Some(1),
+            party_affiliation_id: Some(1),
+            supervising_department_id: Some(2),
+            rule_department_id: Some(2),
+            fallback_department_id: Some(3),
+            ..resolution()
+        };
+        assert_eq!(r.contested_by(), vec![2]);
+        let same = Resolution {
+            supervising_department_id: Some(1),
+            rule_department_id: Some(1),
+            ..r
+        };
+        assert!(same.contested_by().is_empty());
+    }
+
+    #[test]
+    fn a_blind_spot_explains_every_step_and_ends_with_nobody() {
+        let facts = Facts {
+            category: named("two_new"),
+            location: named("county"),
+            ..Facts::default()
+        };
+        let steps = explain(&resolution(), &facts);
+        assert_eq!(steps.len(), 5, "{steps:?}");
+        assert!(steps[2].contains("no rule"), "{steps:?}");
+        assert!(steps[3].contains("not in a township"), "{steps:?}");
+        assert!(steps[4].contains("blind spot"), "{steps:?}");
+    }
+
+    #[test]
+    fn a_missing_department_is_said_and_the_fallback_decides() {
+        let facts = Facts {
+            category: named("school"),
+            location: named("town"),
+            location_is_township: true,
+            rule: Some(RuleFacts {
+                category: named("edu"),
+                scope: None,
+                kind: named("education"),
+            }),
+            fallback: Some(named("town office")),
+            ..Facts::default()
+        };
+        let r = Resolution {
+            basis: Basis::Fallback,
+            department_id: Some(9),
+            ..resolution()
+        };
+        let steps = explain(&r, &facts);
+        assert!(steps[2].contains("inherited by"), "{steps:?}");
+        assert!(steps[3].contains("missing department"), "{steps:?}");
+        assert!(
+            steps[4].contains("town office (TOWN OFFICE) of town"),
+            "{steps:?}"
+        );
+        assert!(steps[5].contains("basis FALLBACK"), "{steps:?}");
+    }
+}

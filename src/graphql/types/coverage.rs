@@ -1,0 +1,394 @@
+//! Coverage figures, oversight answers, gaps and rule impact.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, SimpleObject};
+use entity::{department, responsibility_rule};
+
+use super::connection::{PageInfo, TotalCount};
+use super::department::missing;
+use super::enums::{GapKindEnum, ResponsibilityBasis};
+use super::responsibility::Responsibility;
+use super::{Category, Department, DepartmentKind, Organization, Region, ResponsibilityRule};
+use crate::domain::coverage::{Cell, Summary};
+use crate::domain::gaps::Gap;
+use crate::domain::impact::{self, Impact};
+use crate::domain::page::PageRequest;
+use crate::domain::page::{Page, encode_cursor};
+use crate::domain::rule::RuleInput;
+use crate::graphql::context::{db, loader};
+use crate::graphql::error::ApiResult;
+use crate::graphql::loaders::{
+    CategoryById, DepartmentById, KindById, OrganizationById, RegionById,
+};
+
+/// How many organizations one basis decided.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct BasisCount {
+    pub basis: ResponsibilityBasis,
+    pub count: i32,
+}
+
+fn int(n: u64) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// Coverage figures of a set of organizations.
+#[derive(Clone, Debug)]
+pub struct CoverageSummary(pub Summary);
+
+#[Object]
+impl CoverageSummary {
+    async fn organizations(&self) -> i32 {
+        int(self.0.organizations)
+    }
+
+    /// Organization counts for every basis, zeros included, in resolution order.
+    async fn by_basis(&self) -> Vec<BasisCount> {
+        self.0
+            .by_basis
+            .iter()
+            .map(|(basis, count)| BasisCount {
+                basis: (*basis).into(),
+                count: int(*count),
+            })
+            .collect()
+    }
+
+    /// Organizations with basis NONE (盲区).
+    async fn unassigned(&self) -> i32 {
+        int(self.0.count(crate::domain::responsibility::Basis::None))
+    }
+
+    /// Organizations covered only by the township fallback.
+    async fn fallback_only(&self) -> i32 {
+        int(self.0.count(crate::domain::responsibility::Basis::Fallback))
+    }
+
+    /// Organizations with basis other than NONE, divided by all; 1.0 when there are none.
+    async fn responsibility_rate(&self) -> f64 {
+        self.0.responsibility_rate()
+    }
+
+    /// fallbackOnly divided by all; 0.0 when there are none.
+    async fn fallback_share(&self) -> f64 {
+        self.0.fallback_share()
+    }
+
+    /// (OWN + JOINT) / all: 组织覆盖率; 1.0 when there are none.
+    async fn organizational_coverage_rate(&self) -> f64 {
+        self.0.organizational_coverage_rate()
+    }
+
+    /// (OWN + JOINT + work-covered NONE) / all: 工作覆盖率; 1.0 when there are none.
+    async fn work_coverage_rate(&self) -> f64 {
+        self.0.work_coverage_rate()
+    }
+}
+
+/// Who oversees organizations of a category in a region.
+#[derive(Clone, Debug, Default)]
+pub struct Oversight {
+    pub rule: Option<responsibility_rule::Model>,
+    pub kind_id: Option<i32>,
+    pub department: Option<department::Model>,
+}
+
+#[Object]
+impl Oversight {
+    /// Null when no rule is in force for the category (or an ancestor) in the region.
+    async fn rule(&self) -> Option<ResponsibilityRule> {
+        self.rule.clone().map(ResponsibilityRule)
+    }
+
+    /// The kind the rule names.
+    async fn department_kind(&self, ctx: &Context<'_>) -> ApiResult<Option<DepartmentKind>> {
+        let Some(id) = self.kind_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(KindById(id))
+            .await?
+            .map(DepartmentKind))
+    }
+
+    /// The department of that kind at the region or its nearest ancestor; null when none exists.
+    async fn department(&self) -> Option<Department> {
+        self.department.clone().map(Department)
+    }
+}
+
+/// Organizations of a category that a department of a kind decides on a basis.
+#[derive(Clone, Debug)]
+pub struct CoverageCell(pub Cell);
+
+#[Object]
+impl CoverageCell {
+    async fn category(&self, ctx: &Context<'_>) -> ApiResult<Category> {
+        let category = loader(ctx)?
+            .load_one(CategoryById(self.0.category_id))
+            .await?;
+        category.map(Category).ok_or_else(|| missing("category"))
+    }
+
+    /// The kind of the deciding department; null for basis NONE.
+    async fn department_kind(&self, ctx: &Context<'_>) -> ApiResult<Option<DepartmentKind>> {
+        let Some(id) = self.0.kind_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(KindById(id))
+            .await?
+            .map(DepartmentKind))
+    }
+
+    async fn basis(&self) -> ResponsibilityBasis {
+        self.0.basis.into()
+    }
+
+    async fn count(&self) -> i32 {
+        int(self.0.count)
+    }
+}
+
+/// A coverage gap and the entities it concerns.
+#[derive(Clone, Debug)]
+pub struct CoverageGap(pub Gap);
+
+#[Object]
+impl CoverageGap {
+    async fn kind(&self) -> GapKindEnum {
+        self.0.kind.into()
+    }
+
+    /// The organization, for gaps about one organization.
+    async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Option<Organization>> {
+        let Some(id) = self.0.organization_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(OrganizationById(id))
+            .await?
+            .map(Organization))
+    }
+
+    async fn category(&self, ctx: &Context<'_>) -> ApiResult<Option<Category>> {
+        let Some(id) = self.0.category_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?.load_one(CategoryById(id)).await?.map(Category))
+    }
+
+    /// The organization's location, the administering region that lacks a
+    /// department, the region without a rule, or the department's region.
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<Option<Region>> {
+        let Some(id) = self.0.region_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?.load_one(RegionById(id)).await?.map(Region))
+    }
+
+    /// The deciding department (fallback-only, contested) or the department lacking a dedication.
+    async fn department(&self, ctx: &Context<'_>) -> ApiResult<Option<Department>> {
+        let Some(id) = self.0.department_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(DepartmentById(id))
+            .await?
+            .map(Department))
+    }
+
+    /// The missing kind, or the kind of the department concerned.
+    async fn department_kind(&self, ctx: &Context<'_>) -> ApiResult<Option<DepartmentKind>> {
+        let Some(id) = self.0.department_kind_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(KindById(id))
+            .await?
+            .map(DepartmentKind))
+    }
+
+    /// The gap in a sentence.
+    async fn detail(&self) -> &str {
+        &self.0.detail
+    }
+}
+
+/// A page of coverage gaps.
+pub struct CoverageGapConnection {
+    pub gaps: Vec<Gap>,
+    pub has_next: bool,
+    pub has_previous: bool,
+    pub total: TotalCount,
+}
+
+#[Object]
+impl CoverageGapConnection {
+    async fn edges(&self) -> Vec<CoverageGapEdge> {
+        self.gaps
+            .iter()
+            .map(|gap| CoverageGapEdge {
+                cursor: gap.cursor(),
+                node: CoverageGap(gap.clone()),
+            })
+            .collect()
+    }
+
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_next_page: self.has_next,
+            end_cursor: self.gaps.last().map(Gap::cursor),
+            has_previous_page: self.has_previous,
+            start_cursor: self.gaps.first().map(Gap::cursor),
+        }
+    }
+
+    /// How many gaps match, all pages together.
+    async fn total_count(&self) -> ApiResult<i32> {
+        self.total.get().await
+    }
+}
+
+/// One gap with its cursor.
+#[derive(SimpleObject)]
+pub struct CoverageGapEdge {
+    pub cursor: String,
+    pub node: CoverageGap,
+}
+
+/// What a rule change would do.
+pub struct RuleImpact {
+    pub input: RuleInput,
+    pub remove: bool,
+    /// The page computed with the count (from the arguments of `changes`).
+    pub request: PageRequest,
+    pub impact: Impact,
+}
+
+impl RuleImpact {
+    async fn page(&self, ctx: &Context<'_>, request: PageRequest) -> ApiResult<Impact> {
+        if request == self.request {
+            return Ok(self.impact.clone());
+        }
+        Ok(impact::rule_impact(db(ctx)?, &self.input, self.remove, &request).await?)
+    }
+}
+
+#[Object]
+impl RuleImpact {
+    /// How many organizations would change responsibility.
+    async fn changed_count(&self) -> i32 {
+        int(self.impact.changed)
+    }
+
+    /// The organizations that would change, by organization, with their
+    /// responsibility before and after.
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (0 to 1000, default 100).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> ApiResult<ResponsibilityChangeConnection> {
+        let request = PageRequest::parse(first, after.as_deref())?;
+        let impact = self.page(ctx, request).await?;
+        let rules = Arc::new(impact.rules);
+        let loader = loader(ctx)?;
+        let mut organizations = loader
+            .load_many(
+                impact
+                    .page
+                    .items
+                    .iter()
+                    .map(|(_, c)| OrganizationById(c.organization_id)),
+            )
+            .await?;
+        let mut items = Vec::with_capacity(impact.page.items.len());
+        for (position, change) in &impact.page.items {
+            let Some(org) = organizations.remove(&OrganizationById(change.organization_id)) else {
+                continue;
+            };
+            items.push((
+                *position,
+                ResponsibilityChange {
+                    before: Responsibility::stored(org.clone()),
+                    after: Responsibility {
+                        organization: org.clone(),
+                        resolution: change.after.clone(),
+                        preview_rules: Some(rules.clone()),
+                    },
+                    organization: org,
+                },
+            ));
+        }
+        Ok(ResponsibilityChangeConnection {
+            page: Page {
+                items,
+                has_next: impact.page.has_next,
+                has_previous: impact.page.has_previous,
+            },
+            total: TotalCount::known(impact.changed),
+        })
+    }
+}
+
+/// One organization whose responsibility would change.
+#[derive(Clone, Debug)]
+pub struct ResponsibilityChange {
+    pub organization: entity::organization::Model,
+    pub before: Responsibility,
+    pub after: Responsibility,
+}
+
+#[Object]
+impl ResponsibilityChange {
+    async fn organization(&self) -> Organization {
+        Organization(self.organization.clone())
+    }
+
+    /// As it is now.
+    async fn before(&self) -> Responsibility {
+        self.before.clone()
+    }
+
+    /// As it would be after the change.
+    async fn after(&self) -> Responsibility {
+        self.after.clone()
+    }
+}
+
+/// A page of responsibility changes.
+pub struct ResponsibilityChangeConnection {
+    pub page: Page<ResponsibilityChange>,
+    pub total: TotalCount,
+}
+
+#[Object]
+impl ResponsibilityChangeConnection {
+    async fn edges(&self) -> Vec<ResponsibilityChangeEdge> {
+        self.page
+            .items
+            .iter()
+            .map(|(id, node)| ResponsibilityChangeEdge {
+                cursor: encode_cursor(*id),
+                node: node.clone(),
+            })
+            .collect()
+    }
+
+    async fn page_info(&self) -> PageInfo {
+        PageInfo::of(&self.page)
+    }
+
+    async fn total_count(&self) -> ApiResult<i32> {
+        self.total.get().await
+    }
+}
+
+/// One change with its cursor.
+#[derive(SimpleObject)]
+pub struct ResponsibilityChangeEdge {
+    pub cursor: String,
+    pub node: ResponsibilityChange,
+}

@@ -1,0 +1,181 @@
+//! The Responsibility object: who decides, on what basis, who contests,
+//! and the steps in words.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::{Context, Object};
+use entity::{organization, responsibility_rule};
+
+use super::enums::ResponsibilityBasis;
+use super::{Department, ResponsibilityRule};
+use crate::domain::responsibility::{Facts, Named, Resolution, RuleFacts, explain};
+use crate::domain::values::RegionLevel;
+use crate::graphql::context::loader;
+use crate::graphql::error::ApiResult;
+use crate::graphql::loaders::{CategoryById, DepartmentById, KindById, RegionById, RuleById};
+
+/// Who is responsible for an organization, and why.
+#[derive(Clone, Debug)]
+pub struct Responsibility {
+    pub organization: organization::Model,
+    pub resolution: Resolution,
+    /// Rules as a preview would have them (a rule it adds exists only there).
+    pub preview_rules: Option<Arc<HashMap<i32, responsibility_rule::Model>>>,
+}
+
+impl Responsibility {
+    pub fn stored(organization: organization::Model) -> Self {
+        Responsibility {
+            resolution: Resolution::of(&organization),
+            organization,
+            preview_rules: None,
+        }
+    }
+
+    async fn rule_model(&self, ctx: &Context<'_>) -> ApiResult<Option<responsibility_rule::Model>> {
+        let Some(rule_id) = self.resolution.rule_id else {
+            return Ok(None);
+        };
+        if let Some(rules) = &self.preview_rules
+            && let Some(rule) = rules.get(&rule_id)
+        {
+            return Ok(Some(rule.clone()));
+        }
+        Ok(loader(ctx)?.load_one(RuleById(rule_id)).await?)
+    }
+
+    async fn facts(&self, ctx: &Context<'_>) -> ApiResult<Facts> {
+        let loader = loader(ctx)?;
+        let org = &self.organization;
+        let r = &self.resolution;
+        let department_ids = [
+            r.party_affiliation_id,
+            r.supervising_department_id,
+            r.rule_department_id,
+            r.fallback_department_id,
+            r.department_id,
+        ];
+        let departments = loader
+            .load_many(
+                department_ids
+                    .iter()
+                    .flatten()
+                    .map(|id| DepartmentById(*id)),
+            )
+            .await?;
+        let department = |id: Option<i32>| {
+            id.and_then(|id| departments.get(&DepartmentById(id)))
+                .map(|d| Named {
+                    name: d.name.clone(),
+                    code: d.code.clone(),
+                })
+        };
+        let rule = self.rule_model(ctx).await?;
+        let mut region_ids = vec![org.region_id];
+        region_ids.extend(org.administering_region_id);
+        region_ids.extend(rule.as_ref().and_then(|r| r.scope_region_id));
+        let regions = loader
+            .load_many(region_ids.iter().map(|id| RegionById(*id)))
+            .await?;
+        let region = |id: i32| {
+            regions.get(&RegionById(id)).map(|r| Named {
+                name: r.name.clone(),
+                code: r.code.clone(),
+            })
+        };
+        let mut category_ids = vec![org.category_id];
+        category_ids.extend(rule.as_ref().map(|r| r.category_id));
+        let categories = loader
+            .load_many(category_ids.iter().map(|id| CategoryById(*id)))
+            .await?;
+        let category = |id: i32| {
+            categories
+                .get(&CategoryById(id))
+                .map(|c| Named {
+                    name: c.name.clone(),
+                    code: c.code.clone(),
+                })
+                .unwrap_or_default()
+        };
+        let rule_facts = match &rule {
+            Some(rule) => {
+                let kind = loader.load_one(KindById(rule.department_kind_id)).await?;
+                Some(RuleFacts {
+                    category: category(rule.category_id),
+                    scope: rule.scope_region_id.and_then(region),
+                    kind: kind
+                        .map(|k| Named {
+                            name: k.name,
+                            code: k.code,
+                        })
+                        .unwrap_or_default(),
+                })
+            }
+            None => None,
+        };
+        let location_is_township = regions
+            .get(&RegionById(org.region_id))
+            .and_then(|r| RegionLevel::from_db(&r.level))
+            .is_some_and(RegionLevel::is_township);
+        Ok(Facts {
+            category: category(org.category_id),
+            location: region(org.region_id).unwrap_or_default(),
+            location_is_township,
+            administering: org
+                .administering_region_id
+                .filter(|id| *id != org.region_id)
+                .and_then(region),
+            party_affiliation: department(r.party_affiliation_id),
+            supervising: department(r.supervising_department_id),
+            rule: rule_facts,
+            rule_department: department(r.rule_department_id),
+            fallback: department(r.fallback_department_id),
+            department: department(r.department_id),
+        })
+    }
+}
+
+#[Object]
+impl Responsibility {
+    /// The step that decided.
+    async fn basis(&self) -> ResponsibilityBasis {
+        self.resolution.basis.into()
+    }
+
+    /// The responsible department; null for a blind spot.
+    async fn department(&self, ctx: &Context<'_>) -> ApiResult<Option<Department>> {
+        let Some(id) = self.resolution.department_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(DepartmentById(id))
+            .await?
+            .map(Department))
+    }
+
+    /// The rule in force for the organization's category at its location
+    /// (most specific category, then most local scope), whether or not it
+    /// decided; null when none is.
+    async fn rule(&self, ctx: &Context<'_>) -> ApiResult<Option<ResponsibilityRule>> {
+        Ok(self.rule_model(ctx).await?.map(ResponsibilityRule))
+    }
+
+    /// Other departments that also claim the organization through a later step.
+    async fn contested_by(&self, ctx: &Context<'_>) -> ApiResult<Vec<Department>> {
+        let ids = self.resolution.contested_by();
+        let mut found = loader(ctx)?
+            .load_many(ids.iter().map(|id| DepartmentById(*id)))
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.remove(&DepartmentById(*id)).map(Department))
+            .collect())
+    }
+
+    /// The steps taken, in words.
+    async fn explanation(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        let facts = self.facts(ctx).await?;
+        Ok(explain(&self.resolution, &facts))
+    }
+}
