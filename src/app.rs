@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 
-use async_graphql::BatchRequest;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLRequest, GraphQLResponse};
@@ -48,12 +47,14 @@ async fn graphql_post(
     State(state): State<AppState>,
     request: GraphQLBatchRequest,
 ) -> GraphQLResponse {
-    let prepare = |r| graphql::prepare(r, &state.db, Scope::EVERYTHING);
-    let batch = match request.into_inner() {
-        BatchRequest::Single(r) => BatchRequest::Single(prepare(r)),
-        BatchRequest::Batch(list) => BatchRequest::Batch(list.into_iter().map(prepare).collect()),
-    };
-    state.schema.execute_batch(batch).await.into()
+    graphql::execute_batch(
+        &state.schema,
+        request.into_inner(),
+        &state.db,
+        Scope::EVERYTHING,
+    )
+    .await
+    .into()
 }
 
 /// Queries over GET; a mutation over GET is refused with 405, since GET
@@ -73,8 +74,8 @@ async fn graphql_get(State(state): State<AppState>, request: GraphQLRequest) -> 
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let request = graphql::prepare(request, &state.db, Scope::EVERYTHING);
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    let response = graphql::execute(&state.schema, request, &state.db, Scope::EVERYTHING).await;
+    GraphQLResponse::from(response).into_response()
 }
 
 /// True when the operation the request would run is a mutation. A query

@@ -19,11 +19,44 @@ use crate::error::{Error, Result};
 const POOL_SIZE: u32 = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Opens the database at `url` and brings its schema up to date.
+/// Opens the database at `url` and brings its schema up to date. On
+/// PostgreSQL the migrations run under an advisory lock, so that replicas
+/// starting at once migrate one after the other (the later ones find
+/// nothing left to do).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let db = open(url).await?;
-    Migrator::up(&db, None).await?;
+    let lock = StartupLock::take(&db).await?;
+    let migrated = Migrator::up(&db, None).await;
+    lock.release().await?;
+    migrated?;
     Ok(db)
+}
+
+/// A PostgreSQL advisory lock held by an open transaction while start-up
+/// work runs on the pool's other connections; nothing on SQLite.
+pub struct StartupLock(Option<DatabaseTransaction>);
+
+/// The advisory-lock key of orgmap's start-up work ("orgmap" in ASCII).
+const STARTUP_LOCK_KEY: i64 = 0x6f72_676d_6170;
+
+impl StartupLock {
+    pub async fn take(db: &DatabaseConnection) -> Result<StartupLock, DbErr> {
+        if db.get_database_backend() != DbBackend::Postgres {
+            return Ok(StartupLock(None));
+        }
+        let txn = db.begin().await?;
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({STARTUP_LOCK_KEY})"))
+            .await?;
+        Ok(StartupLock(Some(txn)))
+    }
+
+    /// Ends the holding transaction, which releases the lock.
+    pub async fn release(self) -> Result<(), DbErr> {
+        match self.0 {
+            Some(txn) => txn.commit().await,
+            None => Ok(()),
+        }
+    }
 }
 
 /// Opens the database at `url` without migrating it.

@@ -24,8 +24,17 @@ use sea_orm::DatabaseConnection;
 
 /// Readies an opened, migrated database: the reference data into an empty
 /// one, and the engine's derived data. Returns whether reference data was loaded.
+///
+/// On PostgreSQL this runs under the start-up advisory lock, so replicas
+/// starting at once neither load the reference data twice nor race.
 pub async fn initialize(db: &DatabaseConnection) -> crate::error::Result<bool> {
-    let loaded = reference::load_if_empty(db).await?;
-    engine::ensure_current(db).await?;
-    Ok(loaded)
+    let lock = db::StartupLock::take(db).await?;
+    let result = async {
+        let loaded = reference::load_if_empty(db).await?;
+        engine::ensure_current(db).await?;
+        Ok(loaded)
+    }
+    .await;
+    lock.release().await?;
+    result
 }

@@ -1,11 +1,13 @@
 //! Organizations (组织): the two-new organizations the service maps to the
 //! departments that oversee them, keyed by credit code.
 
+use std::collections::HashMap;
+
 use entity::{organization, region_closure};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
-    QueryFilter, Select,
+    QueryFilter, Select, Statement,
 };
 
 use super::engine::{self, Target};
@@ -172,6 +174,89 @@ pub async fn list(
     )
     .await?;
     Ok((page, select))
+}
+
+/// The same page of the organizations each department is responsible for
+/// (what `list` gives with `department_id` set), for many departments in
+/// one statement, so that a list of departments does not run a query per
+/// department. Departments with none get an empty page.
+pub async fn pages_by_department(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    department_ids: &[i32],
+    request: &PageRequest,
+) -> Result<HashMap<i32, Page<organization::Model>>> {
+    let mut pages: HashMap<i32, Vec<(i64, organization::Model)>> =
+        department_ids.iter().map(|id| (*id, Vec::new())).collect();
+    if !department_ids.is_empty() {
+        // Every value below is an integer this code holds, never user text.
+        let sql = format!(
+            "SELECT * FROM ( \
+               SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.resp_department_id ORDER BY o.id) AS position_in_page \
+               FROM organization o WHERE {} \
+             ) ranked WHERE position_in_page <= {} ORDER BY resp_department_id, id",
+            by_department(scope, department_ids, request.after),
+            request.first + 1
+        );
+        let rows = organization::Entity::find()
+            .from_raw_sql(Statement::from_string(db.get_database_backend(), sql))
+            .all(db)
+            .await?;
+        for row in rows {
+            if let Some(list) = row.resp_department_id.and_then(|d| pages.get_mut(&d)) {
+                list.push((i64::from(row.id), row));
+            }
+        }
+    }
+    Ok(pages
+        .into_iter()
+        .map(|(id, rows)| (id, Page::from_rows(rows, request)))
+        .collect())
+}
+
+/// How many organizations each department is responsible for, in one statement.
+pub async fn counts_by_department(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    department_ids: &[i32],
+) -> Result<HashMap<i32, u64>> {
+    let mut counts: HashMap<i32, u64> = department_ids.iter().map(|id| (*id, 0)).collect();
+    if department_ids.is_empty() {
+        return Ok(counts);
+    }
+    let sql = format!(
+        "SELECT o.resp_department_id AS department_id, COUNT(*) AS n FROM organization o \
+         WHERE {} GROUP BY o.resp_department_id",
+        by_department(scope, department_ids, None)
+    );
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    for row in rows {
+        let id: i32 = row.try_get("", "department_id")?;
+        let n: i64 = row.try_get("", "n")?;
+        counts.insert(id, n as u64);
+    }
+    Ok(counts)
+}
+
+/// The condition on `o` of the two statements above.
+fn by_department(scope: &Scope, department_ids: &[i32], after: Option<i64>) -> String {
+    let ids = department_ids
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut condition = format!("o.resp_department_id IN ({ids})");
+    if let Some(after) = after {
+        condition.push_str(&format!(" AND o.id > {after}"));
+    }
+    if let Some(root) = scope.region_id {
+        condition.push_str(&format!(
+            " AND o.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {root})"
+        ));
+    }
+    condition
 }
 
 pub async fn upsert(

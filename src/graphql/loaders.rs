@@ -11,9 +11,10 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::domain::page::{Page, PageRequest};
 use crate::domain::{
-    coverage, department as department_domain, oversight, region as region_domain, rule,
-    scope::Scope,
+    coverage, department as department_domain, organization as organization_domain, oversight,
+    region as region_domain, rule, scope::Scope,
 };
 use crate::error::Error;
 
@@ -252,5 +253,62 @@ impl Loader<CoverageOf> for Loaders {
         let subjects: Vec<coverage::Subject> = keys.iter().map(|k| k.0).collect();
         let map = coverage::summaries(&self.db, &subjects).await?;
         Ok(map.into_iter().map(|(k, v)| (CoverageOf(k), v)).collect())
+    }
+}
+
+/// A page of the organizations a department is responsible for. The page
+/// is part of the key: sibling departments that ask for the same page load
+/// together, in one statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OrganizationsOfDepartment(pub i32, pub PageRequest);
+/// How many organizations a department is responsible for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OrganizationCountOfDepartment(pub i32);
+
+impl Loader<OrganizationsOfDepartment> for Loaders {
+    type Value = Page<organization::Model>;
+    type Error = Arc<Error>;
+
+    async fn load(
+        &self,
+        keys: &[OrganizationsOfDepartment],
+    ) -> LoadResult<OrganizationsOfDepartment, Self::Value> {
+        // One statement per distinct page asked for; usually there is one.
+        let mut by_request: HashMap<PageRequest, Vec<i32>> = HashMap::new();
+        for key in keys {
+            by_request.entry(key.1).or_default().push(key.0);
+        }
+        let mut out = HashMap::new();
+        for (request, department_ids) in by_request {
+            let pages = organization_domain::pages_by_department(
+                &self.db,
+                &self.scope,
+                &department_ids,
+                &request,
+            )
+            .await?;
+            for (id, page) in pages {
+                out.insert(OrganizationsOfDepartment(id, request), page);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<OrganizationCountOfDepartment> for Loaders {
+    type Value = u64;
+    type Error = Arc<Error>;
+
+    async fn load(
+        &self,
+        keys: &[OrganizationCountOfDepartment],
+    ) -> LoadResult<OrganizationCountOfDepartment, u64> {
+        let counts =
+            organization_domain::counts_by_department(&self.db, &self.scope, &ids(keys, |k| k.0))
+                .await?;
+        Ok(counts
+            .into_iter()
+            .map(|(id, n)| (OrganizationCountOfDepartment(id), n))
+            .collect())
     }
 }

@@ -4,6 +4,7 @@
 //! [`build`] adds the database and the limits; [`prepare`] gives each
 //! request its own loaders and scope.
 
+pub mod batching;
 pub mod context;
 pub mod error;
 pub mod loaders;
@@ -12,10 +13,15 @@ pub mod query;
 pub mod types;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptySubscription, Request, Schema, SchemaBuilder};
+use std::time::Duration;
+
+use async_graphql::{
+    BatchRequest, BatchResponse, EmptySubscription, Request, Response, Schema, SchemaBuilder,
+};
 use sea_orm::DatabaseConnection;
 
 use crate::domain::scope::Scope;
+use batching::LoadQueue;
 use loaders::Loaders;
 use mutation::Mutation;
 use query::Query;
@@ -53,15 +59,50 @@ pub fn sdl() -> String {
     schema().finish().sdl()
 }
 
-/// Gives a request its own DataLoader (a loader shared between requests
-/// would serve stale answers) and the caller's scope.
-pub fn prepare(request: Request, db: &DatabaseConnection, scope: Scope) -> Request {
+/// Runs one request with its own DataLoader (a loader shared between
+/// requests would serve stale answers) and the caller's scope, batching
+/// each level of loads completely (see [`batching`]).
+pub async fn execute(
+    schema: &AppSchema,
+    request: Request,
+    db: &DatabaseConnection,
+    scope: Scope,
+) -> Response {
+    let queue = LoadQueue::default();
     let loader = DataLoader::new(
         Loaders {
             db: db.clone(),
             scope,
         },
-        tokio::spawn,
-    );
-    request.data(loader).data(scope)
+        queue.spawner(),
+    )
+    .delay(Duration::ZERO)
+    .max_batch_size(MAX_BATCH);
+    let request = request.data(loader).data(scope);
+    queue.drive(schema.execute(request)).await
 }
+
+/// Runs a batch of requests one after the other.
+pub async fn execute_batch(
+    schema: &AppSchema,
+    batch: BatchRequest,
+    db: &DatabaseConnection,
+    scope: Scope,
+) -> BatchResponse {
+    match batch {
+        BatchRequest::Single(request) => {
+            BatchResponse::Single(execute(schema, request, db, scope).await)
+        }
+        BatchRequest::Batch(requests) => {
+            let mut responses = Vec::with_capacity(requests.len());
+            for request in requests {
+                responses.push(execute(schema, request, db, scope).await);
+            }
+            BatchResponse::Batch(responses)
+        }
+    }
+}
+
+/// Keys one loader statement takes at most (bound parameters stay far
+/// below SQLite's and PostgreSQL's limits).
+const MAX_BATCH: usize = 5_000;

@@ -13,6 +13,10 @@ use serde_json::{Value, json};
 
 pub struct TestApp {
     pub db: DatabaseConnection,
+    /// Where the database is, for a second connection pool.
+    pub url: String,
+    /// Keeps a file-backed database's directory alive.
+    _dir: Option<tempfile::TempDir>,
     pub schema: AppSchema,
     statements: Arc<AtomicUsize>,
 }
@@ -28,6 +32,25 @@ impl TestApp {
                 Self::spawn_at(&url).await
             }
             _ => Self::spawn_at("sqlite::memory:").await,
+        }
+    }
+
+    /// Like `spawn`, but on SQLite a file-backed database with a pool of
+    /// connections, so that a second pool can open it and writers really
+    /// run at once.
+    pub async fn spawn_shared() -> TestApp {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if url.starts_with("postgres") => Self::spawn().await,
+            _ => {
+                let dir = tempfile::tempdir().expect("a temporary directory");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("orgmap.db").display()
+                );
+                let mut app = Self::spawn_at(&url).await;
+                app._dir = Some(dir);
+                app
+            }
         }
     }
 
@@ -51,6 +74,8 @@ impl TestApp {
         let schema = graphql::build(db.clone());
         TestApp {
             db,
+            url: url.to_owned(),
+            _dir: None,
             schema,
             statements,
         }
@@ -59,8 +84,7 @@ impl TestApp {
     /// The whole response (`data`, `errors`) as JSON.
     pub async fn execute(&self, query: &str, variables: Value) -> Value {
         let request = Request::new(query).variables(Variables::from_json(variables));
-        let request = graphql::prepare(request, &self.db, Scope::EVERYTHING);
-        let response = self.schema.execute(request).await;
+        let response = graphql::execute(&self.schema, request, &self.db, Scope::EVERYTHING).await;
         serde_json::to_value(&response).expect("response serialises")
     }
 
@@ -261,4 +285,116 @@ pub fn codes(list: &Value, field: &str) -> Vec<String> {
         .iter()
         .map(|item| item[field].as_str().expect("a string field").to_owned())
         .collect()
+}
+
+/// Upserts a department with none of the three dedications.
+#[allow(dead_code)]
+pub async fn bare_department(app: &TestApp, code: &str, kind: &str, region: &str) {
+    app.data(
+        "mutation($input: DepartmentInput!) { upsertDepartment(input: $input) { code } }",
+        json!({ "input": {
+            "code": code, "name": format!("{region} {kind}"), "kindCode": kind, "regionCode": region
+        } }),
+    )
+    .await;
+}
+
+/// Upserts an organization named after its credit code, with the required
+/// fields plus whatever `extra` gives (administeringRegionCode,
+/// partyAffiliationCode, partyOrganization …).
+#[allow(dead_code)]
+pub async fn upsert_organization(
+    app: &TestApp,
+    credit_code: &str,
+    category: &str,
+    region: &str,
+    extra: Value,
+) {
+    let mut input = json!({
+        "creditCode": credit_code, "name": format!("组织 {credit_code}"),
+        "categoryCode": category, "regionCode": region
+    });
+    if let Value::Object(fields) = extra {
+        for (key, value) in fields {
+            input[key] = value;
+        }
+    }
+    app.data(
+        "mutation($input: OrganizationInput!) { upsertOrganization(input: $input) { creditCode } }",
+        json!({ "input": input }),
+    )
+    .await;
+}
+
+/// The selection of a Responsibility that tests compare with [`answer`].
+pub const RESPONSIBILITY: &str = "basis department { code } \
+    rule { category { code } scope { code } departmentKind { code } } contestedBy { code }";
+
+/// A Responsibility as [`RESPONSIBILITY`] selects it, written by hand:
+/// the basis, the deciding department's code, the rule in force as
+/// (category, scope, kind), and the contesting departments' codes.
+#[allow(dead_code)]
+pub fn answer(
+    basis: &str,
+    department: Option<&str>,
+    rule: Option<(&str, Option<&str>, &str)>,
+    contested_by: &[&str],
+) -> Value {
+    json!({
+        "basis": basis,
+        "department": department.map(|code| json!({ "code": code })),
+        "rule": rule.map(|(category, scope, kind)| json!({
+            "category": { "code": category },
+            "scope": scope.map(|code| json!({ "code": code })),
+            "departmentKind": { "code": kind }
+        })),
+        "contestedBy": contested_by.iter().map(|code| json!({ "code": code })).collect::<Vec<_>>(),
+    })
+}
+
+/// The responsibility of one organization, as [`RESPONSIBILITY`] selects it.
+#[allow(dead_code)]
+pub async fn responsibility(app: &TestApp, credit_code: &str) -> Value {
+    let query = format!(
+        "query($code: String!) {{ organization(creditCode: $code) {{ responsibility {{ {RESPONSIBILITY} }} }} }}"
+    );
+    let data = app.data(&query, json!({ "code": credit_code })).await;
+    data["organization"]["responsibility"].clone()
+}
+
+/// The responsibility of every organization, by credit code.
+#[allow(dead_code)]
+pub async fn responsibilities(app: &TestApp) -> std::collections::BTreeMap<String, Value> {
+    let query = format!(
+        "{{ organizations(first: 1000) {{ edges {{ node {{ creditCode responsibility {{ {RESPONSIBILITY} }} }} }} }} }}"
+    );
+    let data = app.data(&query, json!({})).await;
+    data["organizations"]["edges"]
+        .as_array()
+        .expect("edges is a list")
+        .iter()
+        .map(|edge| {
+            (
+                edge["node"]["creditCode"]
+                    .as_str()
+                    .expect("a credit code")
+                    .to_owned(),
+                edge["node"]["responsibility"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Asserts that the stored answers are current: recomputing every
+/// organization from scratch, as start-up does on a new database, changes
+/// none of them. What a write maintained incrementally must equal that.
+#[allow(dead_code)]
+pub async fn assert_engine_current(app: &TestApp, case: &str) {
+    let changed = orgmap::domain::engine::rebuild(&app.db)
+        .await
+        .expect("the engine rebuilds");
+    assert_eq!(
+        changed, 0,
+        "{case}: a full rebuild changed {changed} stored answers"
+    );
 }

@@ -6,13 +6,19 @@
 mod helpers;
 
 mod categories;
+mod concurrency;
+mod coverage;
 mod demo;
 mod departments;
+mod gaps;
 mod http;
+mod impact;
 mod limits;
+mod maintenance;
 mod organizations;
 mod pagination;
 mod reference_data;
 mod regions;
+mod resolution;
 mod rules;
 mod schema;

@@ -311,3 +311,63 @@ async fn a_page_costs_the_same_number_of_statements_whatever_its_size() {
         "regions and categories load in one query per level, not per item"
     );
 }
+
+/// The nested query of the statement-count tests: departments, a few of
+/// the organizations each is responsible for, and their relations.
+const NESTED: &str = "query($n: Int!) { departments(first: $n) { totalCount edges { node {
+    name kind { code } region { name parent { name } }
+    organizations(first: 5) { totalCount edges { node {
+        creditCode category { name parent { code } } region { name }
+        responsibility { basis department { name } } } } } } } } }";
+
+#[tokio::test]
+async fn a_nested_query_runs_as_many_statements_for_500_departments_as_for_10() {
+    let app = TestApp::spawn().await;
+    orgmap::demo::generate(&app.db, 3_000, 11).await.unwrap();
+
+    app.take_statement_count();
+    let small = app.data(NESTED, json!({ "n": 10 })).await;
+    let small_count = app.take_statement_count();
+    let large = app.data(NESTED, json!({ "n": 500 })).await;
+    let large_count = app.take_statement_count();
+
+    assert_eq!(small["departments"]["edges"].as_array().unwrap().len(), 10);
+    assert_eq!(large["departments"]["edges"].as_array().unwrap().len(), 500);
+    let nested: usize = large["departments"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            e["node"]["organizations"]["edges"]
+                .as_array()
+                .unwrap()
+                .len()
+        })
+        .sum();
+    assert!(
+        nested > 500,
+        "the large page reaches {nested} organizations"
+    );
+    assert_eq!(
+        small_count, large_count,
+        "statements for 10 and for 500 departments"
+    );
+}
+
+#[tokio::test]
+async fn a_list_of_1000_organizations_with_relations_runs_as_many_statements_as_one_of_10() {
+    let app = TestApp::spawn().await;
+    orgmap::demo::generate(&app.db, 3_000, 12).await.unwrap();
+    let query = "query($n: Int!) { organizations(first: $n) { edges { node {
+        name category { name } region { name parent { name } } administeringRegion { code }
+        supervisingDepartment { name } partyAffiliation { name }
+        responsibility { basis department { name kind { code } } rule { departmentKind { code } } contestedBy { name } } } } } }";
+
+    app.take_statement_count();
+    app.data(query, json!({ "n": 10 })).await;
+    let small = app.take_statement_count();
+    app.data(query, json!({ "n": 1000 })).await;
+    let large = app.take_statement_count();
+
+    assert_eq!(small, large, "statements for 10 and for 1000 organizations");
+}

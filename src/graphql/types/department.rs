@@ -8,12 +8,12 @@ use super::enums::DepartmentRole;
 use super::{Category, Organization, OrganizationConnection, Region, TotalCount};
 use crate::domain::coverage::Subject;
 use crate::domain::kind::Role;
-use crate::domain::organization::{self, OrganizationFilter};
-use crate::domain::page::PageRequest;
-use crate::graphql::context::{db, loader, scope};
+use crate::domain::page::{Page, PageRequest};
+use crate::graphql::context::loader;
 use crate::graphql::error::ApiResult;
 use crate::graphql::loaders::{
-    CategoriesOverseen, CategoryById, ContactsOfDepartment, DepartmentsOfKind, KindById, RegionById,
+    CategoriesOverseen, CategoryById, ContactsOfDepartment, DepartmentsOfKind, KindById,
+    OrganizationCountOfDepartment, OrganizationsOfDepartment, RegionById,
 };
 
 /// A line of work (部门条线) that exists at every level.
@@ -141,16 +141,32 @@ impl Department {
         #[graphql(desc = "At most this many (0 to 1000, default 100).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> ApiResult<OrganizationConnection> {
-        let db = db(ctx)?;
         let request = PageRequest::parse(first, after.as_deref())?;
-        let filter = OrganizationFilter {
-            department_id: Some(self.0.id),
-            ..OrganizationFilter::default()
-        };
-        let (page, select) = organization::list(db, &scope(ctx), &filter, &request).await?;
+        // Through the loaders, not a query per department: a page of
+        // departments loads all their pages (and counts) in one statement each.
+        let loader = loader(ctx)?;
+        let wants_total = ctx.look_ahead().field("totalCount").exists();
+        let (page, total) = futures::try_join!(
+            loader.load_one(OrganizationsOfDepartment(self.0.id, request)),
+            async {
+                if wants_total {
+                    loader
+                        .load_one(OrganizationCountOfDepartment(self.0.id))
+                        .await
+                } else {
+                    Ok(None)
+                }
+            }
+        )?;
+        let page = page.unwrap_or(Page {
+            items: Vec::new(),
+            has_next: false,
+            has_previous: request.after.is_some(),
+        });
         Ok(OrganizationConnection {
             page: page.map(Organization),
-            total: TotalCount::of(db, select),
+            // Read only when totalCount was selected, and then loaded above.
+            total: TotalCount::known(total.unwrap_or(0)),
         })
     }
 
