@@ -6,9 +6,10 @@
 //! - [`graphql`]: the schema, its types, loaders and limits.
 //! - [`app`]: the HTTP router and the server.
 //! - [`demo`]: the deterministic demo-province generator.
-//! - [`config`]: the command line.
+//! - [`config`] and [`cli`]: the command line and what each command does.
 
 pub mod app;
+pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;

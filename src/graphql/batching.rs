@@ -6,7 +6,8 @@
 //! split one level of loads into many statements. Here the loader's
 //! batches do not run on a timer: they wait in a queue, and the request
 //! runs them only when it is really waiting on them, that is when its
-//! future is pending without having woken itself. One level of a query is
+//! future is pending without having woken itself, and only once the
+//! batches before them have answered. One level of a query is
 //! then one statement per loader, whatever the page size.
 
 use std::future::Future;
@@ -97,15 +98,26 @@ impl<F: Future> Future for Drive<F> {
                 // It yielded for fairness: not waiting yet, keep resolving.
                 continue;
             }
-            // Waiting: every key of this level is queued. Run the batches.
-            for batch in self.queue.take() {
-                self.running.push(batch);
-            }
+            // Waiting. Let the batches in flight finish first: the keys
+            // their answers lead to join the next round, so each round of
+            // loads is one statement per loader whatever the timing of I/O.
             let batch_flag = flag(cx);
             let batch_waker = waker(batch_flag.clone());
             let mut batch_cx = Context::from_waker(&batch_waker);
             while let Poll::Ready(Some(())) = self.running.poll_next_unpin(&mut batch_cx) {}
-            if work_flag.woken.load(Ordering::SeqCst) || batch_flag.woken.load(Ordering::SeqCst) {
+            if work_flag.woken.load(Ordering::SeqCst) {
+                // Answers arrived: let the request use them (and queue what
+                // they lead to) before the next round starts.
+                continue;
+            }
+            if self.running.is_empty() {
+                let queued = self.queue.take();
+                if !queued.is_empty() {
+                    self.running.extend(queued);
+                    continue;
+                }
+            }
+            if batch_flag.woken.load(Ordering::SeqCst) {
                 continue;
             }
             return Poll::Pending;

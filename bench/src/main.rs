@@ -1,0 +1,920 @@
+//! orgmap's province-scale benchmark.
+//!
+//! `cargo run --release -p orgmap-bench -- --organizations 1000000`
+//!
+//! 1. builds the demo province on a fresh SQLite file (or an empty
+//!    PostgreSQL database given with `--database-url`), timing it and taking
+//!    its peak memory;
+//! 2. starts orgmap's server on it (this binary, in the role of `orgmap
+//!    serve`: the same code), timing the start until `/healthz` is 200;
+//! 3. loads each workload over HTTP on loopback with a single-threaded load
+//!    generator (it leaves the server the machine's cores), counting a
+//!    response with `errors` as a failure;
+//! 4. runs the same answers as hand-written SQL through sqlx on the same
+//!    database and reports GraphQL / SQL;
+//! 5. changes a rule that re-resolves about a tenth of the organizations
+//!    while reads go on, and
+//! 6. writes every figure, with its target, to a Markdown table.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use hdrhistogram::Histogram;
+
+/// The first argument that makes this binary act as `orgmap`.
+const ORGMAP_ROLE: &str = "__orgmap";
+
+#[derive(Parser, Debug)]
+#[command(name = "orgmap-bench", about = "orgmap's province-scale benchmark")]
+struct Args {
+    /// Organizations in the demo province.
+    #[arg(long, default_value_t = 20_000)]
+    organizations: u32,
+    /// Seed of the demo province.
+    #[arg(long, default_value_t = orgmap::demo::DEFAULT_SEED)]
+    seed: u64,
+    /// An empty PostgreSQL database to use instead of a fresh SQLite file.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Seconds each workload is loaded at full concurrency.
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// Connections of the load generator.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Where the server listens.
+    #[arg(long, default_value = "127.0.0.1:18080")]
+    listen: String,
+    /// Where to write the results table.
+    #[arg(long, default_value = "BENCHMARKS.md")]
+    out: PathBuf,
+}
+
+fn main() -> anyhow::Result<()> {
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some(ORGMAP_ROLE) {
+        // The server and the generator, as `orgmap` would run them.
+        let cli = <orgmap::config::Cli as Parser>::parse_from(
+            std::iter::once("orgmap".to_owned()).chain(argv.into_iter().skip(2)),
+        );
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        orgmap::cli::init_logs();
+        return runtime.block_on(orgmap::cli::run(cli));
+    }
+    let args = Args::parse();
+    // One thread: the load generator must not starve the server.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(bench(args))
+}
+
+/// A figure, its target and whether it was met.
+struct Row {
+    workload: String,
+    figure: String,
+    target: String,
+    met: Option<bool>,
+}
+
+fn row(workload: &str, figure: String, target: &str, met: Option<bool>) -> Row {
+    Row {
+        workload: workload.to_owned(),
+        figure,
+        target: target.to_owned(),
+        met,
+    }
+}
+
+fn orgmap(args: &[&str]) -> anyhow::Result<Command> {
+    let mut command = Command::new(std::env::current_exe()?);
+    command
+        .arg(ORGMAP_ROLE)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null());
+    Ok(command)
+}
+
+async fn bench(args: Args) -> anyhow::Result<()> {
+    let mut rows = Vec::new();
+    let dir = std::env::temp_dir().join(format!("orgmap-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let sqlite = args.database_url.is_none();
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.join("orgmap.db").display()));
+    let n = args.organizations.to_string();
+    let seed = args.seed.to_string();
+
+    // 1. Build.
+    eprintln!(
+        "building the demo province: {} organizations",
+        args.organizations
+    );
+    let started = Instant::now();
+    let status = orgmap(&[
+        "demo",
+        "--database-url",
+        &url,
+        "--organizations",
+        &n,
+        "--seed",
+        &seed,
+    ])?
+    .status()
+    .context("the demo does not start")?;
+    let build = started.elapsed();
+    if !status.success() {
+        bail!("the demo failed: {status}");
+    }
+    let build_rss = children_peak_rss_mib();
+    let at_million = f64::from(args.organizations) / 1_000_000.0;
+    rows.push(row(
+        "orgmap demo (build)",
+        format!("{:.1} s", build.as_secs_f64()),
+        "≤ 3 min at 1,000,000",
+        (at_million >= 1.0).then_some(build.as_secs_f64() <= 180.0),
+    ));
+    rows.push(row(
+        "orgmap demo (build)",
+        format!("peak RSS {build_rss:.0} MiB"),
+        "≤ 1 GiB",
+        Some(build_rss <= 1024.0),
+    ));
+
+    // 2. Serve.
+    let started = Instant::now();
+    let mut server = Server(
+        orgmap(&["serve", "--database-url", &url, "--listen", &args.listen])?
+            .spawn()
+            .context("the server does not start")?,
+    );
+    let base = format!("http://{}", args.listen);
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency * 2)
+        .build()?;
+    wait_healthy(&client, &base, &mut server.0).await?;
+    let start = started.elapsed();
+    rows.push(row(
+        "server start until /healthz is 200",
+        format!("{:.0} ms", start.as_secs_f64() * 1000.0),
+        "≤ 2 s",
+        Some(start <= Duration::from_secs(2)),
+    ));
+
+    // Inputs, read straight from the database.
+    let sql = Sql::connect(&url).await?;
+    let inputs = Inputs::read(&sql).await?;
+    let graphql = format!("{base}/graphql");
+    let load = Load {
+        client: client.clone(),
+        url: graphql.clone(),
+        seconds: args.seconds,
+    };
+
+    // 3 and 4. Reads.
+    for workload in workloads(&inputs) {
+        eprintln!("workload: {}", workload.name);
+        let alone = load.run(&workload, 1, args.seconds / 2.0).await;
+        let loaded = load.run(&workload, args.concurrency, args.seconds).await;
+        let sql_p50 = sql.time(&workload, args.seconds / 2.0).await?;
+        let ratio = alone.p50_ms / sql_p50;
+        rows.push(row(
+            workload.name,
+            format!(
+                "p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s at {} connections, {} failed; alone p50 {:.2} ms",
+                loaded.p50_ms,
+                loaded.p99_ms,
+                loaded.throughput,
+                args.concurrency,
+                loaded.failures,
+                alone.p50_ms
+            ),
+            workload.target,
+            workload.check.map(|check| check(&alone, &loaded) && loaded.failures == 0),
+        ));
+        rows.push(row(
+            workload.name,
+            format!("GraphQL / SQL {ratio:.2} (SQL p50 {sql_p50:.3} ms)"),
+            workload.ratio_target,
+            Some(ratio <= workload.ratio_limit),
+        ));
+    }
+    let unassigned_100 = rows_p50(&load, &inputs, 100).await;
+    let unassigned_1000 = rows_p50(&load, &inputs, 1000).await;
+    rows.push(row(
+        "unassignedOrganizations first: 1000 vs first: 100",
+        format!("{unassigned_1000:.2} ms vs {unassigned_100:.2} ms"),
+        "≤ 10 ×",
+        Some(unassigned_1000 <= 10.0 * unassigned_100),
+    ));
+
+    // Readers do not queue behind one connection.
+    let lookups = organization_workload(&inputs);
+    let one = load.run(&lookups, 1, args.seconds / 2.0).await;
+    let two = load.run(&lookups, 2, args.seconds / 2.0).await;
+    let gain = two.throughput / one.throughput;
+    rows.push(row(
+        "organization lookups, 2 connections vs 1",
+        format!(
+            "{:.0} vs {:.0} req/s: {gain:.2} ×",
+            two.throughput, one.throughput
+        ),
+        "≥ 1.6 ×",
+        Some(gain >= 1.6),
+    ));
+
+    // 5. A rule change under reads.
+    let (changed, elapsed, during) = rule_change(&load, &lookups).await?;
+    rows.push(row(
+        "upsertRule re-resolving a tenth of the organizations",
+        format!(
+            "{changed} re-resolved in {:.2} s; reads meanwhile: p50 {:.2} ms, max {:.0} ms, {} failed of {}",
+            elapsed.as_secs_f64(),
+            during.p50_ms,
+            during.max_ms,
+            during.failures,
+            during.count
+        ),
+        "≤ 3 s for 100,000, reads served",
+        Some(
+            (changed as f64) < 50_000.0
+                || elapsed.as_secs_f64() * 100_000.0 / (changed as f64) <= 3.0 && during.failures == 0,
+        ),
+    ));
+
+    let server_rss = server.peak_rss_mib();
+    rows.push(row(
+        "server peak RSS over the whole run",
+        server_rss.map_or("unknown".to_owned(), |mib| format!("{mib:.0} MiB")),
+        "≤ 300 MB",
+        server_rss.map(|mib| mib * 1.048_576 <= 300.0),
+    ));
+    drop(server);
+    if sqlite {
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    // 6. The table.
+    let table = render(&args, &rows);
+    std::fs::write(&args.out, &table)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    println!("{table}");
+    let failures = rows.iter().filter(|r| r.met == Some(false)).count();
+    println!(
+        "benchmark: {} figures, {failures} targets missed",
+        rows.len()
+    );
+    Ok(())
+}
+
+/// Peak RSS of the largest finished child, in MiB.
+fn children_peak_rss_mib() -> f64 {
+    nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .map(|usage| usage.max_rss() as f64 / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// The server child; killed when dropped.
+struct Server(Child);
+
+impl Server {
+    /// VmHWM of the running server, in MiB.
+    fn peak_rss_mib(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib / 1024.0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+async fn wait_healthy(
+    client: &reqwest::Client,
+    base: &str,
+    server: &mut Child,
+) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Some(status) = server.try_wait()? {
+            bail!("the server exited: {status}");
+        }
+        if let Ok(response) = client.get(format!("{base}/healthz")).send().await
+            && response.status().is_success()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    bail!("the server did not become healthy within 60 s")
+}
+
+/// Statements and their text arguments.
+type Statements = Vec<(String, Vec<String>)>;
+
+/// What a workload sends and what it is held to.
+struct Workload {
+    name: &'static str,
+    target: &'static str,
+    check: Option<fn(&Stats, &Stats) -> bool>,
+    ratio_target: &'static str,
+    ratio_limit: f64,
+    /// The GraphQL request body of the i-th request.
+    body: Box<dyn Fn(usize) -> String>,
+    /// The hand-written SQL of the i-th request: statements and their text arguments.
+    sql: Box<dyn Fn(usize) -> Statements>,
+}
+
+fn gql(query: String) -> String {
+    serde_json::json!({ "query": query }).to_string()
+}
+
+/// Database ids and codes the workloads cycle through.
+struct Inputs {
+    credit_codes: Vec<String>,
+    categories: Vec<String>,
+    townships: Vec<String>,
+    cities: Vec<String>,
+    counties: Vec<String>,
+}
+
+impl Inputs {
+    async fn read(sql: &Sql) -> anyhow::Result<Inputs> {
+        let inputs = Inputs {
+            credit_codes: sql
+                .strings("SELECT credit_code FROM organization WHERE id % 997 = 1 ORDER BY id LIMIT 2000")
+                .await?,
+            categories: sql
+                .strings(
+                    "SELECT c.code FROM category c WHERE NOT EXISTS \
+                     (SELECT 1 FROM category k WHERE k.parent_id = c.id) ORDER BY c.id",
+                )
+                .await?,
+            townships: sql
+                .strings("SELECT code FROM region WHERE level IN ('TOWNSHIP', 'SUBDISTRICT') ORDER BY id LIMIT 500")
+                .await?,
+            cities: sql.strings("SELECT code FROM region WHERE level = 'CITY' ORDER BY id").await?,
+            counties: sql.strings("SELECT code FROM region WHERE level = 'COUNTY' ORDER BY id").await?,
+        };
+        if inputs.credit_codes.is_empty() || inputs.cities.is_empty() || inputs.counties.is_empty()
+        {
+            bail!("the demo province has no organizations or regions to query");
+        }
+        Ok(inputs)
+    }
+}
+
+fn pick(list: &[String], i: usize) -> String {
+    list[i % list.len()].clone()
+}
+
+fn organization_workload(inputs: &Inputs) -> Workload {
+    let codes = inputs.credit_codes.clone();
+    let codes_sql = codes.clone();
+    Workload {
+        name: "organization(creditCode) { responsibility { basis department { name } explanation } }",
+        target: "p50 ≤ 2 ms",
+        check: Some(|_, loaded| loaded.p50_ms <= 2.0),
+        ratio_target: "≤ 1.5",
+        ratio_limit: 1.5,
+        body: Box::new(move |i| {
+            gql(format!(
+                "{{ organization(creditCode: \"{}\") {{ responsibility {{ basis department {{ name }} explanation }} }} }}",
+                pick(&codes, i)
+            ))
+        }),
+        sql: Box::new(move |i| {
+            vec![(
+                "SELECT o.*, d.name AS department, c.name AS category, r.name AS region, r.level, \
+                        a.name AS administering, pa.name AS affiliation, su.name AS supervising, \
+                        rd.name AS rule_department, fb.name AS fallback, rc.name AS rule_category, \
+                        rs.name AS rule_scope, k.code AS kind \
+                 FROM organization o \
+                 JOIN category c ON c.id = o.category_id JOIN region r ON r.id = o.region_id \
+                 LEFT JOIN department d ON d.id = o.resp_department_id \
+                 LEFT JOIN region a ON a.id = o.administering_region_id \
+                 LEFT JOIN department pa ON pa.id = o.party_affiliation_id \
+                 LEFT JOIN department su ON su.id = o.supervising_department_id \
+                 LEFT JOIN department rd ON rd.id = o.resp_rule_department_id \
+                 LEFT JOIN department fb ON fb.id = o.resp_fallback_department_id \
+                 LEFT JOIN responsibility_rule rr ON rr.id = o.resp_rule_id \
+                 LEFT JOIN category rc ON rc.id = rr.category_id \
+                 LEFT JOIN region rs ON rs.id = rr.scope_region_id \
+                 LEFT JOIN department_kind k ON k.id = rr.department_kind_id \
+                 WHERE o.credit_code = $1"
+                    .to_owned(),
+                vec![pick(&codes_sql, i)],
+            )]
+        }),
+    }
+}
+
+const COVERAGE_FIELDS: &str = "organizations byBasis { basis count } unassigned fallbackOnly \
+     responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate";
+
+fn coverage_sql(region: Option<String>) -> Statements {
+    let (condition, binds) = match region {
+        Some(code) => (
+            "WHERE o.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = \
+             (SELECT id FROM region WHERE code = $1))",
+            vec![code],
+        ),
+        None => ("", Vec::new()),
+    };
+    vec![(
+        format!(
+            "SELECT o.resp_basis, COUNT(*), \
+               SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END), \
+               SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END) \
+             FROM organization o {condition} GROUP BY o.resp_basis"
+        ),
+        binds,
+    )]
+}
+
+fn unassigned_sql(city: String, first: usize) -> Statements {
+    vec![(
+        format!(
+            "SELECT o.id, o.credit_code, o.name, c.name, r.name FROM organization o \
+             JOIN category c ON c.id = o.category_id JOIN region r ON r.id = o.region_id \
+             WHERE o.resp_basis = 'NONE' AND o.region_id IN (SELECT descendant_id FROM region_closure \
+               WHERE ancestor_id = (SELECT id FROM region WHERE code = $1)) \
+             ORDER BY o.id LIMIT {}",
+            first + 1
+        ),
+        vec![city],
+    )]
+}
+
+fn unassigned_body(city: &str, first: usize) -> String {
+    gql(format!(
+        "{{ unassignedOrganizations(regionCode: \"{city}\", first: {first}) {{ edges {{ node {{ creditCode name category {{ name }} region {{ name }} }} }} pageInfo {{ hasNextPage }} }} }}"
+    ))
+}
+
+fn workloads(inputs: &Inputs) -> Vec<Workload> {
+    let categories = inputs.categories.clone();
+    let townships = inputs.townships.clone();
+    let (categories_sql, townships_sql) = (categories.clone(), townships.clone());
+    let cities = inputs.cities.clone();
+    let cities_sql = cities.clone();
+    let counties = inputs.counties.clone();
+    let counties_sql = counties.clone();
+    let matrix_cities = inputs.cities.clone();
+    let matrix_cities_sql = inputs.cities.clone();
+    vec![
+        Workload {
+            name: "whoOversees(categoryCode, regionCode)",
+            target: "p50 ≤ 1 ms, ≥ 5,000 req/s at 32 connections",
+            check: Some(|_, loaded| loaded.p50_ms <= 1.0 && loaded.throughput >= 5000.0),
+            ratio_target: "≤ 1.5",
+            ratio_limit: 1.5,
+            body: Box::new(move |i| {
+                gql(format!(
+                    "{{ whoOversees(categoryCode: \"{}\", regionCode: \"{}\") {{ rule {{ id basis }} departmentKind {{ code }} department {{ code name }} }} }}",
+                    pick(&categories, i),
+                    pick(&townships, i / categories.len().max(1))
+                ))
+            }),
+            sql: Box::new(move |i| {
+                vec![(
+                    "SELECT r.id, r.basis, k.code, d.code, d.name FROM effective_rule er \
+                     JOIN responsibility_rule r ON r.id = er.rule_id \
+                     JOIN department_kind k ON k.id = er.kind_id \
+                     LEFT JOIN effective_department ed ON ed.kind_id = er.kind_id AND ed.region_id = er.region_id \
+                     LEFT JOIN department d ON d.id = ed.department_id \
+                     WHERE er.category_id = (SELECT id FROM category WHERE code = $1) \
+                       AND er.region_id = (SELECT id FROM region WHERE code = $2)"
+                        .to_owned(),
+                    vec![
+                        pick(&categories_sql, i),
+                        pick(&townships_sql, i / categories_sql.len().max(1)),
+                    ],
+                )]
+            }),
+        },
+        organization_workload(inputs),
+        Workload {
+            name: "unassignedOrganizations(regionCode: city, first: 100) with category and region names",
+            target: "p50 ≤ 10 ms",
+            check: Some(|_, loaded| loaded.p50_ms <= 10.0),
+            ratio_target: "≤ 1.5",
+            ratio_limit: 1.5,
+            body: Box::new(move |i| unassigned_body(&pick(&cities, i), 100)),
+            sql: Box::new(move |i| unassigned_sql(pick(&cities_sql, i), 100)),
+        },
+        Workload {
+            name: "coverage (whole province)",
+            target: "p50 ≤ 50 ms",
+            check: Some(|_, loaded| loaded.p50_ms <= 50.0),
+            ratio_target: "≤ 1.2",
+            ratio_limit: 1.2,
+            body: Box::new(|_| gql(format!("{{ coverage {{ {COVERAGE_FIELDS} }} }}"))),
+            sql: Box::new(|_| coverage_sql(None)),
+        },
+        Workload {
+            name: "coverage(regionCode: county)",
+            target: "p50 ≤ 10 ms",
+            check: Some(|_, loaded| loaded.p50_ms <= 10.0),
+            ratio_target: "≤ 1.2",
+            ratio_limit: 1.2,
+            body: Box::new(move |i| {
+                gql(format!(
+                    "{{ coverage(regionCode: \"{}\") {{ {COVERAGE_FIELDS} }} }}",
+                    pick(&counties, i)
+                ))
+            }),
+            sql: Box::new(move |i| coverage_sql(Some(pick(&counties_sql, i)))),
+        },
+        Workload {
+            name: "coverageMatrix(regionCode: city)",
+            target: "p50 ≤ 10 ms",
+            check: Some(|_, loaded| loaded.p50_ms <= 10.0),
+            ratio_target: "≤ 1.2",
+            ratio_limit: 1.2,
+            body: Box::new(move |i| {
+                gql(format!(
+                    "{{ coverageMatrix(regionCode: \"{}\") {{ category {{ code }} departmentKind {{ code }} basis count }} }}",
+                    pick(&matrix_cities, i)
+                ))
+            }),
+            sql: Box::new(move |i| {
+                vec![(
+                    "SELECT c.code, k.code, m.resp_basis, m.n FROM ( \
+                       SELECT o.category_id, o.resp_kind_id, o.resp_basis, COUNT(*) AS n FROM organization o \
+                       WHERE o.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = \
+                         (SELECT id FROM region WHERE code = $1)) \
+                       GROUP BY o.category_id, o.resp_kind_id, o.resp_basis) m \
+                     JOIN category c ON c.id = m.category_id \
+                     LEFT JOIN department_kind k ON k.id = m.resp_kind_id"
+                        .to_owned(),
+                    vec![pick(&matrix_cities_sql, i)],
+                )]
+            }),
+        },
+        Workload {
+            name: "coverageGaps(first: 100) (whole province)",
+            target: "p50 ≤ 50 ms",
+            check: Some(|_, loaded| loaded.p50_ms <= 50.0),
+            ratio_target: "≤ 1.5",
+            ratio_limit: 1.5,
+            body: Box::new(|_| {
+                gql("{ coverageGaps(first: 100) { totalCount edges { cursor node { kind detail organization { creditCode } region { name } } } pageInfo { hasNextPage } } }".to_owned())
+            }),
+            sql: Box::new(|_| {
+                let mut statements = vec![(
+                    "SELECT o.id, o.name, o.credit_code, r.name FROM organization o \
+                     JOIN region r ON r.id = o.region_id WHERE o.resp_basis = 'NONE' ORDER BY o.id LIMIT 101"
+                        .to_owned(),
+                    Vec::new(),
+                )];
+                for count in [
+                    "SELECT COUNT(*) FROM organization WHERE resp_basis = 'NONE'",
+                    "SELECT COUNT(*) FROM organization WHERE resp_basis = 'FALLBACK'",
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM organization WHERE resp_rule_id IS NOT NULL \
+                       AND resp_rule_department_id IS NULL \
+                       GROUP BY COALESCE(administering_region_id, region_id), category_id) g",
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM organization WHERE resp_rule_id IS NULL \
+                       GROUP BY region_id, category_id) g",
+                    "SELECT COUNT(*) FROM organization WHERE resp_contested = TRUE",
+                    "SELECT COUNT(*) FROM department d WHERE (d.dedicated_unit IS NULL OR d.method IS NULL \
+                       OR NOT EXISTS (SELECT 1 FROM department_contact c WHERE c.department_id = d.id)) \
+                       AND EXISTS (SELECT 1 FROM organization o WHERE o.resp_department_id = d.id)",
+                ] {
+                    statements.push((count.to_owned(), Vec::new()));
+                }
+                statements
+            }),
+        },
+    ]
+}
+
+async fn rows_p50(load: &Load, inputs: &Inputs, first: usize) -> f64 {
+    let cities = inputs.cities.clone();
+    let workload = Workload {
+        name: "unassigned",
+        target: "",
+        check: None,
+        ratio_target: "",
+        ratio_limit: 0.0,
+        body: Box::new(move |i| unassigned_body(&pick(&cities, i), first)),
+        sql: Box::new(|_| Vec::new()),
+    };
+    load.run(&workload, 1, load.seconds / 2.0).await.p50_ms
+}
+
+/// Moves park enterprises from COMMERCE to MARKET_REGULATION while
+/// organization lookups go on; returns how many organizations it
+/// re-resolved, how long it took, and what the reads saw meanwhile.
+async fn rule_change(load: &Load, lookups: &Workload) -> anyhow::Result<(u64, Duration, Stats)> {
+    let preview = load
+        .post(&gql(
+            "{ ruleImpact(input: {categoryCode: \"PARK_ENTERPRISE\", departmentKindCode: \"MARKET_REGULATION\"}) { changedCount } }"
+                .to_owned(),
+        ))
+        .await?;
+    let changed = preview["data"]["ruleImpact"]["changedCount"]
+        .as_u64()
+        .unwrap_or(0);
+    let change = gql(
+        "mutation { upsertRule(input: {categoryCode: \"PARK_ENTERPRISE\", departmentKindCode: \"MARKET_REGULATION\"}) { id } }"
+            .to_owned(),
+    );
+    let readers = load.run_until(lookups, 4);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    let answer = load.post(&change).await?;
+    let elapsed = started.elapsed();
+    readers.stop.store(1, Ordering::SeqCst);
+    let during = readers.finish().await;
+    if answer.get("errors").is_some() {
+        bail!("the rule change failed: {answer}");
+    }
+    // Put the rule back, so that the database ends as the demo made it.
+    load.post(&gql(
+        "mutation { upsertRule(input: {categoryCode: \"PARK_ENTERPRISE\", departmentKindCode: \"COMMERCE\"}) { id } }"
+            .to_owned(),
+    ))
+    .await?;
+    Ok((changed, elapsed, during))
+}
+
+#[derive(Clone, Debug, Default)]
+struct Stats {
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    throughput: f64,
+    failures: usize,
+    count: u64,
+}
+
+struct Load {
+    client: reqwest::Client,
+    url: String,
+    seconds: f64,
+}
+
+/// Readers running in the background until told to stop.
+struct Running {
+    stop: Arc<AtomicUsize>,
+    tasks: Vec<tokio::task::JoinHandle<(Histogram<u64>, usize)>>,
+    started: Instant,
+}
+
+impl Running {
+    async fn finish(self) -> Stats {
+        let elapsed = self.started.elapsed();
+        let mut histogram = new_histogram();
+        let mut failures = 0;
+        for task in self.tasks {
+            if let Ok((h, f)) = task.await {
+                histogram.add(h).ok();
+                failures += f;
+            }
+        }
+        stats(&histogram, failures, elapsed)
+    }
+}
+
+fn new_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds")
+}
+
+fn stats(histogram: &Histogram<u64>, failures: usize, elapsed: Duration) -> Stats {
+    let ms = |us: u64| us as f64 / 1000.0;
+    Stats {
+        p50_ms: ms(histogram.value_at_quantile(0.5)),
+        p99_ms: ms(histogram.value_at_quantile(0.99)),
+        max_ms: ms(histogram.max()),
+        throughput: histogram.len() as f64 / elapsed.as_secs_f64(),
+        failures,
+        count: histogram.len(),
+    }
+}
+
+impl Load {
+    async fn post(&self, body: &str) -> anyhow::Result<serde_json::Value> {
+        let response = self
+            .client
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+            .send()
+            .await?;
+        Ok(response.json().await?)
+    }
+
+    /// `connections` workers sending the workload's requests until `stop`.
+    fn run_until(&self, workload: &Workload, connections: usize) -> Running {
+        let stop = Arc::new(AtomicUsize::new(0));
+        let next = Arc::new(AtomicUsize::new(0));
+        // Bodies are made up front: the workers only send.
+        let bodies: Arc<Vec<String>> = Arc::new((0..4096).map(|i| (workload.body)(i)).collect());
+        let tasks = (0..connections)
+            .map(|_| {
+                let (client, url) = (self.client.clone(), self.url.clone());
+                let (stop, next, bodies) = (stop.clone(), next.clone(), bodies.clone());
+                tokio::spawn(async move {
+                    let mut histogram = new_histogram();
+                    let mut failures = 0;
+                    while stop.load(Ordering::Relaxed) == 0 {
+                        let body =
+                            bodies[next.fetch_add(1, Ordering::Relaxed) % bodies.len()].clone();
+                        let started = Instant::now();
+                        let ok = match client
+                            .post(&url)
+                            .header("content-type", "application/json")
+                            .body(body)
+                            .send()
+                            .await
+                        {
+                            Ok(response) => {
+                                let status = response.status();
+                                let text = response.text().await.unwrap_or_default();
+                                status.is_success() && !text.contains("\"errors\"")
+                            }
+                            Err(_) => false,
+                        };
+                        histogram
+                            .record(started.elapsed().as_micros().max(1) as u64)
+                            .ok();
+                        if !ok {
+                            failures += 1;
+                        }
+                    }
+                    (histogram, failures)
+                })
+            })
+            .collect();
+        Running {
+            stop,
+            tasks,
+            started: Instant::now(),
+        }
+    }
+
+    async fn run(&self, workload: &Workload, connections: usize, seconds: f64) -> Stats {
+        // Warm up, then measure.
+        let warm = self.run_until(workload, connections);
+        tokio::time::sleep(Duration::from_secs_f64((seconds / 5.0).min(1.0))).await;
+        warm.stop.store(1, Ordering::SeqCst);
+        warm.finish().await;
+        let running = self.run_until(workload, connections);
+        tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
+        running.stop.store(1, Ordering::SeqCst);
+        running.finish().await
+    }
+}
+
+/// The hand-written side, on the same database.
+enum Sql {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl Sql {
+    async fn connect(url: &str) -> anyhow::Result<Sql> {
+        Ok(if url.starts_with("postgres") {
+            Sql::Postgres(
+                sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(2)
+                    .connect(url)
+                    .await?,
+            )
+        } else {
+            Sql::Sqlite(
+                sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(2)
+                    .connect(url)
+                    .await?,
+            )
+        })
+    }
+
+    async fn strings(&self, sql: &str) -> anyhow::Result<Vec<String>> {
+        Ok(match self {
+            Sql::Sqlite(pool) => {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .fetch_all(pool)
+                    .await?
+            }
+            Sql::Postgres(pool) => {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .fetch_all(pool)
+                    .await?
+            }
+        })
+    }
+
+    async fn run(&self, sql: &str, binds: &[String]) -> anyhow::Result<usize> {
+        Ok(match self {
+            Sql::Sqlite(pool) => {
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
+                for bind in binds {
+                    query = query.bind(bind);
+                }
+                query.fetch_all(pool).await?.len()
+            }
+            Sql::Postgres(pool) => {
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
+                for bind in binds {
+                    query = query.bind(bind);
+                }
+                query.fetch_all(pool).await?.len()
+            }
+        })
+    }
+
+    /// The p50, in ms, of the workload's statements run one request at a time.
+    async fn time(&self, workload: &Workload, seconds: f64) -> anyhow::Result<f64> {
+        let mut histogram = new_histogram();
+        let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+        let mut i = 0;
+        while Instant::now() < deadline {
+            let statements = (workload.sql)(i);
+            let started = Instant::now();
+            for (sql, binds) in &statements {
+                self.run(sql, binds).await?;
+            }
+            histogram
+                .record(started.elapsed().as_micros().max(1) as u64)
+                .ok();
+            i += 1;
+        }
+        Ok(histogram.value_at_quantile(0.5) as f64 / 1000.0)
+    }
+}
+
+fn render(args: &Args, rows: &[Row]) -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_owned())
+        })
+        .and_then(|kib| kib.parse::<f64>().ok())
+        .map_or("unknown".to_owned(), |kib| {
+            format!("{:.0} GiB", kib / 1024.0 / 1024.0)
+        });
+    let engine = if args.database_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite (embedded file)"
+    };
+    let mut out = format!(
+        "# orgmap benchmarks\n\n\
+         Made by `cargo run --release -p orgmap-bench -- --organizations {} --seconds {} --concurrency {}`.\n\n\
+         - date: {}\n- machine: {cores} cores ({cpu}), {memory} memory\n- engine: {engine}\n\
+         - province: {} organizations (demo seed {}), about 2,100 regions and 2,800 departments\n\
+         - load: one single-threaded generator on loopback, HTTP/1.1 keep-alive; a response with `errors` counts as failed\n\
+         - GraphQL / SQL: p50 of one request at a time over HTTP, divided by the p50 of the same answer as hand-written SQL through sqlx on the same database\n\n\
+         | workload | figure | target | met |\n|---|---|---|---|\n",
+        args.organizations,
+        args.seconds,
+        args.concurrency,
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        args.organizations,
+        args.seed,
+    );
+    for row in rows {
+        let met = match row.met {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "n/a",
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {met} |\n",
+            row.workload.replace('|', "\\|"),
+            row.figure,
+            row.target
+        ));
+    }
+    out
+}
