@@ -36,6 +36,8 @@ pub struct Model {
     pub resp_kind_id: Option<i32>,
     /// The rule in force for the category at the location, whether or not it decided.
     pub resp_rule_id: Option<i32>,
+    /// The kind that rule names.
+    pub resp_rule_kind_id: Option<i32>,
     /// The department that rule names; None when its kind has none up the chain.
     pub resp_rule_department_id: Option<i32>,
     /// The township fallback department of the location, if any.

@@ -23,6 +23,7 @@ impl MigrationTrait for Migration {
             integer_null(Organization::RespDepartmentId),
             integer_null(Organization::RespKindId),
             integer_null(Organization::RespRuleId),
+            integer_null(Organization::RespRuleKindId),
             integer_null(Organization::RespRuleDepartmentId),
             integer_null(Organization::RespFallbackDepartmentId),
             boolean(Organization::RespContested).default(false).take(),
@@ -168,6 +169,69 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // The new resolution of the organizations a write changes, between
+        // computing it and storing it.
+        manager
+            .create_table(
+                Table::create()
+                    .table(ResolutionNext::Table)
+                    .if_not_exists()
+                    .col(integer(ResolutionNext::Id).primary_key())
+                    .col(string_len(ResolutionNext::Basis, 20))
+                    .col(integer_null(ResolutionNext::DepartmentId))
+                    .col(integer_null(ResolutionNext::KindId))
+                    .col(integer_null(ResolutionNext::RuleId))
+                    .col(integer_null(ResolutionNext::RuleKindId))
+                    .col(integer_null(ResolutionNext::RuleDepartmentId))
+                    .col(integer_null(ResolutionNext::FallbackDepartmentId))
+                    .col(boolean(ResolutionNext::Contested))
+                    .to_owned(),
+            )
+            .await?;
+        // Organization counts by everything coverage and gaps group on,
+        // kept with every write: figures sum a few thousand cells instead
+        // of counting a million organizations.
+        manager
+            .create_table(
+                Table::create()
+                    .table(CoverageCell::Table)
+                    .if_not_exists()
+                    .col(integer(CoverageCell::RegionId))
+                    .col(integer(CoverageCell::AdminRegionId))
+                    .col(integer(CoverageCell::CategoryId))
+                    .col(string_len(CoverageCell::Basis, 20))
+                    .col(integer(CoverageCell::DepartmentId))
+                    .col(integer(CoverageCell::KindId))
+                    .col(integer(CoverageCell::Contested))
+                    .col(integer(CoverageCell::Ruled))
+                    .col(integer(CoverageCell::MissingKindId))
+                    .col(big_integer(CoverageCell::N))
+                    .col(big_integer(CoverageCell::Organized))
+                    .col(big_integer(CoverageCell::Covered))
+                    .primary_key(
+                        Index::create()
+                            .col(CoverageCell::RegionId)
+                            .col(CoverageCell::AdminRegionId)
+                            .col(CoverageCell::CategoryId)
+                            .col(CoverageCell::Basis)
+                            .col(CoverageCell::DepartmentId)
+                            .col(CoverageCell::KindId)
+                            .col(CoverageCell::Contested)
+                            .col(CoverageCell::Ruled)
+                            .col(CoverageCell::MissingKindId),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_coverage_cell_department")
+                    .table(CoverageCell::Table)
+                    .col(CoverageCell::DepartmentId)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -183,6 +247,8 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             EngineState::Table.into_iden(),
+            CoverageCell::Table.into_iden(),
+            ResolutionNext::Table.into_iden(),
             DirtyOrganization::Table.into_iden(),
             DirtyFallbackRegion::Table.into_iden(),
             DirtyDepartmentPair::Table.into_iden(),
@@ -218,6 +284,7 @@ impl MigrationTrait for Migration {
             Organization::RespDepartmentId,
             Organization::RespKindId,
             Organization::RespRuleId,
+            Organization::RespRuleKindId,
             Organization::RespRuleDepartmentId,
             Organization::RespFallbackDepartmentId,
             Organization::RespContested,
@@ -244,6 +311,7 @@ enum Organization {
     RespDepartmentId,
     RespKindId,
     RespRuleId,
+    RespRuleKindId,
     RespRuleDepartmentId,
     RespFallbackDepartmentId,
     RespContested,
@@ -303,6 +371,37 @@ enum DirtyFallbackRegion {
 enum DirtyOrganization {
     Table,
     Id,
+}
+
+#[derive(DeriveIden)]
+enum ResolutionNext {
+    Table,
+    Id,
+    Basis,
+    DepartmentId,
+    KindId,
+    RuleId,
+    RuleKindId,
+    RuleDepartmentId,
+    FallbackDepartmentId,
+    Contested,
+}
+
+#[derive(DeriveIden)]
+enum CoverageCell {
+    Table,
+    RegionId,
+    AdminRegionId,
+    CategoryId,
+    Basis,
+    DepartmentId,
+    KindId,
+    Contested,
+    Ruled,
+    MissingKindId,
+    N,
+    Organized,
+    Covered,
 }
 
 #[derive(DeriveIden)]

@@ -73,26 +73,27 @@ impl Summary {
     }
 }
 
-/// The SQL condition and values selecting `subject`'s organizations `o`.
+/// The SQL condition and values selecting `subject`'s coverage cells `c`
+/// (the engine keeps them with every write; see `engine::count_cells`).
 fn condition(subject: &Subject, values: &mut Vec<Value>) -> String {
-    let mut parts = vec!["1 = 1".to_owned()];
+    let mut parts = vec!["c.n > 0".to_owned()];
     if let Some(region) = subject.region_id {
         values.push(region.into());
         parts.push(format!(
-            "o.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = ${})",
+            "c.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = ${})",
             values.len()
         ));
     }
     if let Some(category) = subject.category_id {
         values.push(category.into());
         parts.push(format!(
-            "o.category_id IN (SELECT descendant_id FROM category_closure WHERE ancestor_id = ${})",
+            "c.category_id IN (SELECT descendant_id FROM category_closure WHERE ancestor_id = ${})",
             values.len()
         ));
     }
     if let Some(department) = subject.department_id {
         values.push(department.into());
-        parts.push(format!("o.resp_department_id = ${}", values.len()));
+        parts.push(format!("c.department_id = ${}", values.len()));
     }
     parts.join(" AND ")
 }
@@ -111,10 +112,9 @@ pub async fn summaries(
     for (index, subject) in subjects.iter().enumerate() {
         let condition = condition(subject, &mut values);
         selects.push(format!(
-            "SELECT {index} AS subject, o.resp_basis AS basis, COUNT(*) AS n, \
-               SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END) AS organized, \
-               SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END) AS covered \
-             FROM organization o WHERE {condition} GROUP BY o.resp_basis"
+            "SELECT {index} AS subject, c.basis, CAST(SUM(c.n) AS BIGINT) AS n, \
+               CAST(SUM(c.organized) AS BIGINT) AS organized, CAST(SUM(c.covered) AS BIGINT) AS covered \
+             FROM coverage_cell c WHERE {condition} GROUP BY c.basis"
         ));
     }
     let sql = selects.join(" UNION ALL ");
@@ -182,20 +182,21 @@ pub async fn matrix(db: &impl ConnectionTrait, region_id: Option<i32>) -> Result
         .query_all_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
             format!(
-                "SELECT o.category_id, o.resp_kind_id, o.resp_basis, COUNT(*) AS n \
-                 FROM organization o WHERE {condition} \
-                 GROUP BY o.category_id, o.resp_kind_id, o.resp_basis \
-                 ORDER BY o.category_id, COALESCE(o.resp_kind_id, 0), o.resp_basis"
+                "SELECT c.category_id, c.kind_id, c.basis, CAST(SUM(c.n) AS BIGINT) AS n \
+                 FROM coverage_cell c WHERE {condition} \
+                 GROUP BY c.category_id, c.kind_id, c.basis \
+                 ORDER BY c.category_id, c.kind_id, c.basis"
             ),
             values,
         ))
         .await?;
     rows.into_iter()
         .map(|row| {
+            let kind_id: i32 = row.try_get("", "kind_id")?;
             Ok(Cell {
                 category_id: row.try_get("", "category_id")?,
-                kind_id: row.try_get("", "resp_kind_id")?,
-                basis: Basis::from_db(&row.try_get::<String>("", "resp_basis")?),
+                kind_id: (kind_id != 0).then_some(kind_id),
+                basis: Basis::from_db(&row.try_get::<String>("", "basis")?),
                 count: row.try_get::<i64>("", "n")? as u64,
             })
         })

@@ -43,8 +43,8 @@ impl Target {
 /// organization with the columns the engine stores.
 pub(crate) fn resolution_select(target: Target) -> String {
     format!(
-        "SELECT y.id, y.basis, y.department_id, dk.kind_id, y.rule_id, y.rule_department_id, \
-                y.fallback_department_id, y.contested \
+        "SELECT y.id, y.basis, y.department_id, dk.kind_id, y.rule_id, y.rule_kind_id, \
+                y.rule_department_id, y.fallback_department_id, y.contested \
          FROM ( \
            SELECT x.id, \
              CASE WHEN x.pa IS NOT NULL THEN 'PARTY_AFFILIATION' \
@@ -53,14 +53,14 @@ pub(crate) fn resolution_select(target: Target) -> String {
                   WHEN x.fallback_department_id IS NOT NULL THEN 'FALLBACK' \
                   ELSE 'NONE' END AS basis, \
              COALESCE(x.pa, x.su, x.rule_department_id, x.fallback_department_id) AS department_id, \
-             x.rule_id, x.rule_department_id, x.fallback_department_id, \
+             x.rule_id, x.rule_kind_id, x.rule_department_id, x.fallback_department_id, \
              CASE WHEN (x.pa IS NOT NULL AND x.su IS NOT NULL AND x.pa <> x.su) \
                     OR (x.pa IS NOT NULL AND x.rule_department_id IS NOT NULL AND x.pa <> x.rule_department_id) \
                     OR (x.su IS NOT NULL AND x.rule_department_id IS NOT NULL AND x.su <> x.rule_department_id) \
                   THEN TRUE ELSE FALSE END AS contested \
            FROM ( \
              SELECT o2.id, o2.party_affiliation_id AS pa, o2.supervising_department_id AS su, \
-                    er.rule_id, ed.department_id AS rule_department_id, \
+                    er.rule_id, er.kind_id AS rule_kind_id, ed.department_id AS rule_department_id, \
                     ef.department_id AS fallback_department_id \
              FROM organization o2 \
              LEFT JOIN effective_rule er \
@@ -82,16 +82,54 @@ pub(crate) const CHANGED: &str = "(o.resp_basis <> n.basis \
      OR o.resp_department_id IS DISTINCT FROM n.department_id \
      OR o.resp_kind_id IS DISTINCT FROM n.kind_id \
      OR o.resp_rule_id IS DISTINCT FROM n.rule_id \
+     OR o.resp_rule_kind_id IS DISTINCT FROM n.rule_kind_id \
      OR o.resp_rule_department_id IS DISTINCT FROM n.rule_department_id \
      OR o.resp_fallback_department_id IS DISTINCT FROM n.fallback_department_id \
      OR o.resp_contested <> n.contested)";
 
-/// Re-resolves the target organizations; returns how many changed.
+/// Re-resolves the target organizations and keeps the coverage cells;
+/// returns how many changed. Only the changed ones are written.
 pub async fn resolve(db: &impl ConnectionTrait, target: Target) -> Result<u64> {
+    db.execute_unprepared("DELETE FROM resolution_next").await?;
+    let staged = db
+        .execute_unprepared(&format!(
+            "INSERT INTO resolution_next (id, basis, department_id, kind_id, rule_id, rule_kind_id, \
+               rule_department_id, fallback_department_id, contested) \
+             SELECT n.id, n.basis, n.department_id, n.kind_id, n.rule_id, n.rule_kind_id, \
+                    n.rule_department_id, n.fallback_department_id, n.contested \
+             FROM ({}) n JOIN organization o ON o.id = n.id WHERE {CHANGED}",
+            resolution_select(target)
+        ))
+        .await?
+        .rows_affected();
+    if staged == 0 {
+        return Ok(0);
+    }
+    let changed = "o.id IN (SELECT id FROM resolution_next)";
+    count_cells(db, -1, changed).await?;
+    db.execute_unprepared(
+        "UPDATE organization AS o SET \
+           resp_basis = n.basis, resp_department_id = n.department_id, resp_kind_id = n.kind_id, \
+           resp_rule_id = n.rule_id, resp_rule_kind_id = n.rule_kind_id, \
+           resp_rule_department_id = n.rule_department_id, \
+           resp_fallback_department_id = n.fallback_department_id, resp_contested = n.contested \
+         FROM resolution_next AS n WHERE o.id = n.id",
+    )
+    .await?;
+    count_cells(db, 1, changed).await?;
+    db.execute_unprepared("DELETE FROM resolution_next").await?;
+    Ok(staged)
+}
+
+/// Re-resolves the target organizations without touching the coverage
+/// cells: for an organization write, which counts the row itself, and for
+/// a rebuild, which recounts everything.
+pub async fn resolve_uncounted(db: &impl ConnectionTrait, target: Target) -> Result<u64> {
     let sql = format!(
         "UPDATE organization AS o SET \
            resp_basis = n.basis, resp_department_id = n.department_id, resp_kind_id = n.kind_id, \
-           resp_rule_id = n.rule_id, resp_rule_department_id = n.rule_department_id, \
+           resp_rule_id = n.rule_id, resp_rule_kind_id = n.rule_kind_id, \
+           resp_rule_department_id = n.rule_department_id, \
            resp_fallback_department_id = n.fallback_department_id, resp_contested = n.contested \
          FROM ({}) AS n \
          WHERE o.id = n.id AND {CHANGED}",
@@ -99,6 +137,42 @@ pub async fn resolve(db: &impl ConnectionTrait, target: Target) -> Result<u64> {
     );
     let result = db.execute_unprepared(&sql).await?;
     Ok(result.rows_affected())
+}
+
+/// The cell key of an organization `o`, as `coverage_cell`'s columns.
+const CELL_KEY: &str = "o.region_id, COALESCE(o.administering_region_id, o.region_id), o.category_id, \
+   o.resp_basis, COALESCE(o.resp_department_id, 0), COALESCE(o.resp_kind_id, 0), \
+   CASE WHEN o.resp_contested THEN 1 ELSE 0 END, \
+   CASE WHEN o.resp_rule_id IS NULL THEN 0 ELSE 1 END, \
+   CASE WHEN o.resp_rule_id IS NOT NULL AND o.resp_rule_department_id IS NULL \
+        THEN COALESCE(o.resp_rule_kind_id, 0) ELSE 0 END";
+
+const CELL_COLUMNS: &str = "region_id, admin_region_id, category_id, basis, department_id, kind_id, \
+   contested, ruled, missing_kind_id";
+
+/// Adds (`sign` 1) or takes away (`sign` -1) the organizations matching
+/// `condition` (on `o`) from the coverage cells, as they are stored now.
+pub async fn count_cells(db: &impl ConnectionTrait, sign: i64, condition: &str) -> Result<()> {
+    db.execute_unprepared(&format!(
+        "INSERT INTO coverage_cell ({CELL_COLUMNS}, n, organized, covered) \
+         SELECT {CELL_KEY}, {sign} * COUNT(*), \
+           {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END), \
+           {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END) \
+         FROM organization o WHERE {condition} \
+         GROUP BY {CELL_KEY} \
+         ON CONFLICT ({CELL_COLUMNS}) DO UPDATE SET \
+           n = coverage_cell.n + excluded.n, \
+           organized = coverage_cell.organized + excluded.organized, \
+           covered = coverage_cell.covered + excluded.covered"
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Recounts every coverage cell from the organizations.
+pub async fn recount_cells(db: &impl ConnectionTrait) -> Result<()> {
+    db.execute_unprepared("DELETE FROM coverage_cell").await?;
+    count_cells(db, 1, "1 = 1").await
 }
 
 /// Serialises structural writes across connections and replicas: the
@@ -202,6 +276,9 @@ pub async fn refresh(db: &impl ConnectionTrait) -> Result<Refresh> {
     stage_dirty(db).await?;
     let changed = resolve(db, Target::Dirty).await?;
     clear_work_tables(db).await?;
+    // Cells whose organizations all moved elsewhere.
+    db.execute_unprepared("DELETE FROM coverage_cell WHERE n = 0")
+        .await?;
     Ok(Refresh { changed })
 }
 
@@ -309,7 +386,8 @@ pub async fn ensure_current(db: &DatabaseConnection) -> Result<bool> {
 pub async fn rebuild(db: &impl ConnectionTrait) -> Result<u64> {
     lock_exclusive(db).await?;
     stage_and_apply(db).await?;
-    let changed = resolve(db, Target::All).await?;
+    let changed = resolve_uncounted(db, Target::All).await?;
+    recount_cells(db).await?;
     clear_work_tables(db).await?;
     Ok(changed)
 }

@@ -143,52 +143,56 @@ fn kind_sql(kind: GapKind, region: Option<&str>) -> String {
         }
         GapKind::MissingDepartment => format!(
             "SELECT g.* FROM ( \
-               SELECT COALESCE(o.administering_region_id, o.region_id) AS k0, o.category_id AS k1, \
-                      er.kind_id AS k2, CAST(NULL AS INTEGER) AS organization_id, o.category_id, \
-                      COALESCE(o.administering_region_id, o.region_id) AS region_id, \
-                      CAST(NULL AS INTEGER) AS department_id, er.kind_id, \
-                      MIN(r.name) AS a, MIN(c.name) AS b, MIN(k.code) AS c, MIN(k.name) AS e, \
-                      CAST(NULL AS INTEGER) AS party_affiliation_id, CAST(NULL AS INTEGER) AS supervising_department_id, \
-                      CAST(NULL AS INTEGER) AS resp_rule_department_id, COUNT(*) AS n \
-               FROM organization o \
-               JOIN effective_rule er ON er.category_id = o.category_id AND er.region_id = o.region_id \
-               JOIN region r ON r.id = COALESCE(o.administering_region_id, o.region_id) \
-               JOIN category c ON c.id = o.category_id \
-               JOIN department_kind k ON k.id = er.kind_id \
-               WHERE o.resp_rule_id IS NOT NULL AND o.resp_rule_department_id IS NULL{} \
-               GROUP BY COALESCE(o.administering_region_id, o.region_id), o.category_id, er.kind_id \
+               SELECT cc.admin_region_id AS k0, cc.category_id AS k1, cc.missing_kind_id AS k2, \
+                      CAST(NULL AS INTEGER) AS organization_id, cc.category_id, \
+                      cc.admin_region_id AS region_id, CAST(NULL AS INTEGER) AS department_id, \
+                      cc.missing_kind_id AS kind_id, \
+                      MIN(r.name) AS a, MIN(cat.name) AS b, MIN(k.code) AS c, MIN(k.name) AS e, \
+                      CAST(NULL AS INTEGER) AS party_affiliation_id, \
+                      CAST(NULL AS INTEGER) AS supervising_department_id, \
+                      CAST(NULL AS INTEGER) AS resp_rule_department_id, CAST(SUM(cc.n) AS BIGINT) AS n \
+               FROM coverage_cell cc \
+               JOIN region r ON r.id = cc.admin_region_id \
+               JOIN category cat ON cat.id = cc.category_id \
+               JOIN department_kind k ON k.id = cc.missing_kind_id \
+               WHERE cc.missing_kind_id > 0 AND cc.n > 0{} \
+               GROUP BY cc.admin_region_id, cc.category_id, cc.missing_kind_id \
              ) g WHERE (g.k0 > $1 OR (g.k0 = $1 AND (g.k1 > $2 OR (g.k1 = $2 AND g.k2 > $3)))) \
              ORDER BY g.k0, g.k1, g.k2",
-            within("COALESCE(o.administering_region_id, o.region_id)")
+            within("cc.admin_region_id")
         ),
         GapKind::UnruledCategory => format!(
             "SELECT g.* FROM ( \
-               SELECT o.region_id AS k0, o.category_id AS k1, 0 AS k2, CAST(NULL AS INTEGER) AS organization_id, \
-                      o.category_id, o.region_id, CAST(NULL AS INTEGER) AS department_id, CAST(NULL AS INTEGER) AS kind_id, \
-                      MIN(r.name) AS a, MIN(c.name) AS b, MIN(c.code) AS c, MIN(r.code) AS e, \
-                      CAST(NULL AS INTEGER) AS party_affiliation_id, CAST(NULL AS INTEGER) AS supervising_department_id, \
-                      CAST(NULL AS INTEGER) AS resp_rule_department_id, COUNT(*) AS n \
-               FROM organization o \
-               JOIN region r ON r.id = o.region_id JOIN category c ON c.id = o.category_id \
-               WHERE o.resp_rule_id IS NULL{} \
-               GROUP BY o.region_id, o.category_id \
+               SELECT cc.region_id AS k0, cc.category_id AS k1, 0 AS k2, \
+                      CAST(NULL AS INTEGER) AS organization_id, cc.category_id, cc.region_id, \
+                      CAST(NULL AS INTEGER) AS department_id, CAST(NULL AS INTEGER) AS kind_id, \
+                      MIN(r.name) AS a, MIN(cat.name) AS b, MIN(cat.code) AS c, MIN(r.code) AS e, \
+                      CAST(NULL AS INTEGER) AS party_affiliation_id, \
+                      CAST(NULL AS INTEGER) AS supervising_department_id, \
+                      CAST(NULL AS INTEGER) AS resp_rule_department_id, CAST(SUM(cc.n) AS BIGINT) AS n \
+               FROM coverage_cell cc \
+               JOIN region r ON r.id = cc.region_id JOIN category cat ON cat.id = cc.category_id \
+               WHERE cc.ruled = 0 AND cc.n > 0{} \
+               GROUP BY cc.region_id, cc.category_id \
              ) g WHERE (g.k0 > $1 OR (g.k0 = $1 AND g.k1 > $2)) ORDER BY g.k0, g.k1",
-            within("o.region_id")
+            within("cc.region_id")
         ),
         GapKind::IncompleteDedication => format!(
             "SELECT g.* FROM ( \
-               SELECT d.id AS k0, 0 AS k1, 0 AS k2, CAST(NULL AS INTEGER) AS organization_id, CAST(NULL AS INTEGER) AS category_id, \
+               SELECT d.id AS k0, 0 AS k1, 0 AS k2, CAST(NULL AS INTEGER) AS organization_id, \
+                      CAST(NULL AS INTEGER) AS category_id, \
                       d.region_id, d.id AS department_id, d.kind_id, \
                       d.name AS a, d.code AS b, \
                       CASE WHEN d.dedicated_unit IS NULL THEN 'unit' ELSE '' END AS c, \
                       CASE WHEN d.method IS NULL THEN 'method' ELSE '' END AS e, \
-                      CAST(NULL AS INTEGER) AS party_affiliation_id, CAST(NULL AS INTEGER) AS supervising_department_id, \
+                      CAST(NULL AS INTEGER) AS party_affiliation_id, \
+                      CAST(NULL AS INTEGER) AS supervising_department_id, \
                       (SELECT COUNT(*) FROM department_contact dc WHERE dc.department_id = d.id) AS resp_rule_department_id, \
-                      (SELECT COUNT(*) FROM organization o WHERE o.resp_department_id = d.id) AS n \
+                      (SELECT CAST(SUM(cc.n) AS BIGINT) FROM coverage_cell cc WHERE cc.department_id = d.id) AS n \
                FROM department d \
                WHERE (d.dedicated_unit IS NULL OR d.method IS NULL \
                       OR NOT EXISTS (SELECT 1 FROM department_contact dc WHERE dc.department_id = d.id)) \
-                 AND EXISTS (SELECT 1 FROM organization o WHERE o.resp_department_id = d.id){} \
+                 AND EXISTS (SELECT 1 FROM coverage_cell cc WHERE cc.department_id = d.id AND cc.n > 0){} \
              ) g WHERE g.k0 > $1 ORDER BY g.k0",
             within("d.region_id")
         ),
@@ -382,6 +386,26 @@ fn replace_placeholder(sql: &str, from: &str, to: &str) -> String {
     out
 }
 
+/// The count of a per-organization kind, from the coverage cells.
+fn cell_count_sql(kind: GapKind, region: Option<&str>) -> Option<String> {
+    let condition = match kind {
+        GapKind::Unassigned => "cc.basis = 'NONE'",
+        GapKind::FallbackOnly => "cc.basis = 'FALLBACK'",
+        GapKind::Contested => "cc.contested = 1",
+        _ => return None,
+    };
+    let within = region
+        .map(|placeholder| {
+            format!(
+                " AND cc.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {placeholder})"
+            )
+        })
+        .unwrap_or_default();
+    Some(format!(
+        "SELECT CAST(COALESCE(SUM(cc.n), 0) AS BIGINT) AS n FROM coverage_cell cc WHERE {condition}{within}"
+    ))
+}
+
 /// How many gaps the filter matches: one statement per kind.
 pub async fn count(db: &impl ConnectionTrait, filter: &GapFilter) -> Result<u64> {
     let mut total = 0u64;
@@ -391,10 +415,12 @@ pub async fn count(db: &impl ConnectionTrait, filter: &GapFilter) -> Result<u64>
             values.push(id.into());
             "$4"
         });
-        let sql = format!(
-            "SELECT COUNT(*) AS n FROM ({}) counted",
-            kind_sql(kind, region)
-        );
+        let sql = cell_count_sql(kind, region).unwrap_or_else(|| {
+            format!(
+                "SELECT COUNT(*) AS n FROM ({}) counted",
+                kind_sql(kind, region)
+            )
+        });
         let sql = used_placeholders(&sql, &mut values);
         let row = db
             .query_one_raw(Statement::from_sql_and_values(

@@ -367,19 +367,21 @@ pub async fn upsert(
             };
             let saved = match existing {
                 Some(existing) if existing == row => return Ok(existing),
-                Some(_) => organization::ActiveModel::from(row)
-                    .reset_all()
-                    .update(txn)
-                    .await?,
+                Some(existing) => {
+                    engine::count_cells(txn, -1, &format!("o.id = {}", existing.id)).await?;
+                    organization::ActiveModel::from(row)
+                        .reset_all()
+                        .update(txn)
+                        .await?
+                }
                 None => {
                     let mut active = organization::ActiveModel::from(row).reset_all();
                     active.id = sea_orm::ActiveValue::NotSet;
                     active.insert(txn).await?
                 }
             };
-            if engine::resolve(txn, Target::One(saved.id)).await? == 0 {
-                return Ok(saved);
-            }
+            engine::resolve_uncounted(txn, Target::One(saved.id)).await?;
+            engine::count_cells(txn, 1, &format!("o.id = {}", saved.id)).await?;
             organization::Entity::find_by_id(saved.id)
                 .one(txn)
                 .await?
@@ -409,6 +411,7 @@ fn unresolved() -> organization::Model {
         resp_department_id: None,
         resp_kind_id: None,
         resp_rule_id: None,
+        resp_rule_kind_id: None,
         resp_rule_department_id: None,
         resp_fallback_department_id: None,
         resp_contested: false,
@@ -441,6 +444,7 @@ pub async fn delete(db: &DatabaseConnection, credit_code: &str) -> Result<bool> 
                 .await?
             {
                 Some(existing) => {
+                    engine::count_cells(txn, -1, &format!("o.id = {}", existing.id)).await?;
                     existing.delete(txn).await?;
                     Ok(true)
                 }

@@ -390,6 +390,7 @@ pub async fn responsibilities(app: &TestApp) -> std::collections::BTreeMap<Strin
 /// none of them. What a write maintained incrementally must equal that.
 #[allow(dead_code)]
 pub async fn assert_engine_current(app: &TestApp, case: &str) {
+    let cells_before = coverage_cells(app).await;
     let changed = orgmap::domain::engine::rebuild(&app.db)
         .await
         .expect("the engine rebuilds");
@@ -397,4 +398,50 @@ pub async fn assert_engine_current(app: &TestApp, case: &str) {
         changed, 0,
         "{case}: a full rebuild changed {changed} stored answers"
     );
+    assert_eq!(
+        cells_before,
+        coverage_cells(app).await,
+        "{case}: the coverage cells kept on writes differ from a recount"
+    );
+}
+
+/// The non-empty coverage cells, as text, in key order.
+async fn coverage_cells(app: &TestApp) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let rows = app
+        .db
+        .query_all_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT region_id, admin_region_id, category_id, basis, department_id, kind_id, \
+                    contested, ruled, missing_kind_id, n, organized, covered \
+             FROM coverage_cell WHERE n <> 0 \
+             ORDER BY region_id, admin_region_id, category_id, basis, department_id, kind_id, \
+                      contested, ruled, missing_kind_id",
+        ))
+        .await
+        .expect("cells are read");
+    rows.iter()
+        .map(|row| {
+            let int = |c: &str| {
+                row.try_get::<i64>("", c)
+                    .or_else(|_| row.try_get::<i32>("", c).map(i64::from))
+                    .expect("an integer")
+            };
+            format!(
+                "{} {} {} {} {} {} {} {} {} {} {} {}",
+                int("region_id"),
+                int("admin_region_id"),
+                int("category_id"),
+                row.try_get::<String>("", "basis").expect("a basis"),
+                int("department_id"),
+                int("kind_id"),
+                int("contested"),
+                int("ruled"),
+                int("missing_kind_id"),
+                int("n"),
+                int("organized"),
+                int("covered")
+            )
+        })
+        .collect()
 }
