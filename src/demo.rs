@@ -104,6 +104,8 @@ pub async fn generate(
     let made = insert_organizations(&txn, &world, &categories, organizations, &mut rng).await?;
     engine::rebuild(&txn).await?;
     txn.commit().await?;
+    // Fresh statistics, so the query planner knows the tables' sizes.
+    db.execute_unprepared("ANALYZE").await?;
     Ok(DemoReport {
         regions: regions.len(),
         departments: departments.len(),

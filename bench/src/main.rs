@@ -427,10 +427,12 @@ fn organization_workload(inputs: &Inputs) -> Workload {
 const COVERAGE_FIELDS: &str = "organizations byBasis { basis count } unassigned fallbackOnly \
      responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate";
 
+/// The best hand-written SQL reads the same counts the service keeps
+/// (`coverage_cell`), as the service does.
 fn coverage_sql(region: Option<String>) -> Statements {
     let (condition, binds) = match region {
         Some(code) => (
-            "WHERE o.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = \
+            "AND c.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = \
              (SELECT id FROM region WHERE code = $1))",
             vec![code],
         ),
@@ -438,10 +440,8 @@ fn coverage_sql(region: Option<String>) -> Statements {
     };
     vec![(
         format!(
-            "SELECT o.resp_basis, COUNT(*), \
-               SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END), \
-               SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END) \
-             FROM organization o {condition} GROUP BY o.resp_basis"
+            "SELECT c.basis, SUM(c.n), SUM(c.organized), SUM(c.covered) \
+             FROM coverage_cell c WHERE c.n > 0 {condition} GROUP BY c.basis"
         ),
         binds,
     )]
@@ -555,13 +555,13 @@ fn workloads(inputs: &Inputs) -> Vec<Workload> {
             }),
             sql: Box::new(move |i| {
                 vec![(
-                    "SELECT c.code, k.code, m.resp_basis, m.n FROM ( \
-                       SELECT o.category_id, o.resp_kind_id, o.resp_basis, COUNT(*) AS n FROM organization o \
-                       WHERE o.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = \
-                         (SELECT id FROM region WHERE code = $1)) \
-                       GROUP BY o.category_id, o.resp_kind_id, o.resp_basis) m \
+                    "SELECT c.code, k.code, m.basis, m.n FROM ( \
+                       SELECT cc.category_id, cc.kind_id, cc.basis, SUM(cc.n) AS n FROM coverage_cell cc \
+                       WHERE cc.n > 0 AND cc.region_id IN (SELECT descendant_id FROM region_closure \
+                         WHERE ancestor_id = (SELECT id FROM region WHERE code = $1)) \
+                       GROUP BY cc.category_id, cc.kind_id, cc.basis) m \
                      JOIN category c ON c.id = m.category_id \
-                     LEFT JOIN department_kind k ON k.id = m.resp_kind_id"
+                     LEFT JOIN department_kind k ON k.id = m.kind_id"
                         .to_owned(),
                     vec![pick(&matrix_cities_sql, i)],
                 )]
@@ -584,17 +584,16 @@ fn workloads(inputs: &Inputs) -> Vec<Workload> {
                     Vec::new(),
                 )];
                 for count in [
-                    "SELECT COUNT(*) FROM organization WHERE resp_basis = 'NONE'",
-                    "SELECT COUNT(*) FROM organization WHERE resp_basis = 'FALLBACK'",
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM organization WHERE resp_rule_id IS NOT NULL \
-                       AND resp_rule_department_id IS NULL \
-                       GROUP BY COALESCE(administering_region_id, region_id), category_id) g",
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM organization WHERE resp_rule_id IS NULL \
+                    "SELECT SUM(n) FROM coverage_cell WHERE basis = 'NONE'",
+                    "SELECT SUM(n) FROM coverage_cell WHERE basis = 'FALLBACK'",
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM coverage_cell WHERE missing_kind_id > 0 AND n > 0 \
+                       GROUP BY admin_region_id, category_id, missing_kind_id) g",
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM coverage_cell WHERE ruled = 0 AND n > 0 \
                        GROUP BY region_id, category_id) g",
-                    "SELECT COUNT(*) FROM organization WHERE resp_contested = TRUE",
+                    "SELECT SUM(n) FROM coverage_cell WHERE contested = 1",
                     "SELECT COUNT(*) FROM department d WHERE (d.dedicated_unit IS NULL OR d.method IS NULL \
                        OR NOT EXISTS (SELECT 1 FROM department_contact c WHERE c.department_id = d.id)) \
-                       AND EXISTS (SELECT 1 FROM organization o WHERE o.resp_department_id = d.id)",
+                       AND EXISTS (SELECT 1 FROM coverage_cell c WHERE c.department_id = d.id AND c.n > 0)",
                 ] {
                     statements.push((count.to_owned(), Vec::new()));
                 }

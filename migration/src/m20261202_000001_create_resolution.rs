@@ -40,7 +40,10 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         for (name, cols) in [
-            ("ix_organization_resp_basis", vec![Organization::RespBasis]),
+            (
+                "ix_organization_resp_basis",
+                vec![Organization::RespBasis, Organization::RegionId],
+            ),
             (
                 "ix_organization_resp_department",
                 vec![Organization::RespDepartmentId],

@@ -105,8 +105,7 @@ pub async fn resolve(db: &impl ConnectionTrait, target: Target) -> Result<u64> {
     if staged == 0 {
         return Ok(0);
     }
-    let changed = "o.id IN (SELECT id FROM resolution_next)";
-    count_cells(db, -1, changed).await?;
+    count_cells_of_staged(db, -1).await?;
     db.execute_unprepared(
         "UPDATE organization AS o SET \
            resp_basis = n.basis, resp_department_id = n.department_id, resp_kind_id = n.kind_id, \
@@ -116,7 +115,7 @@ pub async fn resolve(db: &impl ConnectionTrait, target: Target) -> Result<u64> {
          FROM resolution_next AS n WHERE o.id = n.id",
     )
     .await?;
-    count_cells(db, 1, changed).await?;
+    count_cells_of_staged(db, 1).await?;
     db.execute_unprepared("DELETE FROM resolution_next").await?;
     Ok(staged)
 }
@@ -159,6 +158,25 @@ pub async fn count_cells(db: &impl ConnectionTrait, sign: i64, condition: &str) 
            {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END), \
            {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END) \
          FROM organization o WHERE {condition} \
+         GROUP BY {CELL_KEY} \
+         ON CONFLICT ({CELL_COLUMNS}) DO UPDATE SET \
+           n = coverage_cell.n + excluded.n, \
+           organized = coverage_cell.organized + excluded.organized, \
+           covered = coverage_cell.covered + excluded.covered"
+    ))
+    .await?;
+    Ok(())
+}
+
+/// `count_cells` for the organizations staged in `resolution_next`, driven
+/// from that table so the database reads only those rows.
+async fn count_cells_of_staged(db: &impl ConnectionTrait, sign: i64) -> Result<()> {
+    db.execute_unprepared(&format!(
+        "INSERT INTO coverage_cell ({CELL_COLUMNS}, n, organized, covered) \
+         SELECT {CELL_KEY}, {sign} * COUNT(*), \
+           {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END), \
+           {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END) \
+         FROM resolution_next staged CROSS JOIN organization o WHERE o.id = staged.id \
          GROUP BY {CELL_KEY} \
          ON CONFLICT ({CELL_COLUMNS}) DO UPDATE SET \
            n = coverage_cell.n + excluded.n, \
@@ -253,21 +271,24 @@ const DERIVED: [(&str, &[&str], &[&str], &str); 3] = [
     ),
 ];
 
+/// The organizations whose inputs changed, driven from the small dirty
+/// tables (CROSS JOIN keeps SQLite from scanning organizations first; it
+/// is a plain join to PostgreSQL's planner).
 const DIRTY_ORGANIZATIONS: &str = "INSERT INTO dirty_organization (id) \
-  SELECT o.id FROM dirty_rule_pair d \
-    JOIN organization o ON o.category_id = d.category_id AND o.region_id = d.region_id \
+  SELECT o.id FROM dirty_rule_pair d CROSS JOIN organization o \
+    WHERE o.category_id = d.category_id AND o.region_id = d.region_id \
   UNION \
-  SELECT o.id FROM dirty_department_pair d \
-    JOIN organization o ON o.region_id = d.region_id AND o.administering_region_id IS NULL \
-    JOIN effective_rule er ON er.category_id = o.category_id AND er.region_id = o.region_id \
-                          AND er.kind_id = d.kind_id \
+  SELECT o.id FROM dirty_department_pair d CROSS JOIN organization o \
+    CROSS JOIN effective_rule er \
+    WHERE o.region_id = d.region_id AND o.administering_region_id IS NULL \
+      AND er.category_id = o.category_id AND er.region_id = o.region_id AND er.kind_id = d.kind_id \
   UNION \
-  SELECT o.id FROM dirty_department_pair d \
-    JOIN organization o ON o.administering_region_id = d.region_id \
-    JOIN effective_rule er ON er.category_id = o.category_id AND er.region_id = o.region_id \
-                          AND er.kind_id = d.kind_id \
+  SELECT o.id FROM dirty_department_pair d CROSS JOIN organization o \
+    CROSS JOIN effective_rule er \
+    WHERE o.administering_region_id = d.region_id \
+      AND er.category_id = o.category_id AND er.region_id = o.region_id AND er.kind_id = d.kind_id \
   UNION \
-  SELECT o.id FROM dirty_fallback_region d JOIN organization o ON o.region_id = d.region_id";
+  SELECT o.id FROM dirty_fallback_region d CROSS JOIN organization o WHERE o.region_id = d.region_id";
 
 /// Recomputes the derived tables and re-resolves the organizations whose
 /// inputs changed. Call inside the writing transaction, after the write.
