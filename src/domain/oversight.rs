@@ -19,6 +19,96 @@ pub struct Oversight {
     pub rule: Option<rule::Model>,
     pub kind_id: Option<i32>,
     pub department: Option<department::Model>,
+    /// The kind, when the answer was read with it.
+    pub kind: Option<department_kind::Model>,
+}
+
+/// Who oversees a category (by code) located in a region (by code), in one
+/// statement: the rule in force, its kind and the department of that kind
+/// at the region or its nearest ancestor. NOT_FOUND for unknown codes or a
+/// region outside `scope`.
+pub async fn who_oversees_in(
+    db: &impl ConnectionTrait,
+    scope: &crate::domain::scope::Scope,
+    category_code: &str,
+    region_code: &str,
+) -> Result<Oversight> {
+    use crate::domain::values::{RegionCode, parse_code};
+    use crate::error::Error;
+    let category_code = parse_code("categoryCode", category_code)?;
+    let region_code = RegionCode::parse("regionCode", region_code)?;
+    let within = match scope.region_id {
+        Some(root) => format!(
+            " AND g.id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {root})"
+        ),
+        None => String::new(),
+    };
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            format!(
+                "SELECT g.id AS region_id, r.id AS rule_id, r.category_id AS rule_category_id, \
+                        r.scope_region_id, r.basis, \
+                        k.id AS kind_id, k.code AS kind_code, k.name AS kind_name, k.role AS kind_role, \
+                        d.id AS department_id, d.code AS department_code, d.name AS department_name, \
+                        d.region_id AS department_region_id, d.dedicated_unit, d.method \
+                 FROM category cat \
+                 LEFT JOIN region g ON g.code = $2{within} \
+                 LEFT JOIN effective_rule er ON er.category_id = cat.id AND er.region_id = g.id \
+                 LEFT JOIN responsibility_rule r ON r.id = er.rule_id \
+                 LEFT JOIN department_kind k ON k.id = er.kind_id \
+                 LEFT JOIN effective_department ed ON ed.kind_id = er.kind_id AND ed.region_id = g.id \
+                 LEFT JOIN department d ON d.id = ed.department_id \
+                 WHERE cat.code = $1"
+            ),
+            [category_code.clone().into(), region_code.as_str().into()],
+        ))
+        .await?;
+    let Some(row) = row else {
+        return Err(Error::not_found(
+            "categoryCode",
+            format!("no category has code '{category_code}'"),
+        ));
+    };
+    if row.try_get::<Option<i32>>("", "region_id")?.is_none() {
+        return Err(Error::not_found(
+            "regionCode",
+            format!("no region has code '{region_code}'"),
+        ));
+    }
+    let Some(rule_id) = row.try_get::<Option<i32>>("", "rule_id")? else {
+        return Ok(Oversight::default());
+    };
+    let kind_id: i32 = row.try_get("", "kind_id")?;
+    let department = match row.try_get::<Option<i32>>("", "department_id")? {
+        Some(id) => Some(department::Model {
+            id,
+            code: row.try_get("", "department_code")?,
+            name: row.try_get("", "department_name")?,
+            kind_id,
+            region_id: row.try_get("", "department_region_id")?,
+            dedicated_unit: row.try_get("", "dedicated_unit")?,
+            method: row.try_get("", "method")?,
+        }),
+        None => None,
+    };
+    Ok(Oversight {
+        rule: Some(rule::Model {
+            id: rule_id,
+            category_id: row.try_get("", "rule_category_id")?,
+            department_kind_id: kind_id,
+            scope_region_id: row.try_get("", "scope_region_id")?,
+            basis: row.try_get("", "basis")?,
+        }),
+        kind_id: Some(kind_id),
+        kind: Some(department_kind::Model {
+            id: kind_id,
+            code: row.try_get("", "kind_code")?,
+            name: row.try_get("", "kind_name")?,
+            role: row.try_get("", "kind_role")?,
+        }),
+        department,
+    })
 }
 
 /// The rule in force for `category_id` located in `region_id`, its kind, and
@@ -66,6 +156,7 @@ pub async fn who_oversees(
         kind_id: Some(rule.department_kind_id),
         rule: Some(rule),
         department,
+        kind: None,
     })
 }
 

@@ -45,6 +45,7 @@ pub(crate) async fn oversight_of(
         rule: answer.rule,
         kind_id: answer.kind_id,
         department: answer.department,
+        kind: answer.kind,
     })
 }
 
@@ -120,8 +121,28 @@ impl ResponsibilityQuery {
         category_code: String,
         region_code: Option<String>,
     ) -> ApiResult<Oversight> {
-        let category = category::require(db(ctx)?, "categoryCode", &category_code).await?;
-        oversight_of(ctx, category.id, region_code.as_deref()).await
+        let db = db(ctx)?;
+        match region_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            Some(region_code) => {
+                let answer =
+                    oversight::who_oversees_in(db, &scope(ctx), &category_code, region_code)
+                        .await?;
+                Ok(Oversight {
+                    rule: answer.rule,
+                    kind_id: answer.kind_id,
+                    department: answer.department,
+                    kind: answer.kind,
+                })
+            }
+            None => {
+                let category = category::require(db, "categoryCode", &category_code).await?;
+                oversight_of(ctx, category.id, None).await
+            }
+        }
     }
 
     /// The ORGANIZATION-kind department of the region or its nearest ancestor.

@@ -92,6 +92,8 @@ pub struct Oversight {
     pub rule: Option<responsibility_rule::Model>,
     pub kind_id: Option<i32>,
     pub department: Option<department::Model>,
+    /// The kind, when it was read with the answer.
+    pub kind: Option<entity::department_kind::Model>,
 }
 
 #[Object]
@@ -103,6 +105,9 @@ impl Oversight {
 
     /// The kind the rule names.
     async fn department_kind(&self, ctx: &Context<'_>) -> ApiResult<Option<DepartmentKind>> {
+        if let Some(kind) = &self.kind {
+            return Ok(Some(DepartmentKind(kind.clone())));
+        }
         let Some(id) = self.kind_id else {
             return Ok(None);
         };

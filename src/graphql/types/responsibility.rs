@@ -12,7 +12,7 @@ use super::{Department, ResponsibilityRule};
 use crate::domain::responsibility::{Facts, Named, Resolution, RuleFacts, explain};
 use crate::domain::values::RegionLevel;
 use crate::graphql::context::loader;
-use crate::graphql::error::ApiResult;
+use crate::graphql::error::{ApiError, ApiResult};
 use crate::graphql::loaders::{CategoryById, DepartmentById, KindById, RegionById, RuleById};
 
 /// Who is responsible for an organization, and why.
@@ -45,6 +45,8 @@ impl Responsibility {
         Ok(loader(ctx)?.load_one(RuleById(rule_id)).await?)
     }
 
+    /// The names the explanation needs, in two rounds of loads: everything
+    /// the stored answer names, then what its rule names.
     async fn facts(&self, ctx: &Context<'_>) -> ApiResult<Facts> {
         let loader = loader(ctx)?;
         let org = &self.organization;
@@ -56,14 +58,59 @@ impl Responsibility {
             r.fallback_department_id,
             r.department_id,
         ];
-        let departments = loader
-            .load_many(
-                department_ids
-                    .iter()
-                    .flatten()
-                    .map(|id| DepartmentById(*id)),
-            )
-            .await?;
+        let mut region_ids = vec![org.region_id];
+        region_ids.extend(org.administering_region_id);
+        let (departments, rule, mut regions, mut categories) = futures::try_join!(
+            async {
+                Ok::<_, ApiError>(
+                    loader
+                        .load_many(
+                            department_ids
+                                .iter()
+                                .flatten()
+                                .map(|id| DepartmentById(*id)),
+                        )
+                        .await?,
+                )
+            },
+            self.rule_model(ctx),
+            async {
+                Ok::<_, ApiError>(
+                    loader
+                        .load_many(region_ids.iter().map(|id| RegionById(*id)))
+                        .await?,
+                )
+            },
+            async {
+                Ok::<_, ApiError>(
+                    loader
+                        .load_many(std::iter::once(CategoryById(org.category_id)))
+                        .await?,
+                )
+            },
+        )?;
+        let mut kind = None;
+        if let Some(rule) = &rule {
+            let (rule_category, scope, rule_kind) = futures::try_join!(
+                async { Ok::<_, ApiError>(loader.load_one(CategoryById(rule.category_id)).await?) },
+                async {
+                    Ok::<_, ApiError>(match rule.scope_region_id {
+                        Some(id) => loader.load_one(RegionById(id)).await?,
+                        None => None,
+                    })
+                },
+                async {
+                    Ok::<_, ApiError>(loader.load_one(KindById(rule.department_kind_id)).await?)
+                },
+            )?;
+            if let Some(c) = rule_category {
+                categories.insert(CategoryById(c.id), c);
+            }
+            if let Some(g) = scope {
+                regions.insert(RegionById(g.id), g);
+            }
+            kind = rule_kind;
+        }
         let department = |id: Option<i32>| {
             id.and_then(|id| departments.get(&DepartmentById(id)))
                 .map(|d| Named {
@@ -71,24 +118,12 @@ impl Responsibility {
                     code: d.code.clone(),
                 })
         };
-        let rule = self.rule_model(ctx).await?;
-        let mut region_ids = vec![org.region_id];
-        region_ids.extend(org.administering_region_id);
-        region_ids.extend(rule.as_ref().and_then(|r| r.scope_region_id));
-        let regions = loader
-            .load_many(region_ids.iter().map(|id| RegionById(*id)))
-            .await?;
         let region = |id: i32| {
             regions.get(&RegionById(id)).map(|r| Named {
                 name: r.name.clone(),
                 code: r.code.clone(),
             })
         };
-        let mut category_ids = vec![org.category_id];
-        category_ids.extend(rule.as_ref().map(|r| r.category_id));
-        let categories = loader
-            .load_many(category_ids.iter().map(|id| CategoryById(*id)))
-            .await?;
         let category = |id: i32| {
             categories
                 .get(&CategoryById(id))
@@ -98,22 +133,16 @@ impl Responsibility {
                 })
                 .unwrap_or_default()
         };
-        let rule_facts = match &rule {
-            Some(rule) => {
-                let kind = loader.load_one(KindById(rule.department_kind_id)).await?;
-                Some(RuleFacts {
-                    category: category(rule.category_id),
-                    scope: rule.scope_region_id.and_then(region),
-                    kind: kind
-                        .map(|k| Named {
-                            name: k.name,
-                            code: k.code,
-                        })
-                        .unwrap_or_default(),
+        let rule_facts = rule.as_ref().map(|rule| RuleFacts {
+            category: category(rule.category_id),
+            scope: rule.scope_region_id.and_then(region),
+            kind: kind
+                .map(|k| Named {
+                    name: k.name,
+                    code: k.code,
                 })
-            }
-            None => None,
-        };
+                .unwrap_or_default(),
+        });
         let location_is_township = regions
             .get(&RegionById(org.region_id))
             .and_then(|r| RegionLevel::from_db(&r.level))
