@@ -86,7 +86,6 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
                 .busy_timeout(BUSY_TIMEOUT)
                 .synchronous(SqliteSynchronous::Normal)
-                .pragma("temp_store", "memory")
                 // 16 MiB of page cache per connection keeps the server
                 // well inside 300 MB with the whole pool busy.
                 .pragma("cache_size", "-16384");
