@@ -79,7 +79,21 @@ pub async fn execute(
     .delay(Duration::ZERO)
     .max_batch_size(MAX_BATCH);
     let request = request.data(loader).data(scope);
-    queue.drive(schema.execute(request)).await
+    let mut response = queue.drive(schema.execute(request)).await;
+    for error in &mut response.errors {
+        with_code(error);
+    }
+    response
+}
+
+/// Gives an error of async-graphql's own (a query that does not parse or
+/// validate, or breaks a limit) the code of a bad request, so that every
+/// error a client sees carries `extensions.code`.
+fn with_code(error: &mut async_graphql::ServerError) {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", crate::error::BAD_USER_INPUT);
+    }
 }
 
 /// Runs a batch of requests one after the other.

@@ -21,6 +21,10 @@ async fn a_query_deeper_than_the_limit_is_refused() {
 
     let message = response["errors"][0]["message"].as_str().unwrap_or("");
     assert!(message.contains("nested too deep"), "{response}");
+    assert_eq!(
+        response["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
     assert!(response["data"].is_null());
 }
 
@@ -42,5 +46,24 @@ async fn a_list_of_a_thousand_with_a_wide_selection_is_refused_for_complexity() 
 
     let message = refused["errors"][0]["message"].as_str().unwrap_or("");
     assert!(message.contains("complex"), "{refused}");
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     assert!(accepted.get("errors").is_none(), "{accepted}");
+}
+
+#[tokio::test]
+async fn queries_that_do_not_parse_or_validate_carry_a_code() {
+    let app = TestApp::spawn().await;
+
+    for (case, query) in [
+        ("syntax", "{ region(code: "),
+        ("unknown field", "{ region(code: \"350000\") { nonsense } }"),
+        ("wrong enum", "{ regions(level: PLANET) { totalCount } }"),
+        ("missing argument", "{ region { code } }"),
+    ] {
+        let response = app.execute(query, json!({})).await;
+        assert_eq!(
+            response["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{case}: {response}"
+        );
+    }
 }
