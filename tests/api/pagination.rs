@@ -371,3 +371,59 @@ async fn a_list_of_1000_organizations_with_relations_runs_as_many_statements_as_
 
     assert_eq!(small, large, "statements for 10 and for 1000 organizations");
 }
+
+#[tokio::test]
+async fn each_benchmark_query_runs_as_many_statements_for_a_small_page_as_for_a_large_one() {
+    let app = TestApp::spawn().await;
+    orgmap::demo::generate(&app.db, 4_000, 13).await.unwrap();
+    let cases = [
+        (
+            "unassignedOrganizations",
+            "query($n: Int!) { unassignedOrganizations(first: $n) {
+                edges { node { creditCode name category { name } region { name } } } pageInfo { hasNextPage } } }",
+            5,
+            1000,
+        ),
+        // A page of gaps reads one statement per gap kind it reaches (at
+        // most six, whatever its size), so the comparison holds to one kind.
+        (
+            "coverageGaps",
+            "query($n: Int!) { coverageGaps(first: $n, kinds: [FALLBACK_ONLY]) { totalCount edges { cursor node {
+                kind detail organization { creditCode } region { name } category { name }
+                department { name } departmentKind { code } } } pageInfo { hasNextPage } } }",
+            5,
+            1000,
+        ),
+        (
+            "organizations with responsibility",
+            "query($n: Int!) { organizations(first: $n) { edges { node {
+                creditCode responsibility { basis department { name } explanation } } } } }",
+            5,
+            1000,
+        ),
+        (
+            "regions with coverage and coordinator",
+            "query($n: Int!) { regions(level: COUNTY, first: $n) { edges { node {
+                name coverage { organizations responsibilityRate } coordinator { name } } } } }",
+            5,
+            1000,
+        ),
+    ];
+
+    for (case, query, small, large) in cases {
+        app.take_statement_count();
+        let small_data = app.data(query, json!({ "n": small })).await;
+        let small_count = app.take_statement_count();
+        let large_data = app.data(query, json!({ "n": large })).await;
+        let large_count = app.take_statement_count();
+
+        assert!(
+            large_data.to_string().len() > 2 * small_data.to_string().len(),
+            "{case}: the large page holds more than the small one"
+        );
+        assert_eq!(
+            small_count, large_count,
+            "{case}: statements for {small} and for {large}"
+        );
+    }
+}
