@@ -152,31 +152,29 @@ const CELL_COLUMNS: &str = "region_id, admin_region_id, category_id, basis, depa
 /// Adds (`sign` 1) or takes away (`sign` -1) the organizations matching
 /// `condition` (on `o`) from the coverage cells, as they are stored now.
 pub async fn count_cells(db: &impl ConnectionTrait, sign: i64, condition: &str) -> Result<()> {
-    db.execute_unprepared(&format!(
-        "INSERT INTO coverage_cell ({CELL_COLUMNS}, n, organized, covered) \
-         SELECT {CELL_KEY}, {sign} * COUNT(*), \
-           {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END), \
-           {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END) \
-         FROM organization o WHERE {condition} \
-         GROUP BY {CELL_KEY} \
-         ON CONFLICT ({CELL_COLUMNS}) DO UPDATE SET \
-           n = coverage_cell.n + excluded.n, \
-           organized = coverage_cell.organized + excluded.organized, \
-           covered = coverage_cell.covered + excluded.covered"
-    ))
-    .await?;
-    Ok(())
+    count_cells_from(db, sign, &format!("organization o WHERE {condition}")).await
 }
 
 /// `count_cells` for the organizations staged in `resolution_next`, driven
 /// from that table so the database reads only those rows.
 async fn count_cells_of_staged(db: &impl ConnectionTrait, sign: i64) -> Result<()> {
+    count_cells_from(
+        db,
+        sign,
+        "resolution_next staged CROSS JOIN organization o WHERE o.id = staged.id",
+    )
+    .await
+}
+
+/// Counts the organizations `o` that `source` (a FROM and WHERE) yields
+/// into the cells, with `sign`.
+async fn count_cells_from(db: &impl ConnectionTrait, sign: i64, source: &str) -> Result<()> {
     db.execute_unprepared(&format!(
         "INSERT INTO coverage_cell ({CELL_COLUMNS}, n, organized, covered) \
          SELECT {CELL_KEY}, {sign} * COUNT(*), \
            {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END), \
            {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END) \
-         FROM resolution_next staged CROSS JOIN organization o WHERE o.id = staged.id \
+         FROM {source} \
          GROUP BY {CELL_KEY} \
          ON CONFLICT ({CELL_COLUMNS}) DO UPDATE SET \
            n = coverage_cell.n + excluded.n, \

@@ -117,6 +117,8 @@ macro_rules! connection {
     };
 }
 
+pub(crate) use connection;
+
 connection!(RegionConnection, RegionEdge, Region, "regions");
 connection!(
     DepartmentConnection,

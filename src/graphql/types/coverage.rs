@@ -363,37 +363,9 @@ impl ResponsibilityChange {
     }
 }
 
-/// A page of responsibility changes.
-pub struct ResponsibilityChangeConnection {
-    pub page: Page<ResponsibilityChange>,
-    pub total: TotalCount,
-}
-
-#[Object]
-impl ResponsibilityChangeConnection {
-    async fn edges(&self) -> Vec<ResponsibilityChangeEdge> {
-        self.page
-            .items
-            .iter()
-            .map(|(id, node)| ResponsibilityChangeEdge {
-                cursor: encode_cursor(*id),
-                node: node.clone(),
-            })
-            .collect()
-    }
-
-    async fn page_info(&self) -> PageInfo {
-        PageInfo::of(&self.page)
-    }
-
-    async fn total_count(&self) -> ApiResult<i32> {
-        self.total.get().await
-    }
-}
-
-/// One change with its cursor.
-#[derive(SimpleObject)]
-pub struct ResponsibilityChangeEdge {
-    pub cursor: String,
-    pub node: ResponsibilityChange,
-}
+crate::graphql::types::connection::connection!(
+    ResponsibilityChangeConnection,
+    ResponsibilityChangeEdge,
+    ResponsibilityChange,
+    "responsibility changes"
+);
