@@ -104,8 +104,18 @@ pub async fn generate(
     let made = insert_organizations(&txn, &world, &categories, organizations, &mut rng).await?;
     engine::rebuild(&txn).await?;
     txn.commit().await?;
-    // Fresh statistics, so the query planner knows the tables' sizes.
-    db.execute_unprepared("ANALYZE").await?;
+    // Fresh statistics, so the query planner knows the tables' sizes. On
+    // PostgreSQL a bare ANALYZE would visit every schema of the database;
+    // name the service's tables (in the connection's search path).
+    let analyze = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            "ANALYZE organization, region, region_closure, department, department_contact, \
+             category, category_closure, responsibility_rule, effective_rule, \
+             effective_department, effective_fallback, coverage_cell"
+        }
+        _ => "ANALYZE",
+    };
+    db.execute_unprepared(analyze).await?;
     Ok(DemoReport {
         regions: regions.len(),
         departments: departments.len(),
