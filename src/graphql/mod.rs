@@ -9,6 +9,7 @@ pub mod context;
 pub mod error;
 pub mod loaders;
 pub mod mutation;
+pub mod ordering;
 pub mod query;
 pub mod types;
 
@@ -78,8 +79,11 @@ pub async fn execute(
     )
     .delay(Duration::ZERO)
     .max_batch_size(MAX_BATCH);
+    let query = request.query.clone();
+    let operation_name = request.operation_name.clone();
     let request = request.data(loader).data(scope);
     let mut response = queue.drive(schema.execute(request)).await;
+    ordering::reorder(&query, operation_name.as_deref(), &mut response.data);
     for error in &mut response.errors {
         with_code(error);
     }

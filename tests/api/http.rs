@@ -102,3 +102,36 @@ fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn response_fields_come_in_the_order_the_query_selected_them() {
+    let app = TestApp::spawn().await;
+    let query = "{ z: departmentKinds { role name departments { code } code } \
+                 organizations(first: 1) { totalCount pageInfo { hasNextPage } edges { cursor } } \
+                 a: departmentKind(code: \"HEALTH\") { code } }";
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({ "query": query }).to_string()))
+        .unwrap();
+
+    let (_, _, body) = send(&app, request).await;
+
+    let position = |needle: &str| {
+        body.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {body}"))
+    };
+    let in_order = |needles: &[&str]| {
+        needles
+            .windows(2)
+            .all(|pair| position(pair[0]) < position(pair[1]))
+    };
+    assert!(in_order(&["\"z\"", "\"organizations\"", "\"a\""]), "{body}");
+    assert!(
+        in_order(&["\"role\"", "\"name\"", "\"departments\"", "\"code\""]),
+        "{body}"
+    );
+    assert!(
+        in_order(&["\"totalCount\"", "\"pageInfo\"", "\"edges\""]),
+        "{body}"
+    );
+}
