@@ -111,70 +111,31 @@ pub async fn who_oversees_in(
     })
 }
 
-/// The rule in force for `category_id` located in `region_id`, its kind, and
-/// the department of that kind at the region or its nearest ancestor. With
-/// no region: the rule that holds everywhere for the category or its
-/// nearest ancestor, and no department.
-pub async fn who_oversees(
+/// The rule that holds everywhere for `category_id` or its nearest
+/// ancestor, and its kind; no department, since no region is given.
+pub async fn who_oversees_everywhere(
     db: &impl ConnectionTrait,
     category_id: i32,
-    region_id: Option<i32>,
 ) -> Result<Oversight> {
-    let rule = match region_id {
-        Some(region_id) => {
-            let effective = effective_rule::Entity::find_by_id((category_id, region_id))
-                .one(db)
-                .await?;
-            match effective {
-                Some(e) => rule::Entity::find_by_id(e.rule_id).one(db).await?,
-                None => None,
-            }
-        }
-        None => {
-            let backend = db.get_database_backend();
-            rule::Entity::find()
-                .from_raw_sql(Statement::from_sql_and_values(
-                    backend,
-                    "SELECT r.* FROM responsibility_rule r \
-                     JOIN category_closure cc ON cc.ancestor_id = r.category_id \
-                     WHERE cc.descendant_id = $1 AND r.scope_region_id IS NULL \
-                     ORDER BY cc.depth LIMIT 1",
-                    [category_id.into()],
-                ))
-                .one(db)
-                .await?
-        }
-    };
-    let Some(rule) = rule else {
-        return Ok(Oversight::default());
-    };
-    let department = match region_id {
-        Some(region_id) => nearest_department(db, rule.department_kind_id, region_id).await?,
-        None => None,
-    };
-    Ok(Oversight {
-        kind_id: Some(rule.department_kind_id),
-        rule: Some(rule),
-        department,
-        kind: None,
-    })
-}
-
-async fn nearest_department(
-    db: &impl ConnectionTrait,
-    kind_id: i32,
-    region_id: i32,
-) -> Result<Option<department::Model>> {
-    let effective = effective_department::Entity::find_by_id((kind_id, region_id))
+    let rule = rule::Entity::find()
+        .from_raw_sql(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT r.* FROM responsibility_rule r \
+             JOIN category_closure cc ON cc.ancestor_id = r.category_id \
+             WHERE cc.descendant_id = $1 AND r.scope_region_id IS NULL \
+             ORDER BY cc.depth LIMIT 1",
+            [category_id.into()],
+        ))
         .one(db)
         .await?;
-    Ok(match effective {
-        Some(e) => {
-            department::Entity::find_by_id(e.department_id)
-                .one(db)
-                .await?
-        }
-        None => None,
+    Ok(match rule {
+        Some(rule) => Oversight {
+            kind_id: Some(rule.department_kind_id),
+            rule: Some(rule),
+            department: None,
+            kind: None,
+        },
+        None => Oversight::default(),
     })
 }
 

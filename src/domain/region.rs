@@ -4,8 +4,8 @@
 use entity::{region, region_closure};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, Statement,
 };
 
 use super::page::{self, Page, PageRequest};
@@ -90,14 +90,6 @@ pub async fn list(
     }
     let page = page::fetch(db, select.clone(), region::Column::Id, |m| m.id, request).await?;
     Ok((page, select))
-}
-
-/// Counts what a list select matches.
-pub async fn count(
-    db: &DatabaseConnection,
-    select: sea_orm::Select<region::Entity>,
-) -> Result<u64> {
-    Ok(select.count(db).await?)
 }
 
 /// Ancestor ids of each region, root first, ending with its parent: one query.

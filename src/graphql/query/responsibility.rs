@@ -25,22 +25,24 @@ use crate::graphql::types::{Department, Organization, OrganizationConnection, To
 #[derive(Default)]
 pub struct ResponsibilityQuery;
 
-/// Who oversees a category in a region (or everywhere), as the domain answers it.
+/// Who oversees a category in a region (one statement), or, with no region,
+/// by the rule that holds everywhere. Shared by whoOversees and
+/// Category.oversight.
 pub(crate) async fn oversight_of(
     ctx: &Context<'_>,
-    category_id: i32,
+    category_code: &str,
     region_code: Option<&str>,
 ) -> ApiResult<Oversight> {
     let db = db(ctx)?;
-    let region_id = match region_code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => Some(
-            region::require(db, &scope(ctx), "regionCode", code)
-                .await?
-                .id,
-        ),
-        None => None,
+    let answer = match region_code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(region_code) => {
+            oversight::who_oversees_in(db, &scope(ctx), category_code, region_code).await?
+        }
+        None => {
+            let category = category::require(db, "categoryCode", category_code).await?;
+            oversight::who_oversees_everywhere(db, category.id).await?
+        }
     };
-    let answer = oversight::who_oversees(db, category_id, region_id).await?;
     Ok(Oversight {
         rule: answer.rule,
         kind_id: answer.kind_id,
@@ -121,28 +123,7 @@ impl ResponsibilityQuery {
         category_code: String,
         region_code: Option<String>,
     ) -> ApiResult<Oversight> {
-        let db = db(ctx)?;
-        match region_code
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            Some(region_code) => {
-                let answer =
-                    oversight::who_oversees_in(db, &scope(ctx), &category_code, region_code)
-                        .await?;
-                Ok(Oversight {
-                    rule: answer.rule,
-                    kind_id: answer.kind_id,
-                    department: answer.department,
-                    kind: answer.kind,
-                })
-            }
-            None => {
-                let category = category::require(db, "categoryCode", &category_code).await?;
-                oversight_of(ctx, category.id, None).await
-            }
-        }
+        oversight_of(ctx, &category_code, region_code.as_deref()).await
     }
 
     /// The ORGANIZATION-kind department of the region or its nearest ancestor.

@@ -64,7 +64,7 @@ impl Category {
         ctx: &Context<'_>,
         region_code: Option<String>,
     ) -> ApiResult<Oversight> {
-        crate::graphql::query::oversight_of(ctx, self.0.id, region_code.as_deref()).await
+        crate::graphql::query::oversight_of(ctx, &self.0.code, region_code.as_deref()).await
     }
 
     /// The rules that name this category itself (the rule that holds
