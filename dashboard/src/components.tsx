@@ -1,0 +1,330 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { cachedGql, describeError } from './api';
+import { BASIS_LABEL, int, LEVEL_LABEL, pct } from './format';
+import { useQuery } from './hooks';
+import { href } from './router';
+
+export function ErrorBox({ error }: { error: unknown }) {
+  const { title, message, code } = describeError(error);
+  return (
+    <div class={`error ${code === 'UNAUTHENTICATED' ? 'error-auth' : ''}`} role="alert" data-error-code={code}>
+      <strong>{title}</strong>
+      <span class="error-code">{code}</span>
+      <div class="error-message">{message}</div>
+      {code === 'UNAUTHENTICATED' && (
+        <button type="button" onClick={() => window.dispatchEvent(new Event('orgmap:need-token'))}>
+          填写访问令牌
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Loading() {
+  return <div class="loading">加载中…</div>;
+}
+
+/** A view's frame: its title, and `data-ready` once its data is shown (the e2e tests wait for it). */
+export function View(props: { title: string; ready: boolean; children: ComponentChildren; id: string }) {
+  return (
+    <section class="view" id={props.id} data-ready={props.ready ? 'true' : 'false'}>
+      <h1>{props.title}</h1>
+      {props.children}
+    </section>
+  );
+}
+
+export const FIGURES = `organizations unassigned fallbackOnly responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate`;
+
+export interface Figures {
+  organizations: number;
+  unassigned: number;
+  fallbackOnly: number;
+  responsibilityRate: number;
+  fallbackShare: number;
+  organizationalCoverageRate: number;
+  workCoverageRate: number;
+  byBasis?: { basis: string; count: number }[];
+}
+
+export function FigureCards({ figures }: { figures: Figures }) {
+  const cards: [string, string, string, string?][] = [
+    ['organizations', '组织数', int(figures.organizations)],
+    ['responsibilityRate', '责任落实率', pct(figures.responsibilityRate), figures.responsibilityRate < 1 ? 'warn' : 'ok'],
+    ['fallbackShare', '兜底占比', pct(figures.fallbackShare), figures.fallbackShare > 0 ? 'notice' : undefined],
+    ['unassigned', '无人负责（盲区）', int(figures.unassigned), figures.unassigned > 0 ? 'bad' : 'ok'],
+    ['organizationalCoverageRate', '组织覆盖率', pct(figures.organizationalCoverageRate)],
+    ['workCoverageRate', '工作覆盖率', pct(figures.workCoverageRate)],
+  ];
+  return (
+    <div class="cards">
+      {cards.map(([key, label, value, tone]) => (
+        <div class={`card ${tone ?? ''}`} key={key} data-figure={key}>
+          <div class="card-label">{label}</div>
+          <div class="card-value">{value}</div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function BasisBar({ byBasis, total }: { byBasis: { basis: string; count: number }[]; total: number }) {
+  if (!total) return null;
+  return (
+    <div class="basis">
+      <div class="basis-bar" aria-hidden="true">
+        {byBasis.map((b) =>
+          b.count ? <span key={b.basis} class={`basis-${b.basis}`} style={{ width: `${(b.count / total) * 100}%` }} /> : null,
+        )}
+      </div>
+      <ul class="basis-legend">
+        {byBasis.map((b) => (
+          <li key={b.basis} data-basis={b.basis}>
+            <i class={`basis-${b.basis}`} />
+            {BASIS_LABEL[b.basis] ?? b.basis}：{int(b.count)}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function Pager(props: {
+  page: number;
+  total: number;
+  pageSize: number;
+  hasNext: boolean;
+  onPrev: () => void;
+  onNext: () => void;
+}) {
+  const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
+  return (
+    <div class="pager">
+      <button type="button" disabled={props.page <= 1} onClick={props.onPrev}>
+        上一页
+      </button>
+      <span class="pager-status">
+        第 {props.page} / {pages} 页，共 {int(props.total)} 条
+      </span>
+      <button type="button" disabled={!props.hasNext} onClick={props.onNext}>
+        下一页
+      </button>
+    </div>
+  );
+}
+
+export interface RegionRef {
+  code: string;
+  name: string;
+  level?: string;
+}
+
+/** 全部地区 › 东海省 › 嘉田市, each linking to the same view at that region. */
+export function Breadcrumb({ trail, view }: { trail: RegionRef[]; view: string }) {
+  return (
+    <nav class="breadcrumb" aria-label="地区路径">
+      <a href={href([view])}>全部地区</a>
+      {trail.map((r, i) => (
+        <span key={r.code}>
+          {' › '}
+          {i === trail.length - 1 ? <strong>{r.name}</strong> : <a href={href([view, r.code])}>{r.name}</a>}
+        </span>
+      ))}
+    </nav>
+  );
+}
+
+export function RegionLink({ region }: { region?: RegionRef | null }) {
+  if (!region) return <span class="muted">—</span>;
+  return <a href={href(['region', region.code])}>{region.name}</a>;
+}
+
+export function DeptLink({ dept }: { dept?: { code: string; name: string } | null }) {
+  if (!dept) return <span class="muted">—</span>;
+  return <a href={href(['dept', dept.code])}>{dept.name}</a>;
+}
+
+export function levelLabel(level?: string): string {
+  return level ? (LEVEL_LABEL[level] ?? level) : '';
+}
+
+// ---------- the region trail of a view ----------
+
+const TRAIL = `query Trail($code: String!) { region(code: $code) { code name level ancestors { code name level } children { code name level } } }`;
+
+export interface TrailData {
+  region: (RegionRef & { ancestors: RegionRef[]; children: RegionRef[] }) | null;
+}
+
+/** Breadcrumb plus a drop-down of the child regions, for views scoped to a region. */
+export function RegionScope({ code, view, extra }: { code?: string; view: string; extra?: Record<string, string> }) {
+  const trail = useQuery<TrailData>(TRAIL, { code: code ?? '' }, !code);
+  const provinces = useQuery<{ regions: { edges: { node: RegionRef }[] } }>(PROVINCES, {}, !!code);
+  const region = trail.data?.region;
+  const children = code ? (region?.children ?? []) : (provinces.data?.regions.edges.map((e) => e.node) ?? []);
+  if (trail.error) return <ErrorBox error={trail.error} />;
+  if (code && trail.data && !region) return <ErrorBox error={new Error(`没有编码为 ${code} 的地区`)} />;
+  return (
+    <div class="scope">
+      <Breadcrumb trail={region ? [...region.ancestors, region] : []} view={view} />
+      {children.length > 0 && (
+        <label class="drill">
+          下级地区：
+          <select
+            aria-label="下级地区"
+            onChange={(e) => {
+              const v = (e.target as HTMLSelectElement).value;
+              if (v) location.hash = href([view, v], extra ?? {});
+            }}
+          >
+            <option value="">请选择…</option>
+            {children.map((c) => (
+              <option value={c.code} key={c.code}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </div>
+  );
+}
+
+export const PROVINCES = `query Provinces { regions(level: PROVINCE, first: 1000) { edges { node { code name level } } } }`;
+
+// ---------- pickers used by the forms ----------
+
+const CHILDREN = `query Children($code: String!) { region(code: $code) { children { code name level } } }`;
+const ANCESTORS = `query Ancestors($code: String!) { region(code: $code) { code ancestors { code } } }`;
+
+async function childrenOf(code: string | null): Promise<RegionRef[]> {
+  if (!code) {
+    const d = await cachedGql<{ regions: { edges: { node: RegionRef }[] } }>(PROVINCES);
+    return d.regions.edges.map((e) => e.node);
+  }
+  const d = await cachedGql<{ region: { children: RegionRef[] } | null }>(CHILDREN, { code });
+  return d.region?.children ?? [];
+}
+
+/** Cascading selects: province → city → county → township. Empty value: no region. */
+export function RegionPicker(props: { value: string; onChange: (code: string) => void; label: string; emptyLabel: string }) {
+  const [path, setPath] = useState<string[]>([]);
+  const [options, setOptions] = useState<RegionRef[][]>([]);
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      let chain: string[] = [];
+      if (props.value) {
+        const d = await cachedGql<{ region: { code: string; ancestors: { code: string }[] } | null }>(ANCESTORS, {
+          code: props.value,
+        });
+        if (d.region) chain = [...d.region.ancestors.map((a) => a.code), d.region.code];
+      }
+      const lists = await Promise.all([null, ...chain].map((c) => childrenOf(c)));
+      if (live) {
+        setPath(chain);
+        setOptions(lists.filter((l, i) => l.length > 0 || i === 0));
+      }
+    })().catch(() => live && setOptions([]));
+    return () => {
+      live = false;
+    };
+  }, [props.value]);
+  return (
+    <fieldset class="region-picker">
+      <legend>{props.label}</legend>
+      {options.map((list, i) => (
+        <select
+          key={i}
+          aria-label={`${props.label}（第 ${i + 1} 级）`}
+          value={path[i] ?? ''}
+          onChange={(e) => {
+            const v = (e.target as HTMLSelectElement).value;
+            props.onChange(v || (i > 0 ? path[i - 1] : ''));
+          }}
+        >
+          <option value="">{i === 0 ? props.emptyLabel : '（本级）'}</option>
+          {list.map((r) => (
+            <option value={r.code} key={r.code}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+      ))}
+    </fieldset>
+  );
+}
+
+export interface CategoryNode {
+  code: string;
+  name: string;
+  children?: CategoryNode[];
+}
+
+export const CATEGORIES = `query Categories { categories { ...C children { ...C children { ...C children { ...C children { ...C } } } } } } fragment C on Category { code name }`;
+
+/** The category tree, depth first, with each one's depth. */
+export function flattenCategories(roots: CategoryNode[]): { code: string; name: string; depth: number; parent: boolean }[] {
+  const out: { code: string; name: string; depth: number; parent: boolean }[] = [];
+  const walk = (nodes: CategoryNode[], depth: number) => {
+    for (const n of nodes) {
+      out.push({ code: n.code, name: n.name, depth, parent: !!n.children?.length });
+      if (n.children) walk(n.children, depth + 1);
+    }
+  };
+  walk(roots, 0);
+  return out;
+}
+
+export function CategorySelect(props: { value: string; onChange: (code: string) => void; label: string }) {
+  const q = useQuery<{ categories: CategoryNode[] }>(CATEGORIES, {});
+  const list = q.data ? flattenCategories(q.data.categories) : [];
+  return (
+    <label class="field">
+      {props.label}
+      <select
+        aria-label={props.label}
+        value={props.value}
+        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
+      >
+        <option value="">请选择类别…</option>
+        {list.map((c) => (
+          <option value={c.code} key={c.code}>
+            {'\u3000'.repeat(c.depth)}
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export const KINDS = `query Kinds { departmentKinds { code name role } }`;
+
+export interface Kind {
+  code: string;
+  name: string;
+  role: string;
+}
+
+export function KindSelect(props: { value: string; onChange: (code: string) => void; label: string }) {
+  const q = useQuery<{ departmentKinds: Kind[] }>(KINDS, {});
+  return (
+    <label class="field">
+      {props.label}
+      <select
+        aria-label={props.label}
+        value={props.value}
+        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
+      >
+        <option value="">请选择部门条线…</option>
+        {(q.data?.departmentKinds ?? []).map((k) => (
+          <option value={k.code} key={k.code}>
+            {k.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

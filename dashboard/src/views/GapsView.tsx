@@ -1,0 +1,157 @@
+import { DeptLink, ErrorBox, Loading, Pager, RegionLink, RegionScope, View } from '../components';
+import { GAP_KINDS, GAP_LABEL, int } from '../format';
+import { useCursorPages, useQuery } from '../hooks';
+import { href } from '../router';
+
+const PAGE = 25;
+
+const GAPS = `query Gaps($code: String, $kinds: [GapKind!], $first: Int!, $after: String) {
+  coverageGaps(regionCode: $code, kinds: $kinds, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      kind detail
+      organization { creditCode name }
+      category { code name }
+      region { code name }
+      department { code name }
+      departmentKind { code name }
+    } }
+  }
+}`;
+
+const COUNTS = `query GapCounts($code: String) {
+  all: coverageGaps(regionCode: $code, first: 0) { totalCount }
+  ${GAP_KINDS.map((k) => `${k}: coverageGaps(regionCode: $code, kinds: [${k}], first: 0) { totalCount }`).join('\n  ')}
+}`;
+
+interface Ref {
+  code: string;
+  name: string;
+}
+
+interface Gap {
+  kind: string;
+  detail: string;
+  organization: { creditCode: string; name: string } | null;
+  category: Ref | null;
+  region: Ref | null;
+  department: Ref | null;
+  departmentKind: Ref | null;
+}
+
+interface GapsData {
+  coverageGaps: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: Gap }[] };
+}
+
+/** The main link of a gap: what it concerns. */
+function Concerns({ gap }: { gap: Gap }) {
+  if (gap.organization)
+    return (
+      <a href={href(['org', gap.organization.creditCode])} class="gap-target">
+        {gap.organization.name}
+      </a>
+    );
+  if (gap.kind === 'INCOMPLETE_DEDICATION' && gap.department)
+    return (
+      <a href={href(['dept', gap.department.code])} class="gap-target">
+        {gap.department.name}
+      </a>
+    );
+  if (gap.category)
+    return (
+      <a href={href(['oversee'], { category: gap.category.code, region: gap.region?.code })} class="gap-target">
+        {gap.category.name}
+        {gap.region ? ` @ ${gap.region.name}` : ''}
+      </a>
+    );
+  return <span class="muted">—</span>;
+}
+
+export function GapsView({ code, kind }: { code?: string; kind?: string }) {
+  const validKind = kind && GAP_KINDS.includes(kind) ? kind : undefined;
+  const pages = useCursorPages(`${code}|${validKind}`);
+  const vars = { code: code ?? null, kinds: validKind ? [validKind] : null, first: PAGE, after: pages.after };
+  const q = useQuery<GapsData>(GAPS, vars);
+  const counts = useQuery<Record<string, { totalCount: number }>>(COUNTS, { code: code ?? null });
+  const conn = q.data?.coverageGaps;
+  const setKind = (k?: string) => {
+    location.hash = href(['gaps', code], { kind: k });
+  };
+  const count = (k: string) => (counts.data ? ` ${int(counts.data[k].totalCount)}` : '');
+  return (
+    <View id="gaps-view" title="覆盖缺口" ready={!!q.data && !q.loading}>
+      <RegionScope code={code} view="gaps" extra={validKind ? { kind: validKind } : {}} />
+      <div class="chips" role="group" aria-label="缺口类型">
+        <button type="button" class={!validKind ? 'chip active' : 'chip'} data-kind="" aria-pressed={!validKind} onClick={() => setKind()}>
+          全部{count('all')}
+        </button>
+        {GAP_KINDS.map((k) => (
+          <button
+            type="button"
+            key={k}
+            data-kind={k}
+            class={`chip gap-${k} ${validKind === k ? 'active' : ''} ${counts.data?.[k]?.totalCount === 0 ? 'empty' : ''}`}
+            aria-pressed={validKind === k}
+            onClick={() => setKind(k)}
+          >
+            {GAP_LABEL[k]}
+            {count(k)}
+          </button>
+        ))}
+      </div>
+      {q.error ? (
+        <ErrorBox error={q.error} />
+      ) : !conn ? (
+        <Loading />
+      ) : (
+        <>
+          <p class="meta" data-total={conn.totalCount}>
+            共 {int(conn.totalCount)} 个缺口{validKind ? `（${GAP_LABEL[validKind]}）` : ''}
+          </p>
+          <table class="data gaps-table">
+            <thead>
+              <tr>
+                <th>类型</th>
+                <th>涉及</th>
+                <th>地区</th>
+                <th>类别</th>
+                <th>部门</th>
+                <th>说明</th>
+              </tr>
+            </thead>
+            <tbody>
+              {conn.edges.map(({ node: g }, i) => (
+                <tr key={i} data-kind={g.kind}>
+                  <td>
+                    <span class={`tag gap-${g.kind}`}>{GAP_LABEL[g.kind] ?? g.kind}</span>
+                  </td>
+                  <td>
+                    <Concerns gap={g} />
+                  </td>
+                  <td>
+                    <RegionLink region={g.region} />
+                  </td>
+                  <td>{g.category?.name ?? <span class="muted">—</span>}</td>
+                  <td>
+                    {g.department ? <DeptLink dept={g.department} /> : g.departmentKind ? <span>{g.departmentKind.name}（缺）</span> : <span class="muted">—</span>}
+                  </td>
+                  <td class="small detail">{g.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {conn.edges.length === 0 && <p class="muted">没有缺口。</p>}
+          <Pager
+            page={pages.page}
+            total={conn.totalCount}
+            pageSize={PAGE}
+            hasNext={conn.pageInfo.hasNextPage}
+            onPrev={pages.prev}
+            onNext={() => pages.next(conn.pageInfo.endCursor)}
+          />
+        </>
+      )}
+    </View>
+  );
+}

@@ -1,0 +1,214 @@
+import { useState } from 'preact/hooks';
+import {
+  BasisBar,
+  Breadcrumb,
+  DeptLink,
+  ErrorBox,
+  FIGURES,
+  FigureCards,
+  type Figures,
+  levelLabel,
+  Loading,
+  type RegionRef,
+  View,
+} from '../components';
+import { int, pct } from '../format';
+import { useQuery } from '../hooks';
+import { href } from '../router';
+
+const ROOT = `query RootCoverage {
+  coverage { ${FIGURES} byBasis { basis count } }
+  regions(level: PROVINCE, first: 1000) { edges { node { code name level coverage { ${FIGURES} } } } }
+}`;
+
+const REGION = `query RegionCoverage($code: String!) {
+  region(code: $code) {
+    code name level
+    ancestors { code name level }
+    coordinator { code name }
+    coverage { ${FIGURES} byBasis { basis count } }
+    children { code name level coverage { ${FIGURES} } }
+  }
+}`;
+
+type Child = RegionRef & { coverage: Figures };
+
+interface RegionData {
+  region:
+    | (RegionRef & {
+        ancestors: RegionRef[];
+        coordinator: { code: string; name: string } | null;
+        coverage: Figures;
+        children: Child[];
+      })
+    | null;
+}
+
+interface RootData {
+  coverage: Figures;
+  regions: { edges: { node: Child }[] };
+}
+
+type Key = 'worst' | 'name' | keyof Figures;
+
+/** Per column: which way is worse (shown first on the first click). */
+const COLUMNS: { key: Key; label: string; worse: 'asc' | 'desc' }[] = [
+  { key: 'name', label: '地区', worse: 'asc' },
+  { key: 'organizations', label: '组织数', worse: 'desc' },
+  { key: 'responsibilityRate', label: '责任落实率', worse: 'asc' },
+  { key: 'fallbackShare', label: '兜底占比', worse: 'desc' },
+  { key: 'unassigned', label: '无人负责', worse: 'desc' },
+  { key: 'organizationalCoverageRate', label: '组织覆盖率', worse: 'asc' },
+  { key: 'workCoverageRate', label: '工作覆盖率', worse: 'asc' },
+];
+
+/** Worst first: lowest responsibility rate, then most unassigned, then most fallback, then lowest work coverage. */
+function worstFirst(a: Figures, b: Figures): number {
+  return (
+    a.responsibilityRate - b.responsibilityRate ||
+    b.unassigned - a.unassigned ||
+    b.fallbackShare - a.fallbackShare ||
+    a.workCoverageRate - b.workCoverageRate
+  );
+}
+
+function sortChildren(children: Child[], key: Key, dir: 'asc' | 'desc'): Child[] {
+  const sign = dir === 'asc' ? 1 : -1;
+  return [...children].sort((a, b) => {
+    let c: number;
+    if (key === 'worst') c = worstFirst(a.coverage, b.coverage);
+    else if (key === 'name') c = sign * a.code.localeCompare(b.code);
+    else c = sign * ((a.coverage[key] as number) - (b.coverage[key] as number)) || worstFirst(a.coverage, b.coverage);
+    return c || a.code.localeCompare(b.code);
+  });
+}
+
+/**
+ * A cell tinted by how weak it is among its siblings: the worst of the
+ * column is the most red, the best is white, so weak spots stand out.
+ */
+function tint(value: number, all: number[], worse: 'asc' | 'desc'): { style?: Record<string, string>; weak: boolean } {
+  const min = Math.min(...all);
+  const max = Math.max(...all);
+  if (max === min) return { weak: false };
+  const badness = worse === 'asc' ? (max - value) / (max - min) : (value - min) / (max - min);
+  return { style: { background: `rgba(229, 62, 62, ${(badness * 0.32).toFixed(3)})` }, weak: badness > 0.75 };
+}
+
+function FigureCell(props: { rows: Child[]; row: Child; figure: keyof Figures; worse: 'asc' | 'desc'; text: string }) {
+  const value = props.row.coverage[props.figure] as number;
+  const { style, weak } = tint(value, props.rows.map((r) => r.coverage[props.figure] as number), props.worse);
+  return (
+    <td class={`num ${weak ? 'weak' : ''}`} style={style} data-figure={props.figure}>
+      {props.text}
+    </td>
+  );
+}
+
+function ChildTable({ children, childLabel }: { children: Child[]; childLabel: string }) {
+  const [sort, setSort] = useState<{ key: Key; dir: 'asc' | 'desc' }>({ key: 'worst', dir: 'asc' });
+  const rows = sortChildren(children, sort.key, sort.dir);
+  const clickHeader = (key: Key, worse: 'asc' | 'desc') =>
+    setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: worse }));
+  return (
+    <div class="table-wrap">
+      <div class="table-caption">
+        {childLabel}（{children.length}）
+        {sort.key === 'worst' ? <span class="muted">：按薄弱程度排序，最薄弱在前</span> : null}
+        {sort.key !== 'worst' && (
+          <button type="button" class="link-button" onClick={() => setSort({ key: 'worst', dir: 'asc' })}>
+            恢复“最薄弱在前”
+          </button>
+        )}
+      </div>
+      <table class="data children-table">
+        <thead>
+          <tr>
+            {COLUMNS.map((c) => (
+              <th
+                key={c.key}
+                class={c.key === 'name' ? '' : 'num'}
+                aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+              >
+                <button type="button" class="sort" data-sort={c.key} onClick={() => clickHeader(c.key, c.worse)}>
+                  {c.label}
+                  {sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                </button>
+              </th>
+            ))}
+            <th>查看</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.code} data-code={r.code}>
+              <td>
+                <a href={href(['region', r.code])} class="region-link">
+                  {r.name}
+                </a>{' '}
+                <span class="muted small">
+                  {levelLabel(r.level)} {r.code}
+                </span>
+              </td>
+              <td class="num" data-figure="organizations">{int(r.coverage.organizations)}</td>
+              <FigureCell rows={rows} row={r} figure="responsibilityRate" worse="asc" text={pct(r.coverage.responsibilityRate)} />
+              <FigureCell rows={rows} row={r} figure="fallbackShare" worse="desc" text={pct(r.coverage.fallbackShare)} />
+              <FigureCell rows={rows} row={r} figure="unassigned" worse="desc" text={int(r.coverage.unassigned)} />
+              <FigureCell rows={rows} row={r} figure="organizationalCoverageRate" worse="asc" text={pct(r.coverage.organizationalCoverageRate)} />
+              <FigureCell rows={rows} row={r} figure="workCoverageRate" worse="asc" text={pct(r.coverage.workCoverageRate)} />
+              <td class="small">
+                <a href={href(['matrix', r.code])}>矩阵</a> · <a href={href(['gaps', r.code])}>缺口</a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const CHILD_LABEL: Record<string, string> = {
+  PROVINCE: '下辖市',
+  CITY: '下辖县（区）',
+  COUNTY: '下辖乡镇、街道',
+};
+
+export function RegionView({ code }: { code?: string }) {
+  const root = useQuery<RootData>(ROOT, {}, !!code);
+  const one = useQuery<RegionData>(REGION, { code: code ?? '' }, !code);
+  const q = code ? one : root;
+  let body;
+  let title = '区域概览';
+  if (q.error) body = <ErrorBox error={q.error} />;
+  else if (!q.data) body = <Loading />;
+  else if (code && !one.data?.region) body = <ErrorBox error={new Error(`没有编码为 ${code} 的地区`)} />;
+  else {
+    const region = one.data?.region;
+    const figures = region ? region.coverage : root.data!.coverage;
+    const children = region ? region.children : root.data!.regions.edges.map((e) => e.node);
+    title = region ? `区域概览 · ${region.name}` : '区域概览 · 全部地区';
+    body = (
+      <>
+        <Breadcrumb trail={region ? [...region.ancestors, region] : []} view="region" />
+        {region && (
+          <p class="meta">
+            {levelLabel(region.level)} · 编码 {region.code} · 牵头协调：<DeptLink dept={region.coordinator} /> ·{' '}
+            <a href={href(['matrix', region.code])}>责任矩阵</a> · <a href={href(['gaps', region.code])}>覆盖缺口</a>
+          </p>
+        )}
+        <FigureCards figures={figures} />
+        {figures.byBasis && <BasisBar byBasis={figures.byBasis} total={figures.organizations} />}
+        {children.length > 0 ? (
+          <ChildTable key={region?.code ?? ''} children={children} childLabel={region ? (CHILD_LABEL[region.level ?? ''] ?? '下级地区') : '省'} />
+        ) : (
+          <p class="muted">本地区没有下级地区。</p>
+        )}
+      </>
+    );
+  }
+  return (
+    <View id="region-view" title={title} ready={!!q.data && !q.loading}>
+      {body}
+    </View>
+  );
+}
