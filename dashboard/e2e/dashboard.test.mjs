@@ -1,0 +1,267 @@
+// End-to-end tests of the dashboard in headless Chromium against a running
+// orgmap (ORGMAP_URL). Every figure the page shows is compared with the
+// API's own answer, never with a number written here.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { api, BASE, int, launch, newPage, open, pct, ready, screenshot } from './browser.mjs';
+
+const FIGURES = 'organizations unassigned fallbackOnly responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate';
+
+let browser;
+let page;
+let context;
+let problems;
+
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  ({ page, context, problems } = await newPage(browser));
+});
+afterEach(async () => {
+  await context.close();
+  assert.deepEqual(problems, [], 'no console errors, page errors or failed requests');
+});
+
+/** The six figure cards of the view, as shown. */
+async function cards() {
+  const read = async (key) => (await page.locator(`.cards [data-figure="${key}"] .card-value`).textContent()).trim();
+  return {
+    organizations: await read('organizations'),
+    responsibilityRate: await read('responsibilityRate'),
+    fallbackShare: await read('fallbackShare'),
+    unassigned: await read('unassigned'),
+    organizationalCoverageRate: await read('organizationalCoverageRate'),
+    workCoverageRate: await read('workCoverageRate'),
+  };
+}
+
+function expected(c) {
+  return {
+    organizations: int(c.organizations),
+    responsibilityRate: pct(c.responsibilityRate),
+    fallbackShare: pct(c.fallbackShare),
+    unassigned: int(c.unassigned),
+    organizationalCoverageRate: pct(c.organizationalCoverageRate),
+    workCoverageRate: pct(c.workCoverageRate),
+  };
+}
+
+async function regionCoverage(code) {
+  const d = await api(`query($c: String!) { region(code: $c) { code name coverage { ${FIGURES} } children { code name coverage { ${FIGURES} } } } }`, { c: code });
+  return d.region;
+}
+
+/** Worst first, as the page sorts by default. */
+function worstFirst(a, b) {
+  return (
+    a.coverage.responsibilityRate - b.coverage.responsibilityRate ||
+    b.coverage.unassigned - a.coverage.unassigned ||
+    b.coverage.fallbackShare - a.coverage.fallbackShare ||
+    a.coverage.workCoverageRate - b.coverage.workCoverageRate ||
+    a.code.localeCompare(b.code)
+  );
+}
+
+describe('the dashboard', () => {
+  test('is served by orgmap at /dashboard', async () => {
+    const response = await page.goto(`${BASE}${process.env.ORGMAP_DASHBOARD_PATH ?? '/dashboard'}`);
+    assert.equal(response.status(), 200);
+    assert.match(response.headers()['content-type'], /^text\/html/);
+    await ready(page);
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  });
+
+  test('region view: the whole data set, then drilling down to a township, shows the API figures', async () => {
+    await open(page, '#/region');
+    const all = await api(`{ coverage { ${FIGURES} } regions(level: PROVINCE) { edges { node { code } } } }`);
+    assert.deepEqual(await cards(), expected(all.coverage));
+    await screenshot(page, 'region-all');
+
+    // Drill down: province → city → county → township, each by clicking the
+    // worst child row, and the cards follow the API's numbers.
+    let code = all.regions.edges[0].node.code;
+    await page.click(`.children-table tr[data-code="${code}"] a.region-link`);
+    for (let depth = 0; depth < 4; depth++) {
+      await page.waitForFunction((c) => location.hash === `#/region/${c}`, code);
+      await ready(page);
+      const region = await regionCoverage(code);
+      assert.deepEqual(await cards(), expected(region.coverage), `figures of ${region.name} (${code})`);
+      assert.equal((await page.locator('.breadcrumb strong').textContent()).trim(), region.name);
+      if (depth === 0) await screenshot(page, 'region-province');
+      if (region.children.length === 0) break;
+      // The child table lists every child, worst first.
+      const rows = await page.locator('.children-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.code));
+      assert.deepEqual(rows, [...region.children].sort(worstFirst).map((c) => c.code), `worst first under ${region.name}`);
+      const first = [...region.children].sort(worstFirst)[0];
+      const row = page.locator(`.children-table tr[data-code="${first.code}"]`);
+      assert.equal((await row.locator('[data-figure="organizations"]').textContent()).trim(), int(first.coverage.organizations));
+      assert.equal((await row.locator('[data-figure="unassigned"]').textContent()).trim(), int(first.coverage.unassigned));
+      code = first.code;
+      await row.locator('a.region-link').click();
+    }
+    await screenshot(page, 'region-township');
+  });
+
+  test('region view: the child table sorts by a column', async () => {
+    const province = (await api('{ regions(level: PROVINCE) { edges { node { code } } } }')).regions.edges[0].node.code;
+    await open(page, `#/region/${province}`);
+    const region = await regionCoverage(province);
+    await page.click('button.sort[data-sort="organizations"]');
+    const rows = await page.locator('.children-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.code));
+    const byCount = [...region.children].sort((a, b) => b.coverage.organizations - a.coverage.organizations || worstFirst(a, b));
+    assert.deepEqual(rows, byCount.map((c) => c.code));
+  });
+
+  test('matrix: a heat map, and its numbers are the API matrix', async () => {
+    const city = (await api('{ regions(level: CITY, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
+    await open(page, `#/matrix/${city}`);
+    assert.equal(await page.locator('.heatmap canvas').count() > 0, true, 'a canvas');
+    const { coverageMatrix } = await api(`query($c: String) { coverageMatrix(regionCode: $c) { category { code } departmentKind { code } basis count } }`, { c: city });
+    const sum = (f) => coverageMatrix.filter(f).reduce((s, c) => s + c.count, 0);
+    await page.click('.matrix-details summary');
+    const total = async (col) => (await page.locator(`.matrix-table tfoot [data-col="${col}"]`).textContent()).trim();
+    assert.equal(await total('__NONE'), int(sum((c) => c.basis === 'NONE')), 'unassigned column');
+    assert.equal(await total('__FALLBACK'), int(sum((c) => c.basis === 'FALLBACK')), 'fallback column');
+    const kinds = [...new Set(coverageMatrix.filter((c) => c.departmentKind && c.basis !== 'FALLBACK').map((c) => c.departmentKind.code))];
+    for (const k of kinds) {
+      assert.equal(await total(k), int(sum((c) => c.departmentKind?.code === k && c.basis !== 'FALLBACK')), `column ${k}`);
+    }
+    await page.click('.matrix-details summary');
+    await screenshot(page, 'matrix');
+  });
+
+  test('gaps: the filter by kind and the pages follow the API', async () => {
+    const city = (await api('{ regions(level: CITY, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
+    await open(page, `#/gaps/${city}`);
+    const gaps = async (kinds) =>
+      (await api(`query($c: String, $k: [GapKind!]) { coverageGaps(regionCode: $c, kinds: $k, first: 25) { totalCount pageInfo { hasNextPage } } }`, { c: city, k: kinds })).coverageGaps;
+    const all = await gaps(null);
+    assert.equal(await page.getAttribute('#gaps-view .meta[data-total]', 'data-total'), String(all.totalCount));
+    await screenshot(page, 'gaps');
+
+    for (const kind of ['UNASSIGNED', 'FALLBACK_ONLY']) {
+      await page.click(`.chips button[data-kind="${kind}"]`);
+      await page.waitForFunction((k) => location.hash.includes(`kind=${k}`), kind);
+      await ready(page);
+      const some = await gaps([kind]);
+      await page.waitForSelector(`#gaps-view .meta[data-total="${some.totalCount}"]`);
+      const shown = await page.locator('.gaps-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.kind));
+      assert.equal(shown.length, Math.min(25, some.totalCount));
+      assert.ok(shown.every((k) => k === kind), `only ${kind} rows: ${shown}`);
+      if (some.pageInfo.hasNextPage) {
+        const firstPage = await page.locator('.gaps-table tbody tr').first().textContent();
+        await page.click('.pager button:has-text("下一页")');
+        await page.waitForSelector('.pager-status:has-text("第 2 /")');
+        await ready(page);
+        assert.notEqual(await page.locator('.gaps-table tbody tr').first().textContent(), firstPage);
+        await page.click('.pager button:has-text("上一页")');
+        await page.waitForSelector('.pager-status:has-text("第 1 /")');
+      }
+    }
+    // Each organization gap links to its organization.
+    await page.click('.chips button[data-kind="UNASSIGNED"]');
+    await page.waitForFunction(() => location.hash.includes('kind=UNASSIGNED'));
+    await ready(page);
+    const link = page.locator('.gaps-table a.gap-target').first();
+    if ((await link.count()) > 0) {
+      const name = (await link.textContent()).trim();
+      await link.click();
+      await page.waitForFunction(() => location.hash.startsWith('#/org/'));
+      await ready(page);
+      assert.equal((await page.locator('#org-view h1').textContent()).trim(), name);
+    }
+  });
+
+  test('organization lookup: by name and by credit code, with the explanation', async () => {
+    const { organizations } = await api(
+      '{ organizations(filter: {basis: RULE}, first: 1) { edges { node { creditCode name responsibility { basis department { code name } explanation contestedBy { name } } } } } }',
+    );
+    const org = organizations.edges[0].node;
+    await open(page, '#/org');
+    await page.fill('input[type="search"]', org.name);
+    await page.click('form.search button[type="submit"]');
+    await page.waitForSelector(`tr[data-credit-code="${org.creditCode}"]`);
+    await ready(page);
+    await screenshot(page, 'org-search');
+    await page.click(`tr[data-credit-code="${org.creditCode}"] a.org-link`);
+    await page.waitForFunction(() => location.hash.startsWith('#/org/'));
+    await ready(page);
+    assert.equal((await page.locator('#org-view h1').textContent()).trim(), org.name);
+    assert.equal((await page.locator('.verdict-dept a').first().textContent()).trim(), org.responsibility.department.name);
+    assert.equal(await page.getAttribute('.verdict', 'data-basis'), org.responsibility.basis);
+    const steps = await page.locator('ol.explanation li').allTextContents();
+    assert.deepEqual(steps, org.responsibility.explanation);
+    await screenshot(page, 'org');
+
+    // The credit code finds it too, in lower case.
+    await page.fill('input[type="search"]', org.creditCode.toLowerCase());
+    await page.click('form.search button[type="submit"]');
+    await page.waitForSelector(`#org-search-view tr[data-credit-code="${org.creditCode}"]`);
+
+    // The responsible department's page.
+    await page.goto(`${BASE}/dashboard/#/dept/${org.responsibility.department.code}`);
+    await ready(page);
+    assert.equal((await page.locator('#dept-view h1').textContent()).trim(), org.responsibility.department.name);
+    await screenshot(page, 'department');
+  });
+
+  test('who oversees: the rule, kind and department of the API', async () => {
+    const township = (await api('{ regions(level: TOWNSHIP, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
+    const { whoOversees } = await api(
+      `query($r: String) { whoOversees(categoryCode: "PRIVATE_SCHOOL", regionCode: $r) { rule { category { name } } departmentKind { name } department { name } } }`,
+      { r: township },
+    );
+    await open(page, `#/oversee?category=PRIVATE_SCHOOL&region=${township}`);
+    assert.match(await page.locator('[data-field="rule"]').textContent(), new RegExp(whoOversees.rule.category.name));
+    assert.match(await page.locator('[data-field="kind"]').textContent(), new RegExp(whoOversees.departmentKind.name));
+    assert.match(await page.locator('[data-field="department"]').textContent(), new RegExp(whoOversees.department.name));
+    await screenshot(page, 'oversee');
+  });
+
+  test('rule impact preview: the form shows the API count', async () => {
+    const city = (await api('{ regions(level: CITY, first: 1) { edges { node { code } } } }')).regions.edges[0].node;
+    const province = (await api('{ regions(level: PROVINCE, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
+    const { ruleImpact } = await api(
+      `query($s: String) { ruleImpact(input: {categoryCode: "SOCIAL_GROUP", departmentKindCode: "COMMERCE", scopeRegionCode: $s}) { changedCount } }`,
+      { s: city.code },
+    );
+    await open(page, '#/impact');
+    await page.selectOption('select[aria-label="组织类别"]', 'SOCIAL_GROUP');
+    await page.selectOption('select[aria-label="部门条线"]', 'COMMERCE');
+    await page.selectOption('select[aria-label="适用范围（第 1 级）"]', province);
+    await page.waitForSelector('select[aria-label="适用范围（第 2 级）"]');
+    await page.selectOption('select[aria-label="适用范围（第 2 级）"]', city.code);
+    await page.click('form.form button[type="submit"]');
+    await page.waitForFunction((c) => location.hash.includes(`scope=${c}`), city.code);
+    await ready(page);
+    const shown = (await page.locator('[data-figure="changedCount"] .card-value').textContent()).trim();
+    assert.equal(shown, int(ruleImpact.changedCount));
+    await screenshot(page, 'impact');
+  });
+
+  test('a token is sent when set, and UNAUTHENTICATED asks for one', async () => {
+    let seen;
+    await page.route('**/graphql', async (route) => {
+      seen = route.request().headers().authorization;
+      await route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ data: null, errors: [{ message: 'a token is required', extensions: { code: 'UNAUTHENTICATED' } }] }),
+      });
+    });
+    await page.goto(`${BASE}/dashboard/#/region`);
+    await page.waitForSelector('.error[data-error-code="UNAUTHENTICATED"]');
+    assert.match(await page.locator('.error').textContent(), /访问令牌/);
+    await page.click('.error button');
+    await page.fill('textarea[aria-label="访问令牌"]', 'secret-token');
+    await page.click('.token-panel button[type="submit"]');
+    await page.waitForFunction(() => localStorage.getItem('orgmap.token') === 'secret-token');
+    await page.waitForSelector('.error[data-error-code="UNAUTHENTICATED"]');
+    assert.equal(seen, 'Bearer secret-token');
+    await screenshot(page, 'unauthenticated');
+  });
+});
