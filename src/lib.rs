@@ -5,12 +5,14 @@
 //! - [`domain`]: the aggregates, their validation and database access.
 //! - [`graphql`]: the schema, its types, loaders and limits.
 //! - [`app`]: the HTTP router and the server.
+//! - [`dashboard`]: the embedded web dashboard at `/dashboard`.
 //! - [`demo`]: the deterministic demo-province generator.
 //! - [`config`] and [`cli`]: the command line and what each command does.
 
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod dashboard;
 pub mod demo;
 pub mod domain;
 pub mod error;

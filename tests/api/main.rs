@@ -8,6 +8,7 @@ mod helpers;
 mod categories;
 mod concurrency;
 mod coverage;
+mod dashboard;
 mod demo;
 mod departments;
 mod gaps;
