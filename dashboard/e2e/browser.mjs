@@ -77,6 +77,6 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** The page's formats: "12,345" and "99.6%". */
+/** The page's formats: "12,345" and "99.59%". */
 export const int = (n) => new Intl.NumberFormat('zh-CN').format(n);
-export const pct = (x) => `${(x * 100).toFixed(1)}%`;
+export const pct = (x) => `${(x * 100).toFixed(2)}%`;

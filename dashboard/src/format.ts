@@ -45,7 +45,7 @@ export function int(n: number): string {
   return intFmt.format(n);
 }
 
-/** 0.99593 → "99.6%"; one decimal, so that figures compare with the API's to 0.05 %. */
+/** 0.99593 → "99.59%": two decimals, since the rates that matter sit close to 100 %. */
 export function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
+  return `${(x * 100).toFixed(2)}%`;
 }

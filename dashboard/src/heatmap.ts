@@ -24,6 +24,7 @@ export interface HeatInput {
   unassigned: HeatCell[];
 }
 
+const COUNT = new Intl.NumberFormat('zh-CN');
 const FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif';
 
 export function renderHeatmap(el: HTMLElement, input: HeatInput): () => void {
@@ -40,7 +41,7 @@ export function renderHeatmap(el: HTMLElement, input: HeatInput): () => void {
       fontFamily: FONT,
       fontSize: 12,
       color: '#111',
-      formatter: (p: { value: unknown }) => String((p.value as number[])[2]),
+      formatter: (p: { value: unknown }) => COUNT.format((p.value as number[])[2]),
     },
     itemStyle: { borderColor: '#fff', borderWidth: 2 },
     emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1 } },
@@ -58,7 +59,7 @@ export function renderHeatmap(el: HTMLElement, input: HeatInput): () => void {
     bottom: 0,
     itemWidth: 12,
     itemHeight: 120,
-    text: [String(max(cells)), text],
+    text: [COUNT.format(max(cells)), text],
     textStyle: { fontFamily: FONT, fontSize: 11 },
     calculable: false,
   });
@@ -70,7 +71,7 @@ export function renderHeatmap(el: HTMLElement, input: HeatInput): () => void {
       formatter: (p: { seriesName?: string; data?: { value: number[]; detail: string } }) => {
         if (!p.data) return '';
         const [x, y, v] = p.data.value;
-        return `${input.rows[y]} × ${input.columns[x]}<br/><b>${v}</b> 个组织<br/>${p.data.detail}`;
+        return `${input.rows[y]} × ${input.columns[x]}<br/><b>${COUNT.format(v)}</b> 个组织<br/>${p.data.detail}`;
       },
     },
     grid: { left: 8, right: 16, top: 8, bottom: 70, containLabel: true, show: true, backgroundColor: '#fafbfc', borderColor: '#e2e8f0' },

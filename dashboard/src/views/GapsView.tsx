@@ -73,7 +73,9 @@ export function GapsView({ code, kind }: { code?: string; kind?: string }) {
   const pages = useCursorPages(`${code}|${validKind}`);
   const vars = { code: code ?? null, kinds: validKind ? [validKind] : null, first: PAGE, after: pages.after };
   const q = useQuery<GapsData>(GAPS, vars);
-  const counts = useQuery<Record<string, { totalCount: number }>>(COUNTS, { code: code ?? null });
+  // The per-kind counts are asked for once the list is shown, so that they
+  // never hold the list up.
+  const counts = useQuery<Record<string, { totalCount: number }>>(COUNTS, { code: code ?? null }, !q.data);
   const conn = q.data?.coverageGaps;
   const setKind = (k?: string) => {
     location.hash = href(['gaps', code], { kind: k });

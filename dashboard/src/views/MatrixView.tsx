@@ -79,13 +79,17 @@ function toHeat(grid: Grid): HeatInput {
   return input;
 }
 
+/** The ECharts chunk, asked for as soon as the view opens, while the data loads. */
+let heatmapModule: Promise<typeof import('../heatmap')> | undefined;
+const loadHeatmap = () => (heatmapModule ??= import('../heatmap'));
+
 function Heatmap({ grid, onRendered }: { grid: Grid; onRendered: () => void }) {
   const el = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<unknown>();
   useEffect(() => {
     let dispose: (() => void) | undefined;
     let live = true;
-    import('../heatmap').then(
+    loadHeatmap().then(
       (m) => {
         if (!live || !el.current) return;
         dispose = m.renderHeatmap(el.current, toHeat(grid));
@@ -103,6 +107,9 @@ function Heatmap({ grid, onRendered }: { grid: Grid; onRendered: () => void }) {
 }
 
 export function MatrixView({ code }: { code?: string }) {
+  useEffect(() => {
+    loadHeatmap().catch(() => undefined);
+  }, []);
   const matrix = useQuery<{ coverageMatrix: Cell[] }>(MATRIX, { code: code ?? null });
   const cats = useQuery<{ categories: CategoryNode[] }>(CATEGORIES, {});
   const kinds = useQuery<{ departmentKinds: Kind[] }>(KINDS, {});

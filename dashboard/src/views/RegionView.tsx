@@ -85,14 +85,16 @@ function sortChildren(children: Child[], key: Key, dir: 'asc' | 'desc'): Child[]
 
 /**
  * A cell tinted by how weak it is among its siblings: the worst of the
- * column is the most red, the best is white, so weak spots stand out.
+ * column is the most red, the better half is white, so weak spots stand out.
  */
 function tint(value: number, all: number[], worse: 'asc' | 'desc'): { style?: Record<string, string>; weak: boolean } {
   const min = Math.min(...all);
   const max = Math.max(...all);
   if (max === min) return { weak: false };
   const badness = worse === 'asc' ? (max - value) / (max - min) : (value - min) / (max - min);
-  return { style: { background: `rgba(229, 62, 62, ${(badness * 0.32).toFixed(3)})` }, weak: badness > 0.75 };
+  // Only the worse half of the range is tinted, so that the weakest few stand out.
+  const alpha = Math.max(0, badness - 0.5) * 2 * 0.36;
+  return { style: alpha > 0 ? { background: `rgba(229, 62, 62, ${alpha.toFixed(3)})` } : undefined, weak: badness > 0.8 };
 }
 
 function FigureCell(props: { rows: Child[]; row: Child; figure: keyof Figures; worse: 'asc' | 'desc'; text: string }) {
