@@ -1,38 +1,114 @@
-//! The HTTP side: the router (GraphQL over POST and GET, GraphiQL, health)
-//! and the server with graceful shutdown.
+//! The HTTP side: the router (GraphQL over POST and GET, GraphiQL, health,
+//! the dashboard), its protections, and the server with graceful shutdown.
+
+mod auth;
+pub mod graphql_http;
+mod listener;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::OperationType;
-use async_graphql_axum::{GraphQLBatchRequest, GraphQLRequest, GraphQLResponse};
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use sea_orm::DatabaseConnection;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::domain::{db, scope::Scope};
-use crate::graphql::{self, AppSchema};
+pub use auth::Access;
+
+use crate::domain::db;
+use crate::graphql::AppSchema;
+
+/// What the HTTP layer enforces, each with its default.
+#[derive(Clone, Debug)]
+pub struct HttpOptions {
+    /// Largest JSON request body, in bytes (2 MiB).
+    pub body_bytes: usize,
+    /// Largest multipart (upload) request body, in bytes (256 MiB).
+    pub upload_bytes: usize,
+    /// Most operations in one batch (10).
+    pub batch: usize,
+    /// Deadline of one request (30 s).
+    pub timeout: Duration,
+    /// Deadline of one multipart (upload) request (10 min).
+    pub upload_timeout: Duration,
+    /// Whether GraphiQL is served at `/`.
+    pub graphiql: bool,
+    /// Whether requests without a token get in.
+    pub access: Access,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            body_bytes: 2 * 1024 * 1024,
+            upload_bytes: 256 * 1024 * 1024,
+            batch: 10,
+            timeout: Duration::from_secs(30),
+            upload_timeout: Duration::from_secs(600),
+            graphiql: true,
+            access: Access::OpenUntilTokens,
+        }
+    }
+}
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub schema: AppSchema,
     pub db: DatabaseConnection,
+    pub options: std::sync::Arc<HttpOptions>,
+}
+
+/// The whole HTTP surface with the default options.
+pub fn router(schema: AppSchema, db: DatabaseConnection) -> Router {
+    router_with(schema, db, HttpOptions::default())
 }
 
 /// The whole HTTP surface of the service.
-pub fn router(schema: AppSchema, db: DatabaseConnection) -> Router {
-    Router::new()
-        .route("/", get(graphiql))
-        .route("/graphql", get(graphql_get).post(graphql_post))
-        .route("/healthz", get(healthz))
+pub fn router_with(schema: AppSchema, db: DatabaseConnection, options: HttpOptions) -> Router {
+    let mut router = Router::new()
+        .route("/graphql", get(graphql_http::get).post(graphql_http::post))
+        .route("/healthz", get(healthz));
+    if options.graphiql {
+        router = router.route("/", get(graphiql));
+    }
+    let router = router
         .merge(crate::dashboard::routes())
+        .with_state(AppState {
+            schema,
+            db,
+            options: std::sync::Arc::new(options),
+        });
+    protect(router)
+}
+
+/// The layers around every route: a panic in a handler becomes a bare 500
+/// (logged, with no detail in the answer) and the server keeps serving;
+/// each request is traced.
+pub fn protect(router: Router) -> Router {
+    router
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
-        .with_state(AppState { schema, db })
+}
+
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %detail, "a request handler panicked");
+    graphql_http::error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        crate::error::INTERNAL,
+        "internal error",
+        graphql_http::MediaType::Json,
+    )
 }
 
 async fn graphiql() -> Html<String> {
@@ -42,58 +118,6 @@ async fn graphiql() -> Html<String> {
             .title("orgmap")
             .finish(),
     )
-}
-
-async fn graphql_post(
-    State(state): State<AppState>,
-    request: GraphQLBatchRequest,
-) -> GraphQLResponse {
-    graphql::execute_batch(
-        &state.schema,
-        request.into_inner(),
-        &state.db,
-        Scope::EVERYTHING,
-    )
-    .await
-    .into()
-}
-
-/// Queries over GET; a mutation over GET is refused with 405, since GET
-/// must not change anything.
-async fn graphql_get(State(state): State<AppState>, request: GraphQLRequest) -> Response {
-    let request = request.into_inner();
-    if is_mutation(&request) {
-        let body = Json(serde_json::json!({
-            "errors": [{
-                "message": "mutations are only accepted over POST",
-                "extensions": { "code": "BAD_REQUEST" }
-            }]
-        }));
-        let mut response = (StatusCode::METHOD_NOT_ALLOWED, body).into_response();
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
-    }
-    let response = graphql::execute(&state.schema, request, &state.db, Scope::EVERYTHING).await;
-    GraphQLResponse::from(response).into_response()
-}
-
-/// True when the operation the request would run is a mutation. A query
-/// that does not parse is left to the executor, which reports it.
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
-    };
-    let chosen = match &request.operation_name {
-        Some(name) => document
-            .operations
-            .iter()
-            .find(|(op_name, _)| op_name.map(|n| n.as_str()) == Some(name.as_str()))
-            .map(|(_, op)| op.node.ty),
-        None => document.operations.iter().next().map(|(_, op)| op.node.ty),
-    };
-    chosen == Some(OperationType::Mutation)
 }
 
 /// 200 when the database answers, 503 when it does not.
@@ -111,11 +135,12 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Serves `router` on `addr` until SIGINT or SIGTERM, then finishes the
-/// requests in flight.
-pub async fn serve(addr: SocketAddr, router: Router) -> anyhow::Result<()> {
+/// Serves `router` on `addr`, holding at most `max_connections` at once,
+/// until SIGINT or SIGTERM, then finishes the requests in flight.
+pub async fn serve(addr: SocketAddr, router: Router, max_connections: usize) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!(address = %listener.local_addr()?, "orgmap is listening");
+    tracing::info!(address = %listener.local_addr()?, max_connections, "orgmap is listening");
+    let listener = listener::LimitedListener::new(listener, max_connections);
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

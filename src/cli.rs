@@ -4,8 +4,11 @@
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
-use crate::config::{Cli, Command};
-use crate::domain::{self, db};
+use std::time::Duration;
+
+use crate::config::{Cli, Command, ServeArgs, TokenCommand};
+use crate::domain::access::{Caller, Role};
+use crate::domain::{self, db, token};
 use crate::{app, demo, graphql};
 
 /// Runs one command to its end.
@@ -35,10 +38,144 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     tracing::info!("the database has regions already; --demo leaves it as it is");
                 }
             }
-            let schema = graphql::build(db.clone());
-            let served = app::serve(args.listen, app::router(schema, db.clone())).await;
+            let access = access(&db, &args).await?;
+            let limits = &args.limits;
+            let schema = graphql::build_with(
+                db.clone(),
+                &graphql::Limits {
+                    depth: limits.max_depth,
+                    complexity: limits.max_complexity,
+                    directives: limits.max_directives,
+                    aliases: limits.max_aliases,
+                    tokens: limits.max_tokens,
+                    errors: limits.max_errors.max(1),
+                    introspection: !limits.no_introspection,
+                    suggestions: !limits.no_suggestions,
+                    ..graphql::Limits::default()
+                },
+            );
+            let options = app::HttpOptions {
+                body_bytes: limits.max_body_bytes,
+                upload_bytes: limits.max_upload_bytes,
+                batch: limits.max_batch.max(1),
+                timeout: Duration::from_secs(limits.request_timeout.max(1)),
+                upload_timeout: Duration::from_secs(limits.request_timeout.max(1) * 10),
+                graphiql: !limits.no_graphiql,
+                access,
+            };
+            let router = app::router_with(schema, db.clone(), options);
+            let served = app::serve(args.listen, router, limits.max_connections).await;
             db.close().await?;
             served
+        }
+        Command::Token(command) => token_command(command).await,
+    }
+}
+
+/// Who may come in without a token. On loopback the service is open for
+/// local use until a token exists; elsewhere it refuses to start without
+/// tokens unless told `--insecure-open`.
+async fn access(db: &DatabaseConnection, args: &ServeArgs) -> anyhow::Result<app::Access> {
+    let tokens = token::any_active(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let loopback = args.listen.ip().is_loopback();
+    if tokens {
+        tracing::info!(
+            "API tokens are in force: every request needs 'Authorization: Bearer <token>'"
+        );
+        return Ok(if loopback || args.limits.insecure_open {
+            app::Access::OpenUntilTokens
+        } else {
+            app::Access::TokensRequired
+        });
+    }
+    if loopback {
+        tracing::warn!(
+            "no API token exists: open to anyone who can reach {} (local use); create one with `orgmap token create --role admin` to lock it",
+            args.listen
+        );
+        return Ok(app::Access::OpenUntilTokens);
+    }
+    if args.limits.insecure_open {
+        tracing::warn!(
+            "no API token exists and --insecure-open is set: anyone who can reach {} may read and write everything",
+            args.listen
+        );
+        return Ok(app::Access::OpenUntilTokens);
+    }
+    anyhow::bail!(
+        "refusing to serve {} without API tokens: anyone could read and write. Create one with `orgmap token create --role admin`, listen on 127.0.0.1, or pass --insecure-open",
+        args.listen
+    )
+}
+
+async fn token_command(command: TokenCommand) -> anyhow::Result<()> {
+    let operator = Caller::system("cli");
+    let fail = |e: crate::error::Error| anyhow::anyhow!("{}", e.public_message());
+    match command {
+        TokenCommand::Create(args) => {
+            let db = open(&args.database.database_url).await?;
+            let role = Role::parse(&args.role).map_err(fail)?;
+            let created = token::create(
+                &db,
+                &operator,
+                role,
+                args.region.as_deref(),
+                args.name.as_deref(),
+            )
+            .await
+            .map_err(fail)?;
+            db.close().await?;
+            eprintln!(
+                "created token '{}' ({}{}); its secret follows and is shown only this once:",
+                created.info.name,
+                created.info.role.as_str(),
+                created
+                    .info
+                    .region_code
+                    .as_deref()
+                    .map(|c| format!(", region {c}"))
+                    .unwrap_or_default()
+            );
+            println!("{}", created.secret);
+            Ok(())
+        }
+        TokenCommand::Revoke(args) => {
+            let db = open(&args.database.database_url).await?;
+            let revoked = token::revoke(&db, &operator, &args.name)
+                .await
+                .map_err(fail)?;
+            db.close().await?;
+            if revoked {
+                eprintln!("revoked token '{}'", args.name.trim());
+            } else {
+                eprintln!("token '{}' was already revoked", args.name.trim());
+            }
+            Ok(())
+        }
+        TokenCommand::List(args) => {
+            let db = open(&args.database.database_url).await?;
+            let tokens = token::list(&db, &operator).await.map_err(fail)?;
+            db.close().await?;
+            println!(
+                "{:<32} {:<7} {:<8} {:<26} revoked",
+                "name", "role", "region", "created"
+            );
+            for t in tokens {
+                println!(
+                    "{:<32} {:<7} {:<8} {:<26} {}",
+                    t.name,
+                    t.role.as_str(),
+                    t.region_code.as_deref().unwrap_or("*"),
+                    t.created_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    t.revoked_at
+                        .map(|r| r.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                        .unwrap_or_else(|| "-".to_owned())
+                );
+            }
+            Ok(())
         }
     }
 }

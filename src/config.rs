@@ -23,6 +23,48 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Create, revoke and list API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create a token and print its secret (shown this once, stored only as a hash).
+    Create(TokenCreateArgs),
+    /// Revoke a token by name, at once.
+    Revoke(TokenRevokeArgs),
+    /// List the tokens (never their secrets).
+    List(TokenListArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TokenCreateArgs {
+    /// viewer (reads), editor (reads and writes) or admin (everything, tokens included).
+    #[arg(long)]
+    pub role: String,
+    /// Bind the token to this region's subtree (a GB/T 2260 code).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// A unique name, recorded in the audit trail (default: role-region-n).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TokenRevokeArgs {
+    /// The token's name.
+    pub name: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TokenListArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -52,6 +94,59 @@ pub struct ServeArgs {
     /// Seed of the demo province (with --demo).
     #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
     pub seed: u64,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Access and the limits that keep hostile requests from hurting the service.
+#[derive(Args, Debug, Clone)]
+pub struct LimitArgs {
+    /// Serve without tokens on an address other than loopback: anyone who
+    /// reaches it may read and write everything. Never in production.
+    #[arg(long, env = "ORGMAP_INSECURE_OPEN")]
+    pub insecure_open: bool,
+    /// Largest JSON request body in bytes; larger ones get 413.
+    #[arg(long, env = "ORGMAP_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Largest multipart (upload) request body in bytes.
+    #[arg(long, env = "ORGMAP_MAX_UPLOAD_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub max_upload_bytes: usize,
+    /// Most operations in one batched request.
+    #[arg(long, env = "ORGMAP_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+    /// Deepest selection nesting of a query.
+    #[arg(long, env = "ORGMAP_MAX_DEPTH", default_value_t = 16)]
+    pub max_depth: usize,
+    /// Highest query complexity (a list field counts `first` times its selection).
+    #[arg(long, env = "ORGMAP_MAX_COMPLEXITY", default_value_t = 50_000)]
+    pub max_complexity: usize,
+    /// Most aliased fields in a query.
+    #[arg(long, env = "ORGMAP_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+    /// Most directives on one field.
+    #[arg(long, env = "ORGMAP_MAX_DIRECTIVES", default_value_t = 10)]
+    pub max_directives: usize,
+    /// Most lexical tokens in a query.
+    #[arg(long, env = "ORGMAP_MAX_TOKENS", default_value_t = 5_000)]
+    pub max_tokens: usize,
+    /// Most errors in one response (the rest are summed up in one).
+    #[arg(long, env = "ORGMAP_MAX_ERRORS", default_value_t = 20)]
+    pub max_errors: usize,
+    /// Seconds one request may run before it is stopped (uploads get ten times as long).
+    #[arg(long, env = "ORGMAP_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Most connections held open at once; more wait in the backlog.
+    #[arg(long, env = "ORGMAP_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Turn off introspection (`__schema`, `__type`).
+    #[arg(long, env = "ORGMAP_NO_INTROSPECTION")]
+    pub no_introspection: bool,
+    /// Turn off field suggestions in validation errors.
+    #[arg(long, env = "ORGMAP_NO_SUGGESTIONS")]
+    pub no_suggestions: bool,
+    /// Do not serve GraphiQL at /.
+    #[arg(long, env = "ORGMAP_NO_GRAPHIQL")]
+    pub no_graphiql: bool,
 }
 
 #[derive(Args, Debug)]

@@ -23,10 +23,12 @@ pub enum Error {
     /// The write would clash with data that exists.
     #[error("{0}")]
     Conflict(String),
-    #[error("authentication required")]
-    Unauthenticated,
-    #[error("not allowed")]
-    Forbidden,
+    /// No valid credentials came with a request that needs them.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("database error: {0}")]
     Database(DbErr),
 }
@@ -52,8 +54,8 @@ impl Error {
             Error::NotFound { .. } => NOT_FOUND,
             Error::InvalidInput { .. } => BAD_USER_INPUT,
             Error::Conflict(_) => CONFLICT,
-            Error::Unauthenticated => UNAUTHENTICATED,
-            Error::Forbidden => FORBIDDEN,
+            Error::Unauthenticated(_) => UNAUTHENTICATED,
+            Error::Forbidden(_) => FORBIDDEN,
             Error::Database(_) => INTERNAL,
         }
     }

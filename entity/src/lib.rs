@@ -4,8 +4,10 @@
 //! DataLoaders), so the entities declare columns and custom finders, not
 //! relation graphs.
 
+pub mod api_token;
 pub mod category;
 pub mod category_closure;
+pub mod change;
 pub mod department;
 pub mod department_contact;
 pub mod department_kind;

@@ -10,6 +10,8 @@ mod m20261201_000004_create_category;
 mod m20261201_000005_create_responsibility_rule;
 mod m20261201_000006_create_organization;
 mod m20261202_000001_create_resolution;
+mod m20261203_000001_create_api_token;
+mod m20261203_000002_create_change;
 
 pub struct Migrator;
 
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_create_responsibility_rule::Migration),
             Box::new(m20261201_000006_create_organization::Migration),
             Box::new(m20261202_000001_create_resolution::Migration),
+            Box::new(m20261203_000001_create_api_token::Migration),
+            Box::new(m20261203_000002_create_change::Migration),
         ]
     }
 }

@@ -9,6 +9,8 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
+use super::access::{Caller, Role};
+use super::audit::{self, Entity};
 use super::values::{Patch, parse_code, parse_name, parse_optional_text};
 use super::{db, engine};
 use crate::error::{Error, Result};
@@ -57,7 +59,14 @@ pub fn subtree_ids(root: i32) -> SelectStatement {
         .to_owned()
 }
 
-pub async fn upsert(db: &DatabaseConnection, input: CategoryInput) -> Result<category::Model> {
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: CategoryInput,
+) -> Result<category::Model> {
+    caller.require(Role::Editor)?;
+    caller.require_everywhere("categories")?;
+    let caller = caller.clone();
     let code = parse_code("code", &input.code)?;
     let name = parse_name("name", &input.name, 100)?;
     let description = input
@@ -69,9 +78,15 @@ pub async fn upsert(db: &DatabaseConnection, input: CategoryInput) -> Result<cat
     db::write(db, move |txn| {
         let (code, name) = (code.clone(), name.clone());
         let (description, parent_code) = (description.clone(), parent_code.clone());
+        let caller = caller.clone();
         Box::pin(async move {
             engine::lock_exclusive(txn).await?;
             let existing = category::Entity::find_by_code(code.clone()).one(txn).await?;
+            let before = match &existing {
+                Some(existing) => audit::snapshot(txn, Entity::Category, existing.id).await?,
+                None => None,
+            };
+            let saved = async {
             let parent_id = match parent_code {
                 Patch::Keep => Patch::Keep,
                 Patch::Clear => Patch::Clear,
@@ -127,6 +142,11 @@ pub async fn upsert(db: &DatabaseConnection, input: CategoryInput) -> Result<cat
                     saved
                 }
             };
+            Ok::<category::Model, Error>(saved)
+            }
+            .await?;
+            audit::record(txn, &caller, Entity::Category, &saved.code, before, Some(saved.id))
+                .await?;
             Ok(saved)
         })
     })

@@ -9,6 +9,8 @@ use sea_orm::{
     QueryOrder, Select, Set,
 };
 
+use super::access::{Caller, Role};
+use super::audit::{self, Entity};
 use super::page::{self, Page, PageRequest};
 use super::scope::Scope;
 use super::values::{Patch, parse_code, parse_name, parse_optional_text};
@@ -151,7 +153,12 @@ fn parse_contact(index: usize, contact: ContactInput) -> Result<ContactInput> {
     })
 }
 
-pub async fn upsert(db: &DatabaseConnection, input: DepartmentInput) -> Result<department::Model> {
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: DepartmentInput,
+) -> Result<department::Model> {
+    caller.require(Role::Editor)?;
     let code = parse_code("code", &input.code)?;
     let name = parse_name("name", &input.name, 200)?;
     let dedicated_unit = input
@@ -176,15 +183,25 @@ pub async fn upsert(db: &DatabaseConnection, input: DepartmentInput) -> Result<d
         Patch::Clear => Some(Vec::new()),
         Patch::Keep => None,
     };
+    let caller = caller.clone();
     db::write(db, move |txn| {
         let (code, name) = (code.clone(), name.clone());
         let (dedicated_unit, method, staff) = (dedicated_unit.clone(), method.clone(), staff.clone());
+        let caller = caller.clone();
         let (kind_code, region_code) = (input.kind_code.clone(), input.region_code.clone());
         Box::pin(async move {
             engine::lock_exclusive(txn).await?;
             let kind = kind::require(txn, "kindCode", &kind_code).await?;
             let region = region::require(txn, &Scope::EVERYTHING, "regionCode", &region_code).await?;
             let existing = department::Entity::find_by_code(code.clone()).one(txn).await?;
+            caller.require_region(txn, region.id).await?;
+            let before = match &existing {
+                Some(existing) => {
+                    caller.require_region(txn, existing.region_id).await?;
+                    audit::snapshot(txn, Entity::Department, existing.id).await?
+                }
+                None => None,
+            };
             let holder = department::Entity::find()
                 .filter(department::Column::KindId.eq(kind.id))
                 .filter(department::Column::RegionId.eq(region.id))
@@ -244,6 +261,8 @@ pub async fn upsert(db: &DatabaseConnection, input: DepartmentInput) -> Result<d
             if structural {
                 engine::refresh(txn).await?;
             }
+            audit::record(txn, &caller, Entity::Department, &saved.code, before, Some(saved.id))
+                .await?;
             Ok(saved)
         })
     })

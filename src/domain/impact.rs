@@ -11,10 +11,12 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement,
 };
 
+use super::access::Caller;
 use super::engine;
 use super::page::{Page, PageRequest};
 use super::responsibility::{Basis, Resolution};
 use super::rule::{RuleInput, apply_delete, apply_upsert};
+use super::scope::Scope;
 use crate::error::Result;
 
 /// One organization whose responsibility would change: its id and its
@@ -35,29 +37,41 @@ pub struct Impact {
     pub rules: HashMap<i32, rule::Model>,
 }
 
+/// The preview counts and lists only the organizations in the caller's
+/// scope; the change itself is made as a system preview (rolled back), so
+/// a reader may preview what an editor could do.
 pub async fn rule_impact(
     db: &DatabaseConnection,
+    scope: &Scope,
     input: &RuleInput,
     remove: bool,
     request: &PageRequest,
 ) -> Result<Impact> {
     let txn = super::db::begin_write(db).await?;
     engine::lock_exclusive(&txn).await?;
+    let preview = Caller::system("preview");
     if remove {
         apply_delete(
             &txn,
+            &preview,
             &input.category_code,
             input.scope_region_code.as_deref(),
         )
         .await?;
     } else {
-        apply_upsert(&txn, input).await?;
+        apply_upsert(&txn, &preview, input).await?;
     }
     engine::stage_dirty(&txn).await?;
+    let in_scope = match scope.region_id {
+        Some(root) => format!(
+            " AND o.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {root})"
+        ),
+        None => String::new(),
+    };
     let changed_sql = format!(
         "SELECT n.id, n.basis, n.department_id, n.kind_id, n.rule_id, n.rule_department_id, \
                 n.fallback_department_id, o.party_affiliation_id, o.supervising_department_id \
-         FROM organization o JOIN ({}) AS n ON n.id = o.id WHERE {}",
+         FROM organization o JOIN ({}) AS n ON n.id = o.id WHERE ({}){in_scope}",
         engine::resolution_select(engine::Target::Dirty),
         engine::CHANGED
     );

@@ -5,6 +5,8 @@ use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Set,
 };
 
+use super::access::{self, Caller};
+use super::audit::{self, Entity};
 use super::db;
 use super::values::{parse_code, parse_name};
 use crate::error::{Error, Result};
@@ -67,18 +69,30 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<department_kind::Model
         .await?)
 }
 
-pub async fn upsert(db: &DatabaseConnection, input: KindInput) -> Result<department_kind::Model> {
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: KindInput,
+) -> Result<department_kind::Model> {
+    caller.require(access::Role::Editor)?;
+    caller.require_everywhere("department kinds")?;
     let code = parse_code("code", &input.code)?;
     let name = parse_name("name", &input.name, 100)?;
+    let caller = caller.clone();
     db::write(db, move |txn| {
         let (code, name) = (code.clone(), name.clone());
+        let caller = caller.clone();
         Box::pin(async move {
             let existing = department_kind::Entity::find_by_code(code.clone())
                 .one(txn)
                 .await?;
-            match existing {
+            let before = match &existing {
+                Some(existing) => audit::snapshot(txn, Entity::DepartmentKind, existing.id).await?,
+                None => None,
+            };
+            let saved: department_kind::Model = match existing {
                 Some(existing) if existing.name == name && existing.role == input.role.as_str() => {
-                    Ok(existing)
+                    Ok::<_, Error>(existing)
                 }
                 Some(existing) => {
                     let mut active: department_kind::ActiveModel = existing.into();
@@ -94,7 +108,17 @@ pub async fn upsert(db: &DatabaseConnection, input: KindInput) -> Result<departm
                 }
                 .insert(txn)
                 .await?),
-            }
+            }?;
+            audit::record(
+                txn,
+                &caller,
+                Entity::DepartmentKind,
+                &saved.code,
+                before,
+                Some(saved.id),
+            )
+            .await?;
+            Ok(saved)
         })
     })
     .await

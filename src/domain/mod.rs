@@ -2,6 +2,8 @@
 //! their input, and the database access they need. Nothing here knows of
 //! GraphQL or HTTP.
 
+pub mod access;
+pub mod audit;
 pub mod category;
 pub mod coverage;
 pub mod db;
@@ -18,6 +20,7 @@ pub mod region;
 pub mod responsibility;
 pub mod rule;
 pub mod scope;
+pub mod token;
 pub mod values;
 
 use sea_orm::DatabaseConnection;

@@ -10,6 +10,8 @@ use sea_orm::{
     QueryFilter, Select, Statement,
 };
 
+use super::access::{Caller, Role};
+use super::audit::{self, Entity};
 use super::engine::{self, Target};
 use super::page::{self, Page, PageRequest};
 use super::responsibility::Basis;
@@ -261,8 +263,10 @@ fn by_department(scope: &Scope, department_ids: &[i32], after: Option<i64>) -> S
 
 pub async fn upsert(
     db: &DatabaseConnection,
+    caller: &Caller,
     input: OrganizationInput,
 ) -> Result<organization::Model> {
+    caller.require(Role::Editor)?;
     let credit_code = CreditCode::parse("creditCode", &input.credit_code)?;
     let name = parse_name("name", &input.name, 200)?;
     if let Some(count) = input.party_member_count
@@ -273,14 +277,17 @@ pub async fn upsert(
             format!("must be between 0 and {MAX_PARTY_MEMBERS}, {count} given"),
         ));
     }
+    let caller = caller.clone();
     db::write(db, move |txn| {
         let input = input.clone();
         let (credit_code, name) = (credit_code.clone(), name.clone());
+        let caller = caller.clone();
         Box::pin(async move {
             engine::lock_shared(txn).await?;
             let everything = &Scope::EVERYTHING;
             let category = category::require(txn, "categoryCode", &input.category_code).await?;
             let location = region::require(txn, everything, "regionCode", &input.region_code).await?;
+            caller.require_region(txn, location.id).await?;
             let administering = match input.administering_region_code {
                 Patch::Set(code) => {
                     let admin =
@@ -321,6 +328,13 @@ pub async fn upsert(
             let existing = organization::Entity::find_by_credit_code(credit_code.as_str())
                 .one(txn)
                 .await?;
+            if let Some(existing) = &existing {
+                caller.require_region(txn, existing.region_id).await?;
+            }
+            let before = match &existing {
+                Some(existing) => audit::snapshot(txn, Entity::Organization, existing.id).await?,
+                None => None,
+            };
             let current = existing.clone();
             let admin_id = administering.apply(current.as_ref().and_then(|c| c.administering_region_id));
             // A kept administering region must still lie above the (maybe new) location.
@@ -382,6 +396,15 @@ pub async fn upsert(
             };
             engine::resolve_uncounted(txn, Target::One(saved.id)).await?;
             engine::count_cells(txn, 1, &format!("o.id = {}", saved.id)).await?;
+            audit::record(
+                txn,
+                &caller,
+                Entity::Organization,
+                &saved.credit_code,
+                before,
+                Some(saved.id),
+            )
+            .await?;
             organization::Entity::find_by_id(saved.id)
                 .one(txn)
                 .await?
@@ -433,10 +456,13 @@ async fn is_ancestor_or_self(
 }
 
 /// Deletes the organization; false when none has this credit code.
-pub async fn delete(db: &DatabaseConnection, credit_code: &str) -> Result<bool> {
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, credit_code: &str) -> Result<bool> {
+    caller.require(Role::Editor)?;
     let code = CreditCode::parse("creditCode", credit_code)?;
+    let caller = caller.clone();
     db::write(db, move |txn| {
         let code = code.clone();
+        let caller = caller.clone();
         Box::pin(async move {
             engine::lock_shared(txn).await?;
             match organization::Entity::find_by_credit_code(code.as_str())
@@ -444,8 +470,12 @@ pub async fn delete(db: &DatabaseConnection, credit_code: &str) -> Result<bool> 
                 .await?
             {
                 Some(existing) => {
+                    caller.require_region(txn, existing.region_id).await?;
+                    let before = audit::snapshot(txn, Entity::Organization, existing.id).await?;
                     engine::count_cells(txn, -1, &format!("o.id = {}", existing.id)).await?;
+                    let key = existing.credit_code.clone();
                     existing.delete(txn).await?;
+                    audit::record(txn, &caller, Entity::Organization, &key, before, None).await?;
                     Ok(true)
                 }
                 None => Ok(false),

@@ -8,6 +8,8 @@ use sea_orm::{
     QueryOrder, Set, Statement,
 };
 
+use super::access::{Caller, Role};
+use super::audit::{self, Entity};
 use super::page::{self, Page, PageRequest};
 use super::scope::Scope;
 use super::values::{RegionCode, RegionLevel, parse_name};
@@ -48,6 +50,11 @@ pub async fn find(
         select = select.filter(region::Column::Id.in_subquery(subtree_ids(root)));
     }
     Ok(select.one(db).await?)
+}
+
+/// The region with this id, whatever the scope (for the caller's own region).
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<region::Model>> {
+    Ok(region::Entity::find_by_id(id).one(db).await?)
 }
 
 /// The region with this code, or NOT_FOUND naming `field`.
@@ -115,7 +122,12 @@ pub async fn ancestor_ids(
 
 /// Creates the region or renames it. A region's level and parent are fixed
 /// by its code: in GB/T 2260 a region that moves gets a new code.
-pub async fn upsert(db: &DatabaseConnection, input: RegionInput) -> Result<region::Model> {
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: RegionInput,
+) -> Result<region::Model> {
+    caller.require(Role::Editor)?;
     let code = RegionCode::parse("code", &input.code)?;
     let name = parse_name("name", &input.name, 100)?;
     let parent_code = input
@@ -125,8 +137,10 @@ pub async fn upsert(db: &DatabaseConnection, input: RegionInput) -> Result<regio
         .filter(|c| !c.is_empty())
         .map(|c| RegionCode::parse("parentCode", c))
         .transpose()?;
+    let caller = caller.clone();
     db::write(db, move |txn| {
         let (code, name, parent_code) = (code.clone(), name.clone(), parent_code.clone());
+        let caller = caller.clone();
         Box::pin(async move {
             engine::lock_exclusive(txn).await?;
             let parent = match &parent_code {
@@ -145,6 +159,11 @@ pub async fn upsert(db: &DatabaseConnection, input: RegionInput) -> Result<regio
                 parent.as_ref().map(|p| (p.code.as_str(), level_of(p))),
             )?;
             let existing = region::Entity::find_by_code(code.as_str()).one(txn).await?;
+            match (&existing, &parent) {
+                (Some(existing), _) => caller.require_region(txn, existing.id).await?,
+                (None, Some(parent)) => caller.require_region(txn, parent.id).await?,
+                (None, None) => caller.require_everywhere("provinces")?,
+            }
             if let Some(existing) = existing {
                 if level_of(&existing) != input.level
                     || existing.parent_id != parent.as_ref().map(|p| p.id)
@@ -160,9 +179,13 @@ pub async fn upsert(db: &DatabaseConnection, input: RegionInput) -> Result<regio
                 if existing.name == name {
                     return Ok(existing);
                 }
+                let before = audit::snapshot(txn, Entity::Region, existing.id).await?;
                 let mut active: region::ActiveModel = existing.into();
                 active.name = Set(name);
-                return Ok(active.update(txn).await?);
+                let saved = active.update(txn).await?;
+                audit::record(txn, &caller, Entity::Region, &saved.code, before, Some(saved.id))
+                    .await?;
+                return Ok(saved);
             }
             let created = region::ActiveModel {
                 code: Set(code.to_string()),
@@ -175,6 +198,8 @@ pub async fn upsert(db: &DatabaseConnection, input: RegionInput) -> Result<regio
             .await?;
             insert_closure(txn, created.id, created.parent_id).await?;
             engine::refresh(txn).await?;
+            audit::record(txn, &caller, Entity::Region, &created.code, None, Some(created.id))
+                .await?;
             Ok(created)
         })
     })

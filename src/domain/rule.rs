@@ -9,6 +9,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, Select, Set,
 };
 
+use super::access::{Caller, Role};
+use super::audit::{self, Entity};
 use super::scope::Scope;
 use super::values::{Patch, parse_optional_text};
 use super::{category, db, engine, kind, region};
@@ -28,6 +30,12 @@ fn by_key(category_id: i32, scope_region_id: Option<i32>) -> Select<rule::Entity
         Some(id) => select.filter(rule::Column::ScopeRegionId.eq(id)),
         None => select.filter(rule::Column::ScopeRegionId.is_null()),
     }
+}
+
+/// A rule's natural key in the audit trail: `CATEGORY@REGION`, or
+/// `CATEGORY@*` for the rule that holds everywhere.
+fn rule_key(category_code: &str, scope_region_code: Option<&str>) -> String {
+    format!("{category_code}@{}", scope_region_code.unwrap_or("*"))
 }
 
 fn scope_code(code: Option<&str>) -> Option<&str> {
@@ -78,6 +86,7 @@ fn ancestors_of(region_id: i32) -> sea_orm::sea_query::SelectStatement {
 /// whether what it decides changed (a new rule, or a new kind).
 pub(crate) async fn apply_upsert(
     txn: &impl ConnectionTrait,
+    caller: &Caller,
     input: &RuleInput,
 ) -> Result<(rule::Model, bool)> {
     let basis = input
@@ -93,17 +102,24 @@ pub(crate) async fn apply_upsert(
         None => None,
     };
     let scope_id = scope.as_ref().map(|r| r.id);
+    caller
+        .require_optional_region(txn, scope_id, "rules that hold everywhere")
+        .await?;
+    let key = rule_key(&category.code, scope.as_ref().map(|r| r.code.as_str()));
     match by_key(category.id, scope_id).one(txn).await? {
         Some(existing) => {
             let new_basis = basis.apply(existing.basis.clone());
             if existing.department_kind_id == kind.id && existing.basis == new_basis {
                 return Ok((existing, false));
             }
+            let before = audit::snapshot(txn, Entity::Rule, existing.id).await?;
             let kind_changed = existing.department_kind_id != kind.id;
             let mut active: rule::ActiveModel = existing.into();
             active.department_kind_id = Set(kind.id);
             active.basis = Set(new_basis);
-            Ok((active.update(txn).await?, kind_changed))
+            let saved = active.update(txn).await?;
+            audit::record(txn, caller, Entity::Rule, &key, before, Some(saved.id)).await?;
+            Ok((saved, kind_changed))
         }
         None => {
             let saved = rule::ActiveModel {
@@ -115,6 +131,7 @@ pub(crate) async fn apply_upsert(
             }
             .insert(txn)
             .await?;
+            audit::record(txn, caller, Entity::Rule, &key, None, Some(saved.id)).await?;
             Ok((saved, true))
         }
     }
@@ -123,6 +140,7 @@ pub(crate) async fn apply_upsert(
 /// Deletes the rule inside `txn` without re-resolving; false when there was none.
 pub(crate) async fn apply_delete(
     txn: &impl ConnectionTrait,
+    caller: &Caller,
     category_code: &str,
     scope_region_code: Option<&str>,
 ) -> Result<bool> {
@@ -135,9 +153,15 @@ pub(crate) async fn apply_delete(
         ),
         None => None,
     };
+    caller
+        .require_optional_region(txn, scope_id, "rules that hold everywhere")
+        .await?;
     match by_key(category.id, scope_id).one(txn).await? {
         Some(existing) => {
+            let before = audit::snapshot(txn, Entity::Rule, existing.id).await?;
             existing.delete(txn).await?;
+            let key = rule_key(&category.code, scope_code(scope_region_code));
+            audit::record(txn, caller, Entity::Rule, &key, before, None).await?;
             Ok(true)
         }
         None => Ok(false),
@@ -146,17 +170,24 @@ pub(crate) async fn apply_delete(
 
 /// Creates the rule or changes its kind and basis, and re-resolves the
 /// organizations whose responsibility that changes.
-pub async fn upsert(db: &DatabaseConnection, input: RuleInput) -> Result<rule::Model> {
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: RuleInput,
+) -> Result<rule::Model> {
+    caller.require(Role::Editor)?;
     // Validate the text before taking the write lock.
     input
         .basis
         .clone()
         .try_map(|b| parse_optional_text("basis", Some(&b), 500))?;
+    let caller = caller.clone();
     db::write(db, move |txn| {
         let input = input.clone();
+        let caller = caller.clone();
         Box::pin(async move {
             engine::lock_exclusive(txn).await?;
-            let (saved, structural) = apply_upsert(txn, &input).await?;
+            let (saved, structural) = apply_upsert(txn, &caller, &input).await?;
             if structural {
                 engine::refresh(txn).await?;
             }
@@ -170,16 +201,21 @@ pub async fn upsert(db: &DatabaseConnection, input: RuleInput) -> Result<rule::M
 /// decided; false when there was none.
 pub async fn delete(
     db: &DatabaseConnection,
+    caller: &Caller,
     category_code: &str,
     scope_region_code: Option<&str>,
 ) -> Result<bool> {
+    caller.require(Role::Editor)?;
+    let caller = caller.clone();
     let category_code = category_code.to_owned();
     let scope_region_code = scope_code(scope_region_code).map(str::to_owned);
     db::write(db, move |txn| {
         let (category_code, scope_region_code) = (category_code.clone(), scope_region_code.clone());
+        let caller = caller.clone();
         Box::pin(async move {
             engine::lock_exclusive(txn).await?;
-            let deleted = apply_delete(txn, &category_code, scope_region_code.as_deref()).await?;
+            let deleted =
+                apply_delete(txn, &caller, &category_code, scope_region_code.as_deref()).await?;
             if deleted {
                 engine::refresh(txn).await?;
             }

@@ -7,6 +7,7 @@
 pub mod batching;
 pub mod context;
 pub mod error;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod ordering;
@@ -21,38 +22,41 @@ use async_graphql::{
 };
 use sea_orm::DatabaseConnection;
 
-use crate::domain::scope::Scope;
+use crate::domain::access::Caller;
 use batching::LoadQueue;
+pub use limits::Limits;
 use loaders::Loaders;
 use mutation::Mutation;
 use query::Query;
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Deepest selection nesting a query may have.
-pub const MAX_DEPTH: usize = 16;
-/// Highest complexity a query may have: each field counts 1, and a list
-/// field taking `first` counts `first` times its selection.
-pub const MAX_COMPLEXITY: usize = 50_000;
-/// Deepest nesting of values (lists, input objects) in a query.
-pub const MAX_RECURSIVE_DEPTH: usize = 32;
-/// Most directives on one field.
-pub const MAX_DIRECTIVES: usize = 10;
-
 /// The schema's types, without data or limits.
 pub fn schema() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
 }
 
-/// The production schema over `db`.
+/// The production schema over `db`, with the default limits.
 pub fn build(db: DatabaseConnection) -> AppSchema {
-    schema()
+    build_with(db, &Limits::default())
+}
+
+/// The production schema over `db` with these limits.
+pub fn build_with(db: DatabaseConnection, limits: &Limits) -> AppSchema {
+    let mut builder = schema()
         .data(db)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
-        .limit_directives(MAX_DIRECTIVES)
-        .finish()
+        .data(limits.clone())
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .limit_recursive_depth(limits.recursive_depth)
+        .limit_directives(limits.directives);
+    if !limits.introspection {
+        builder = builder.disable_introspection();
+    }
+    if !limits.suggestions {
+        builder = builder.disable_suggestions();
+    }
+    builder.finish()
 }
 
 /// The schema in SDL, as checked in at `schema.graphql`.
@@ -67,8 +71,15 @@ pub async fn execute(
     schema: &AppSchema,
     request: Request,
     db: &DatabaseConnection,
-    scope: Scope,
+    caller: &Caller,
 ) -> Response {
+    let scope = caller.scope;
+    let limits = schema.data::<Limits>().cloned().unwrap_or_default();
+    if let Err(message) = limits::check(&request.query, &limits) {
+        let mut error = async_graphql::ServerError::new(message, None);
+        with_code(&mut error);
+        return Response::from_errors(vec![error]);
+    }
     let queue = LoadQueue::default();
     let loader = DataLoader::new(
         Loaders {
@@ -81,13 +92,28 @@ pub async fn execute(
     .max_batch_size(MAX_BATCH);
     let query = request.query.clone();
     let operation_name = request.operation_name.clone();
-    let request = request.data(loader).data(scope);
+    let request = request.data(loader).data(scope).data(caller.clone());
     let mut response = queue.drive(schema.execute(request)).await;
     ordering::reorder(&query, operation_name.as_deref(), &mut response.data);
     for error in &mut response.errors {
         with_code(error);
     }
+    cap_errors(&mut response.errors, limits.errors);
     response
+}
+
+/// Keeps at most `max` errors and sums up the rest in one last error, so
+/// that a query cannot make the answer much larger than itself.
+fn cap_errors(errors: &mut Vec<async_graphql::ServerError>, max: usize) {
+    if errors.len() <= max {
+        return;
+    }
+    let omitted = errors.len() - max;
+    errors.truncate(max);
+    let mut summary =
+        async_graphql::ServerError::new(format!("{omitted} more errors not shown"), None);
+    with_code(&mut summary);
+    errors.push(summary);
 }
 
 /// Gives an error of async-graphql's own (a query that does not parse or
@@ -105,16 +131,16 @@ pub async fn execute_batch(
     schema: &AppSchema,
     batch: BatchRequest,
     db: &DatabaseConnection,
-    scope: Scope,
+    caller: &Caller,
 ) -> BatchResponse {
     match batch {
         BatchRequest::Single(request) => {
-            BatchResponse::Single(execute(schema, request, db, scope).await)
+            BatchResponse::Single(execute(schema, request, db, caller).await)
         }
         BatchRequest::Batch(requests) => {
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                responses.push(execute(schema, request, db, scope).await);
+                responses.push(execute(schema, request, db, caller).await);
             }
             BatchResponse::Batch(responses)
         }

@@ -2,6 +2,7 @@
 //! nothing lost, nothing duplicated, no error but a clean CONFLICT.
 
 use futures::future::join_all;
+use orgmap::domain::access::Caller;
 use orgmap::domain::organization::{self, OrganizationInput};
 use orgmap::domain::values::Patch;
 use sea_orm::DatabaseConnection;
@@ -45,7 +46,7 @@ async fn concurrent_upserts_of_one_key_from_two_replicas_leave_one_row() {
             other.clone()
         };
         let input = input(&code, &format!("协会 {i}"));
-        async move { organization::upsert(&db, input).await }
+        async move { organization::upsert(&db, &Caller::local(), input).await }
     });
     let results = join_all(writes).await;
 
@@ -70,7 +71,7 @@ async fn concurrent_upserts_of_many_keys_from_two_replicas_lose_nothing() {
             other.clone()
         };
         let input = input(&credit_code("51", "350102", 100 + i), &format!("协会 {i}"));
-        async move { organization::upsert(&db, input).await }
+        async move { organization::upsert(&db, &Caller::local(), input).await }
     });
     let results = join_all(writes).await;
 
@@ -105,13 +106,18 @@ async fn a_rule_change_and_organization_writes_at_once_leave_every_answer_curren
             other.clone()
         };
         let input = input(&credit_code("51", "350102", 500 + i), &format!("协会 {i}"));
-        async move { organization::upsert(&db, input).await.map(|_| ()) }
+        async move {
+            organization::upsert(&db, &Caller::local(), input)
+                .await
+                .map(|_| ())
+        }
     });
     let rule = {
         let db = other.clone();
         async move {
             orgmap::domain::rule::upsert(
                 &db,
+                &Caller::local(),
                 orgmap::domain::rule::RuleInput {
                     category_code: "SOCIAL_GROUP".to_owned(),
                     department_kind_code: "EDUCATION".to_owned(),

@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_graphql::{Request, Variables};
 use axum::Router;
-use orgmap::domain::{db, scope::Scope};
+use orgmap::domain::access::Caller;
+use orgmap::domain::db;
 use orgmap::graphql::{self, AppSchema};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
@@ -81,10 +82,15 @@ impl TestApp {
         }
     }
 
-    /// The whole response (`data`, `errors`) as JSON.
+    /// The whole response (`data`, `errors`) as JSON, as the local admin.
     pub async fn execute(&self, query: &str, variables: Value) -> Value {
+        self.execute_as(&Caller::local(), query, variables).await
+    }
+
+    /// The whole response as `caller`.
+    pub async fn execute_as(&self, caller: &Caller, query: &str, variables: Value) -> Value {
         let request = Request::new(query).variables(Variables::from_json(variables));
-        let response = graphql::execute(&self.schema, request, &self.db, Scope::EVERYTHING).await;
+        let response = graphql::execute(&self.schema, request, &self.db, caller).await;
         serde_json::to_value(&response).expect("response serialises")
     }
 

@@ -8,11 +8,11 @@ use crate::helpers::TestApp;
 async fn a_query_deeper_than_the_limit_is_refused() {
     let app = TestApp::spawn().await;
     let mut query = String::from("{ region(code: \"350000\") { ");
-    for _ in 0..orgmap::graphql::MAX_DEPTH {
+    for _ in 0..orgmap::graphql::Limits::default().depth {
         query.push_str("parent { ");
     }
     query.push_str("code");
-    for _ in 0..=orgmap::graphql::MAX_DEPTH {
+    for _ in 0..=orgmap::graphql::Limits::default().depth {
         query.push_str(" }");
     }
     query.push_str(" }");

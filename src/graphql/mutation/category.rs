@@ -5,7 +5,7 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use super::patch;
 use crate::domain::category::{self, CategoryInput as DomainCategory};
 use crate::domain::rule::{self, RuleInput as DomainRule};
-use crate::graphql::context::db;
+use crate::graphql::context::{caller, db};
 use crate::graphql::error::ApiResult;
 use crate::graphql::types::{Category, ResponsibilityRule};
 
@@ -54,6 +54,7 @@ impl CategoryMutation {
     ) -> ApiResult<Category> {
         let saved = category::upsert(
             db(ctx)?,
+            caller(ctx)?,
             DomainCategory {
                 code: input.code,
                 name: input.name,
@@ -71,7 +72,7 @@ impl CategoryMutation {
         ctx: &Context<'_>,
         input: RuleInput,
     ) -> ApiResult<ResponsibilityRule> {
-        let saved = rule::upsert(db(ctx)?, input.into()).await?;
+        let saved = rule::upsert(db(ctx)?, caller(ctx)?, input.into()).await?;
         Ok(ResponsibilityRule(saved))
     }
 
@@ -83,6 +84,12 @@ impl CategoryMutation {
         category_code: String,
         scope_region_code: Option<String>,
     ) -> ApiResult<bool> {
-        Ok(rule::delete(db(ctx)?, &category_code, scope_region_code.as_deref()).await?)
+        Ok(rule::delete(
+            db(ctx)?,
+            caller(ctx)?,
+            &category_code,
+            scope_region_code.as_deref(),
+        )
+        .await?)
     }
 }

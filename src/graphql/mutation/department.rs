@@ -7,7 +7,7 @@ use crate::domain::department::{
     self, ContactInput as DomainContact, DepartmentInput as DomainInput,
 };
 use crate::domain::kind::{self, KindInput};
-use crate::graphql::context::db;
+use crate::graphql::context::{caller, db};
 use crate::graphql::error::ApiResult;
 use crate::graphql::types::enums::DepartmentRole;
 use crate::graphql::types::{Department, DepartmentKind};
@@ -58,6 +58,7 @@ impl DepartmentMutation {
     ) -> ApiResult<DepartmentKind> {
         let saved = kind::upsert(
             db(ctx)?,
+            caller(ctx)?,
             KindInput {
                 code: input.code,
                 name: input.name,
@@ -86,6 +87,7 @@ impl DepartmentMutation {
         });
         let saved = department::upsert(
             db(ctx)?,
+            caller(ctx)?,
             DomainInput {
                 code: input.code,
                 name: input.name,

@@ -2,6 +2,7 @@
 //! in their inputs an omitted optional field keeps what is stored and an
 //! explicit null clears it.
 
+mod admin;
 pub(crate) mod category;
 mod department;
 mod organization;
@@ -17,6 +18,7 @@ pub struct Mutation(
     department::DepartmentMutation,
     category::CategoryMutation,
     organization::OrganizationMutation,
+    admin::AdminMutation,
 );
 
 /// Omitted keeps, null clears, a value sets.

@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 
 use super::patch;
 use crate::domain::organization::{self, OrganizationInput as DomainInput};
-use crate::graphql::context::db;
+use crate::graphql::context::{caller, db};
 use crate::graphql::error::ApiResult;
 use crate::graphql::types::Organization;
 use crate::graphql::types::enums::PartyOrganizationStatus;
@@ -45,6 +45,7 @@ impl OrganizationMutation {
     ) -> ApiResult<Organization> {
         let saved = organization::upsert(
             db(ctx)?,
+            caller(ctx)?,
             DomainInput {
                 credit_code: input.credit_code,
                 name: input.name,
@@ -65,6 +66,6 @@ impl OrganizationMutation {
 
     /// Deletes the organization; false when none has this credit code.
     async fn delete_organization(&self, ctx: &Context<'_>, credit_code: String) -> ApiResult<bool> {
-        Ok(organization::delete(db(ctx)?, &credit_code).await?)
+        Ok(organization::delete(db(ctx)?, caller(ctx)?, &credit_code).await?)
     }
 }

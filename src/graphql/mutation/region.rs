@@ -3,7 +3,7 @@
 use async_graphql::{Context, InputObject, Object};
 
 use crate::domain::region::{self, RegionInput as DomainInput};
-use crate::graphql::context::db;
+use crate::graphql::context::{caller, db};
 use crate::graphql::error::ApiResult;
 use crate::graphql::types::Region;
 use crate::graphql::types::enums::RegionLevel;
@@ -28,6 +28,7 @@ impl RegionMutation {
     async fn upsert_region(&self, ctx: &Context<'_>, input: RegionInput) -> ApiResult<Region> {
         let saved = region::upsert(
             db(ctx)?,
+            caller(ctx)?,
             DomainInput {
                 code: input.code,
                 name: input.name,

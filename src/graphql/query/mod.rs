@@ -1,5 +1,6 @@
 //! The Query root, one module per aggregate.
 
+mod admin;
 mod category;
 pub(crate) use responsibility::{coordinator_of, coverage_of, oversight_of};
 
@@ -17,6 +18,7 @@ pub struct Query(
     category::CategoryQuery,
     organization::OrganizationQuery,
     responsibility::ResponsibilityQuery,
+    admin::AdminQuery,
 );
 
 /// The complexity of a connection field: its selection counted once per

@@ -236,7 +236,7 @@ impl ResponsibilityQuery {
         let remove = remove.unwrap_or(false);
         let request = changes_page(ctx)?;
         let input = input.into();
-        let impact = impact::rule_impact(db(ctx)?, &input, remove, &request).await?;
+        let impact = impact::rule_impact(db(ctx)?, &scope(ctx), &input, remove, &request).await?;
         Ok(RuleImpact {
             input,
             remove,

@@ -16,7 +16,7 @@ use crate::domain::impact::{self, Impact};
 use crate::domain::page::PageRequest;
 use crate::domain::page::{Page, encode_cursor};
 use crate::domain::rule::RuleInput;
-use crate::graphql::context::{db, loader};
+use crate::graphql::context::{db, loader, scope};
 use crate::graphql::error::ApiResult;
 use crate::graphql::loaders::{
     CategoryById, DepartmentById, KindById, OrganizationById, RegionById,
@@ -277,7 +277,7 @@ impl RuleImpact {
         if request == self.request {
             return Ok(self.impact.clone());
         }
-        Ok(impact::rule_impact(db(ctx)?, &self.input, self.remove, &request).await?)
+        Ok(impact::rule_impact(db(ctx)?, &scope(ctx), &self.input, self.remove, &request).await?)
     }
 }
 

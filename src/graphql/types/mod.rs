@@ -1,6 +1,7 @@
 //! GraphQL objects wrapping entity models, and the enums and connections
 //! of the contract.
 
+pub mod admin;
 pub mod category;
 pub mod connection;
 pub mod coverage;

@@ -1,0 +1,588 @@
+//! GraphQL over HTTP, as the GraphQL-over-HTTP specification asks:
+//!
+//! - POST with `application/json` (or `application/graphql-response+json`)
+//!   bodies; any other content type is 415, so a browser's simple request
+//!   (`text/plain`, a form, no content type) never reaches a resolver
+//!   (CSRF). Multipart (uploads) is accepted only with a preflight header,
+//!   which a simple request cannot carry.
+//! - GET with `query`, `operationName`, `variables` and `extensions` in the
+//!   query string, for queries only: a mutation over GET is 405.
+//! - The answer's media type follows `Accept`: `application/json` (the
+//!   default), or `application/graphql-response+json`, under which a
+//!   request that cannot run (it does not parse or validate, or its
+//!   variables do not fit) is 400 without a `data` entry.
+//! - The caller is authenticated before anything runs, and each request
+//!   has a deadline.
+
+use std::collections::HashMap;
+use std::io;
+
+use async_graphql::http::MultipartOptions;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse, Request, Variables};
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use futures::TryStreamExt;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde_json::{Map, Value, json};
+
+use super::{AppState, auth};
+use crate::error::{self, Error};
+use crate::graphql;
+
+const JSON: &str = "application/json";
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// Headers a browser's simple request cannot carry; one of them must come
+/// with a multipart request.
+const PREFLIGHT_HEADERS: [&str; 3] = [
+    "graphql-require-preflight",
+    "apollo-require-preflight",
+    "x-apollo-operation-name",
+];
+
+/// The media type of the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaType {
+    Json,
+    GraphQLResponse,
+}
+
+impl MediaType {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            MediaType::Json => "application/json; charset=utf-8",
+            MediaType::GraphQLResponse => "application/graphql-response+json; charset=utf-8",
+        })
+    }
+}
+
+/// The answer's media type from `Accept`, or None when the client accepts
+/// neither JSON type. Without `Accept`, JSON. On a tie the newer
+/// `application/graphql-response+json` wins.
+pub fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .reduce(|a, b| format!("{a},{b}"))
+        .filter(|a| !a.trim().is_empty())
+    else {
+        return Some(MediaType::Json);
+    };
+    let (mut json_q, mut response_q) = (0.0f32, 0.0f32);
+    for item in accept.split(',') {
+        let mut parts = item.split(';');
+        let range = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        match range.as_str() {
+            GRAPHQL_RESPONSE => response_q = response_q.max(q),
+            JSON => json_q = json_q.max(q),
+            "*/*" | "application/*" => json_q = json_q.max(q),
+            _ => {}
+        }
+    }
+    if response_q > 0.0 && response_q >= json_q {
+        Some(MediaType::GraphQLResponse)
+    } else if json_q > 0.0 {
+        Some(MediaType::Json)
+    } else {
+        None
+    }
+}
+
+/// An answer that is one error, with its status and code.
+pub fn error_response(status: StatusCode, code: &str, message: &str, media: MediaType) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let mut response = (status, body.to_string()).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    response
+}
+
+/// POST /graphql.
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let batch = match essence.as_str() {
+        JSON | GRAPHQL_RESPONSE => {
+            if !utf8_or_unspecified(&content_type) {
+                return error_response(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    "the request body must be UTF-8",
+                    media,
+                );
+            }
+            let bytes = match read_limited(body, &headers, state.options.body_bytes).await {
+                Ok(bytes) => bytes,
+                Err(response) => return response(media),
+            };
+            match parse_json_body(&bytes, state.options.batch) {
+                Ok(batch) => batch,
+                Err(message) => {
+                    return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message, media);
+                }
+            }
+        }
+        "multipart/form-data" if has_preflight(&headers) => {
+            match read_multipart(&state, &content_type, body).await {
+                Ok(batch) => batch,
+                Err(response) => return response(media),
+            }
+        }
+        "multipart/form-data" => {
+            return error_response(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "a multipart request must carry a 'GraphQL-Require-Preflight: 1' header",
+                media,
+            );
+        }
+        _ => {
+            return error_response(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "send the request as 'Content-Type: application/json'",
+                media,
+            );
+        }
+    };
+    run(
+        &state,
+        &headers,
+        batch,
+        media,
+        essence.starts_with("multipart/"),
+    )
+    .await
+}
+
+/// GET /graphql: queries only.
+pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let params = match Query::<HashMap<String, String>>::try_from_uri(&uri) {
+        Ok(Query(params)) => params,
+        Err(_) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the query string is not well-formed",
+                media,
+            );
+        }
+    };
+    let mut object = Map::new();
+    for name in ["query", "operationName"] {
+        if let Some(value) = params.get(name) {
+            object.insert(name.to_owned(), Value::String(value.clone()));
+        }
+    }
+    for name in ["variables", "extensions"] {
+        if let Some(text) = params.get(name).filter(|t| !t.is_empty()) {
+            match serde_json::from_str::<Value>(text) {
+                Ok(value) => {
+                    object.insert(name.to_owned(), value);
+                }
+                Err(_) => {
+                    return error_response(
+                        StatusCode::BAD_REQUEST,
+                        "BAD_REQUEST",
+                        &format!("`{name}` must be a JSON object"),
+                        media,
+                    );
+                }
+            }
+        }
+    }
+    let request = match parse_request(object) {
+        Ok(request) => request,
+        Err(message) => {
+            return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message, media);
+        }
+    };
+    if operation_type(&request) == Some(OperationType::Mutation) {
+        let mut response = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "mutations are only accepted over POST",
+            media,
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    run(
+        &state,
+        &headers,
+        BatchRequest::Single(request),
+        media,
+        false,
+    )
+    .await
+}
+
+/// Authenticates, runs the batch under the deadline, and answers.
+async fn run(
+    state: &AppState,
+    headers: &HeaderMap,
+    batch: BatchRequest,
+    media: MediaType,
+    upload: bool,
+) -> Response {
+    let caller = match auth::caller(&state.db, state.options.access, headers).await {
+        Ok(caller) => caller,
+        Err(err @ Error::Unauthenticated(_)) => {
+            let mut response = error_response(
+                StatusCode::UNAUTHORIZED,
+                error::UNAUTHENTICATED,
+                &err.public_message(),
+                media,
+            );
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return response;
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "authenticating a request failed");
+            return error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                error::INTERNAL,
+                "internal error",
+                media,
+            );
+        }
+    };
+    let deadline = if upload {
+        state.options.upload_timeout
+    } else {
+        state.options.timeout
+    };
+    let work = graphql::execute_batch(&state.schema, batch, &state.db, &caller);
+    match tokio::time::timeout(deadline, work).await {
+        Ok(response) => respond(response, media),
+        Err(_) => error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "TIMEOUT",
+            &format!(
+                "the request ran longer than {} s and was stopped; nothing it began was written",
+                deadline.as_secs()
+            ),
+            media,
+        ),
+    }
+}
+
+/// True when the response holds only errors raised before execution (the
+/// document does not parse or validate, a limit or the variables refuse
+/// it): none of them has a path.
+fn did_not_run(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// Serialises straight to text: a `serde_json::Value` would sort the
+/// fields, and the answer keeps the order the query selected them in.
+fn respond(response: BatchResponse, media: MediaType) -> Response {
+    let (status, body) = match response {
+        BatchResponse::Single(response) if did_not_run(&response) => {
+            // Nothing ran: no `data` entry, and 400 under the newer media type.
+            let status = match media {
+                MediaType::GraphQLResponse => StatusCode::BAD_REQUEST,
+                MediaType::Json => StatusCode::OK,
+            };
+            (
+                status,
+                serde_json::to_string(&json!({ "errors": response.errors })),
+            )
+        }
+        BatchResponse::Single(response) => (StatusCode::OK, serde_json::to_string(&response)),
+        BatchResponse::Batch(responses) => (StatusCode::OK, serde_json::to_string(&responses)),
+    };
+    let Ok(body) = body else {
+        tracing::error!("a response could not be serialised");
+        return error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            error::INTERNAL,
+            "internal error",
+            media,
+        );
+    };
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    response
+}
+
+fn not_acceptable() -> Response {
+    error_response(
+        StatusCode::NOT_ACCEPTABLE,
+        "NOT_ACCEPTABLE",
+        "this endpoint answers application/json or application/graphql-response+json",
+        MediaType::Json,
+    )
+}
+
+fn utf8_or_unspecified(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .skip(1)
+        .filter_map(|p| p.trim().split_once('='))
+        .filter(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
+        .all(|(_, v)| {
+            let v = v.trim().trim_matches('"');
+            v.eq_ignore_ascii_case("utf-8") || v.eq_ignore_ascii_case("utf8")
+        })
+}
+
+fn has_preflight(headers: &HeaderMap) -> bool {
+    PREFLIGHT_HEADERS.iter().any(|h| headers.contains_key(*h))
+}
+
+type Refusal = Box<dyn FnOnce(MediaType) -> Response + Send>;
+
+fn too_large(limit: usize) -> Refusal {
+    Box::new(move |media| {
+        error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            &format!("the request body is larger than {limit} bytes"),
+            media,
+        )
+    })
+}
+
+/// The body, or 413 past `limit` bytes (refused on `Content-Length`
+/// before reading when it announces more).
+async fn read_limited(
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<bytes::Bytes, Refusal> {
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(too_large(limit));
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => Err(too_large(limit)),
+        Err(_) => Err(Box::new(|media| {
+            error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the request body could not be read",
+                media,
+            )
+        })),
+    }
+}
+
+async fn read_multipart(
+    state: &AppState,
+    content_type: &str,
+    body: Body,
+) -> Result<BatchRequest, Refusal> {
+    let limit = state.options.upload_bytes;
+    let stream = TryStreamExt::map_err(
+        Body::new(Limited::new(body, limit)).into_data_stream(),
+        io::Error::other,
+    );
+    let options = MultipartOptions::default()
+        .max_file_size(limit)
+        .max_num_files(8);
+    match async_graphql::http::receive_batch_body(
+        Some(content_type),
+        stream.into_async_read(),
+        options,
+    )
+    .await
+    {
+        Ok(batch) => {
+            if let BatchRequest::Batch(requests) = &batch
+                && requests.len() > state.options.batch
+            {
+                let max = state.options.batch;
+                return Err(Box::new(move |media| {
+                    error_response(
+                        StatusCode::BAD_REQUEST,
+                        "BAD_REQUEST",
+                        &format!("a batch may hold at most {max} operations"),
+                        media,
+                    )
+                }));
+            }
+            Ok(batch)
+        }
+        Err(async_graphql::ParseRequestError::PayloadTooLarge) => Err(too_large(limit)),
+        Err(err) => {
+            let message = match err {
+                async_graphql::ParseRequestError::InvalidRequest(_) => {
+                    "the multipart request's operations are not a GraphQL request".to_owned()
+                }
+                async_graphql::ParseRequestError::InvalidFilesMap(_) => {
+                    "the multipart request's map is not valid".to_owned()
+                }
+                _ => "the multipart request is not well-formed".to_owned(),
+            };
+            Err(Box::new(move |media| {
+                error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message, media)
+            }))
+        }
+    }
+}
+
+/// A JSON body: one request object, or a batch of them (at most `max_batch`).
+pub fn parse_json_body(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err("the request body is empty; send {\"query\": \"…\"}".to_owned());
+    }
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|err| format!("the request body is not valid JSON: {err}"))?;
+    match value {
+        Value::Object(object) => Ok(BatchRequest::Single(parse_request(object)?)),
+        Value::Array(items) if items.is_empty() => Err("the batch is empty".to_owned()),
+        Value::Array(items) if items.len() > max_batch => Err(format!(
+            "a batch may hold at most {max_batch} operations, {} given",
+            items.len()
+        )),
+        Value::Array(items) => items
+            .into_iter()
+            .map(|item| match item {
+                Value::Object(object) => parse_request(object),
+                _ => Err("each operation of a batch must be a JSON object".to_owned()),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(BatchRequest::Batch),
+        _ => Err("the request body must be a JSON object".to_owned()),
+    }
+}
+
+/// One request's parameters, each of the type the specification gives it.
+fn parse_request(mut object: Map<String, Value>) -> Result<Request, String> {
+    let query = match object.remove("query") {
+        Some(Value::String(query)) => query,
+        Some(_) => return Err("`query` must be a string".to_owned()),
+        None => return Err("the request has no `query`".to_owned()),
+    };
+    let mut request = Request::new(query);
+    match object.remove("operationName") {
+        Some(Value::String(name)) => request = request.operation_name(name),
+        None | Some(Value::Null) => {}
+        Some(_) => return Err("`operationName` must be a string".to_owned()),
+    }
+    match object.remove("variables") {
+        Some(Value::Object(map)) => {
+            request = request.variables(Variables::from_json(Value::Object(map)));
+        }
+        None | Some(Value::Null) => {}
+        Some(_) => return Err("`variables` must be an object".to_owned()),
+    }
+    match object.remove("extensions") {
+        Some(Value::Object(map)) => {
+            for (key, value) in map {
+                let value = async_graphql::Value::from_json(value)
+                    .map_err(|_| "`extensions` must be an object".to_owned())?;
+                request.extensions.insert(key, value);
+            }
+        }
+        None | Some(Value::Null) => {}
+        Some(_) => return Err("`extensions` must be an object".to_owned()),
+    }
+    Ok(request)
+}
+
+/// The type of the operation the request would run; None when the document
+/// does not parse (the executor then reports why) or names no operation.
+fn operation_type(request: &Request) -> Option<OperationType> {
+    let document = async_graphql::parser::parse_query(&request.query).ok()?;
+    match &request.operation_name {
+        Some(name) => document
+            .operations
+            .iter()
+            .find(|(op_name, _)| op_name.map(|n| n.as_str()) == Some(name.as_str()))
+            .map(|(_, op)| op.node.ty),
+        None => document.operations.iter().next().map(|(_, op)| op.node.ty),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn accept_picks_the_media_type() {
+        assert_eq!(negotiate(&HeaderMap::new()), Some(MediaType::Json));
+        assert_eq!(
+            negotiate(&accept("application/json")),
+            Some(MediaType::Json)
+        );
+        assert_eq!(negotiate(&accept("*/*")), Some(MediaType::Json));
+        assert_eq!(
+            negotiate(&accept(
+                "application/graphql-response+json, application/json;q=0.9"
+            )),
+            Some(MediaType::GraphQLResponse)
+        );
+        assert_eq!(
+            negotiate(&accept(
+                "application/graphql-response+json;q=0.5, application/json"
+            )),
+            Some(MediaType::Json)
+        );
+        assert_eq!(negotiate(&accept("text/html")), None);
+    }
+
+    #[test]
+    fn request_parameters_must_have_their_types() {
+        assert!(parse_json_body(br#"{"query": "{ a }"}"#, 10).is_ok());
+        assert!(parse_json_body(br#"{"query": 1}"#, 10).is_err());
+        assert!(parse_json_body(br#"{"query": "{a}", "variables": "x"}"#, 10).is_err());
+        assert!(parse_json_body(br#"{"query": "{a}", "operationName": 3}"#, 10).is_err());
+        assert!(parse_json_body(br#"{"query": "{a}", "extensions": []}"#, 10).is_err());
+        assert!(parse_json_body(b"{", 10).is_err());
+        assert!(parse_json_body(b"  ", 10).is_err());
+        assert!(parse_json_body(br#"[{"query": "{a}"}, {"query": "{b}"}]"#, 1).is_err());
+        assert!(parse_json_body(br#"[]"#, 10).is_err());
+    }
+
+    #[test]
+    fn only_utf8_is_accepted() {
+        assert!(utf8_or_unspecified("application/json"));
+        assert!(utf8_or_unspecified("application/json; charset=UTF-8"));
+        assert!(!utf8_or_unspecified("application/json; charset=latin1"));
+    }
+}
