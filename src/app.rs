@@ -11,7 +11,7 @@ use std::time::Duration;
 use async_graphql::http::GraphiQLSource;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use sea_orm::DatabaseConnection;
@@ -74,9 +74,11 @@ pub fn router_with(schema: AppSchema, db: DatabaseConnection, options: HttpOptio
     let mut router = Router::new()
         .route("/graphql", get(graphql_http::get).post(graphql_http::post))
         .route("/healthz", get(healthz));
-    if options.graphiql {
-        router = router.route("/", get(graphiql));
-    }
+    router = if options.graphiql {
+        router.route("/", get(graphiql))
+    } else {
+        router.route("/", get(|| async { Redirect::temporary("/dashboard/") }))
+    };
     let router = router
         .merge(crate::dashboard::routes())
         .with_state(AppState {
@@ -111,13 +113,17 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     )
 }
 
+/// GraphiQL, with a link to the dashboard in a corner.
 async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("orgmap")
-            .finish(),
-    )
+    let page = GraphiQLSource::build()
+        .endpoint("/graphql")
+        .title("orgmap")
+        .finish();
+    let link = r#"<a href="/dashboard/" style="position:fixed;right:16px;bottom:12px;z-index:10;padding:6px 12px;border-radius:6px;background:#b71c1c;color:#fff;font:14px sans-serif;text-decoration:none">覆盖仪表盘 Dashboard →</a>"#;
+    Html(match page.rfind("</body>") {
+        Some(at) => format!("{}{link}{}", &page[..at], &page[at..]),
+        None => format!("{page}{link}"),
+    })
 }
 
 /// 200 when the database answers, 503 when it does not.

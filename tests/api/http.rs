@@ -80,6 +80,28 @@ async fn graphiql_is_served_at_the_root() {
     );
     assert!(body.contains("graphiql"), "GraphiQL page");
     assert!(body.contains("/graphql"), "points at the endpoint");
+    assert!(body.contains("href=\"/dashboard/\""), "links the dashboard");
+}
+
+#[tokio::test]
+async fn without_graphiql_the_root_leads_to_the_dashboard() {
+    let app = TestApp::spawn().await;
+    let router = orgmap::app::router_with(
+        app.schema.clone(),
+        app.db.clone(),
+        orgmap::app::HttpOptions {
+            graphiql: false,
+            ..Default::default()
+        },
+    );
+
+    let response =
+        tower::ServiceExt::oneshot(router, Request::get("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+
+    assert_eq!(response.status(), StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(response.headers()[header::LOCATION], "/dashboard/");
 }
 
 #[tokio::test]

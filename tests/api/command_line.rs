@@ -1,0 +1,170 @@
+//! The binary itself: `orgmap token` and how `orgmap serve` treats access.
+
+use std::process::{Command, Stdio};
+
+fn orgmap() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_orgmap"));
+    command.env_remove("DATABASE_URL").env("RUST_LOG", "info");
+    command
+}
+
+fn database(dir: &tempfile::TempDir) -> String {
+    format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("orgmap.db").display()
+    )
+}
+
+#[test]
+fn token_create_shows_the_secret_once_and_list_and_revoke_manage_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database(&dir);
+    let created = orgmap()
+        .args([
+            "token",
+            "create",
+            "--role",
+            "editor",
+            "--name",
+            "ops",
+            "--database-url",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{created:?}");
+    let secret = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+    assert!(secret.starts_with("orgmap_"), "{secret}");
+    assert!(String::from_utf8_lossy(&created.stderr).contains("shown only this once"));
+
+    let listed = orgmap()
+        .args(["token", "list", "--database-url", &url])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8(listed.stdout).unwrap();
+    assert!(
+        listing.contains("ops") && listing.contains("editor"),
+        "{listing}"
+    );
+    assert!(
+        !listing.contains(&secret),
+        "the list must never show a secret"
+    );
+
+    let revoked = orgmap()
+        .args(["token", "revoke", "ops", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(revoked.status.success(), "{revoked:?}");
+    let listing = String::from_utf8(
+        orgmap()
+            .args(["token", "list", "--database-url", &url])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let line = listing.lines().find(|l| l.starts_with("ops")).unwrap();
+    assert!(
+        !line.trim_end().ends_with('-'),
+        "revocation time listed: {line}"
+    );
+}
+
+#[test]
+fn token_create_refuses_an_unknown_role_or_region() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database(&dir);
+    for args in [
+        vec!["--role", "root"],
+        vec!["--role", "viewer", "--region", "999999"],
+    ] {
+        let output = orgmap()
+            .args(["token", "create"])
+            .args(&args)
+            .args(["--database-url", &url])
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?} must fail");
+        assert!(output.stdout.is_empty(), "no secret for {args:?}");
+    }
+}
+
+/// Starts `orgmap serve` with `args` and reads its log until it listens or
+/// exits; returns whether it listened and the log so far. Stops it.
+fn serve_until_listening(args: &[&str]) -> (bool, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = orgmap()
+        .arg("serve")
+        .args(args)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut log = String::new();
+    let mut listening = false;
+    for line in BufReader::new(stderr).lines() {
+        let Ok(line) = line else { break };
+        log.push_str(&line);
+        log.push('\n');
+        if line.contains("orgmap is listening") {
+            listening = true;
+            break;
+        }
+    }
+    child.kill().ok();
+    child.wait().ok();
+    (listening, log)
+}
+
+#[test]
+fn serving_beyond_loopback_without_tokens_is_refused_unless_insecure_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database(&dir);
+    let (listening, log) =
+        serve_until_listening(&["--listen", "0.0.0.0:0", "--database-url", &url]);
+    assert!(!listening, "{log}");
+    assert!(log.contains("refusing to serve"), "{log}");
+
+    let (listening, log) = serve_until_listening(&[
+        "--listen",
+        "0.0.0.0:0",
+        "--insecure-open",
+        "--database-url",
+        &url,
+    ]);
+    assert!(listening, "{log}");
+    assert!(log.contains("--insecure-open is set"), "{log}");
+}
+
+#[test]
+fn serving_on_loopback_without_tokens_is_open_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database(&dir);
+    let (listening, log) =
+        serve_until_listening(&["--listen", "127.0.0.1:0", "--database-url", &url]);
+    assert!(listening, "{log}");
+    assert!(log.contains("open to anyone who can reach"), "{log}");
+}
+
+#[test]
+fn serving_beyond_loopback_with_a_token_starts_and_needs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database(&dir);
+    let created = orgmap()
+        .args([
+            "token",
+            "create",
+            "--role",
+            "viewer",
+            "--database-url",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(created.status.success());
+    let (listening, log) =
+        serve_until_listening(&["--listen", "0.0.0.0:0", "--database-url", &url]);
+    assert!(listening, "{log}");
+    assert!(log.contains("every request needs"), "{log}");
+}
