@@ -126,12 +126,20 @@ async fn graphiql() -> Html<String> {
     })
 }
 
-/// 200 when the database answers, 503 when it does not.
+/// 200 when the database answers within 3 s, 503 when it does not. The
+/// pool reconnects by itself, so the answer turns back to 200 when the
+/// database returns, without a restart.
 async fn healthz(State(state): State<AppState>) -> Response {
-    match db::ping(&state.db).await {
-        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))).into_response(),
-        Err(err) => {
-            tracing::warn!(error = %err, "health check: database does not answer");
+    let answer = tokio::time::timeout(Duration::from_secs(3), db::ping(&state.db)).await;
+    match answer {
+        Ok(Ok(())) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))).into_response(),
+        failed => {
+            match failed {
+                Ok(Err(err)) => {
+                    tracing::warn!(error = %err, "health check: database does not answer");
+                }
+                _ => tracing::warn!("health check: database did not answer within 3 s"),
+            }
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(serde_json::json!({ "status": "unavailable", "database": "down" })),

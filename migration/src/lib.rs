@@ -12,6 +12,7 @@ mod m20261201_000006_create_organization;
 mod m20261202_000001_create_resolution;
 mod m20261203_000001_create_api_token;
 mod m20261203_000002_create_change;
+mod m20261203_000003_index_contested_by_region;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_create_resolution::Migration),
             Box::new(m20261203_000001_create_api_token::Migration),
             Box::new(m20261203_000002_create_change::Migration),
+            Box::new(m20261203_000003_index_contested_by_region::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use sea_orm::{ConnectionTrait, Statement, Value};
 
 use super::responsibility::Basis;
+use super::scope::Scope;
 use crate::error::Result;
 
 /// The organizations a figure counts.
@@ -99,8 +100,11 @@ fn condition(subject: &Subject, values: &mut Vec<Value>) -> String {
 }
 
 /// The figures of each subject: one statement for all of them.
+/// Within `scope`: a region-bound caller asking about an ancestor region or
+/// a department above it counts only what lies in its own subtree.
 pub async fn summaries(
     db: &impl ConnectionTrait,
+    scope: &Scope,
     subjects: &[Subject],
 ) -> Result<HashMap<Subject, Summary>> {
     let mut out: HashMap<Subject, Summary> = HashMap::new();
@@ -110,7 +114,12 @@ pub async fn summaries(
     let mut values = Vec::new();
     let mut selects = Vec::new();
     for (index, subject) in subjects.iter().enumerate() {
-        let condition = condition(subject, &mut values);
+        let mut condition = condition(subject, &mut values);
+        if let Some(root) = scope.region_id {
+            condition.push_str(&format!(
+                " AND c.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {root})"
+            ));
+        }
         selects.push(format!(
             "SELECT {index} AS subject, c.basis, CAST(SUM(c.n) AS BIGINT) AS n, \
                CAST(SUM(c.organized) AS BIGINT) AS organized, CAST(SUM(c.covered) AS BIGINT) AS covered \

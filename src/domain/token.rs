@@ -112,7 +112,19 @@ async fn default_name(
         .filter(api_token::Column::Name.starts_with(stem.as_str()))
         .count(db)
         .await?;
-    Ok(format!("{stem}-{}", taken + 1))
+    // Names given by hand may take any number: step past them.
+    let mut n = taken + 1;
+    loop {
+        let candidate = format!("{stem}-{n}");
+        if api_token::Entity::find_by_name(candidate.as_str())
+            .one(db)
+            .await?
+            .is_none()
+        {
+            return Ok(candidate);
+        }
+        n += 1;
+    }
 }
 
 /// Revokes the named token; false when it was already revoked.

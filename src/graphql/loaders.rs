@@ -108,9 +108,34 @@ by_id!(DepartmentById, department);
 by_id!(KindById, department_kind);
 by_id!(CategoryById, category);
 
-grouped!(ChildrenOfRegion, region, ParentId, parent_id, Code);
 grouped!(ChildrenOfCategory, category, ParentId, parent_id, Id);
 
+/// Children in the caller's scope only: a region-bound caller that walks up
+/// to an ancestor sees none of the ancestor's other subtrees.
+impl Loader<ChildrenOfRegion> for Loaders {
+    type Value = Vec<region::Model>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[ChildrenOfRegion]) -> LoadResult<ChildrenOfRegion, Self::Value> {
+        let mut select = region::Entity::find()
+            .filter(region::Column::ParentId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(region::Column::Code);
+        if let Some(root) = self.scope.region_id {
+            select =
+                select.filter(region::Column::Id.in_subquery(region_domain::subtree_ids(root)));
+        }
+        let rows = select.all(&self.db).await.map_err(db_err)?;
+        let mut map: HashMap<_, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            if let Some(parent) = row.parent_id {
+                map.entry(ChildrenOfRegion(parent)).or_default().push(row);
+            }
+        }
+        Ok(map)
+    }
+}
+
+/// Departments in the caller's scope only (an ancestor's are not listed).
 impl Loader<DepartmentsOfRegion> for Loaders {
     type Value = Vec<department::Model>;
     type Error = Arc<Error>;
@@ -119,12 +144,14 @@ impl Loader<DepartmentsOfRegion> for Loaders {
         &self,
         keys: &[DepartmentsOfRegion],
     ) -> LoadResult<DepartmentsOfRegion, Self::Value> {
-        let rows = department::Entity::find()
+        let mut select = department::Entity::find()
             .filter(department::Column::RegionId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(department::Column::KindId)
-            .all(&self.db)
-            .await
-            .map_err(db_err)?;
+            .order_by_asc(department::Column::KindId);
+        if let Some(root) = self.scope.region_id {
+            select = select
+                .filter(department::Column::RegionId.in_subquery(region_domain::subtree_ids(root)));
+        }
+        let rows = select.all(&self.db).await.map_err(db_err)?;
         let mut map: HashMap<_, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
             map.entry(DepartmentsOfRegion(row.region_id))
@@ -251,7 +278,7 @@ impl Loader<CoverageOf> for Loaders {
 
     async fn load(&self, keys: &[CoverageOf]) -> LoadResult<CoverageOf, coverage::Summary> {
         let subjects: Vec<coverage::Subject> = keys.iter().map(|k| k.0).collect();
-        let map = coverage::summaries(&self.db, &subjects).await?;
+        let map = coverage::summaries(&self.db, &self.scope, &subjects).await?;
         Ok(map.into_iter().map(|(k, v)| (CoverageOf(k), v)).collect())
     }
 }

@@ -149,7 +149,7 @@ impl TestApp {
 
 /// Creates an empty schema on the server at `url` and returns a URL whose
 /// connections use it.
-async fn fresh_postgres_schema(url: &str) -> String {
+pub async fn fresh_postgres_schema(url: &str) -> String {
     use sea_orm::ConnectionTrait;
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let name = format!(

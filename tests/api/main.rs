@@ -6,6 +6,7 @@
 mod helpers;
 
 mod categories;
+mod command_line;
 mod concurrency;
 mod coverage;
 mod dashboard;
@@ -17,9 +18,11 @@ mod impact;
 mod limits;
 mod maintenance;
 mod organizations;
+mod outage;
 mod pagination;
 mod reference_data;
 mod regions;
 mod resolution;
 mod rules;
 mod schema;
+mod security;
