@@ -153,10 +153,21 @@ async fn healthz(State(state): State<AppState>) -> Response {
 /// until SIGINT or SIGTERM, then finishes the requests in flight.
 pub async fn serve(addr: SocketAddr, router: Router, max_connections: usize) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(listener, router, max_connections, shutdown_signal()).await
+}
+
+/// Serves `router` on a bound `listener`, holding at most
+/// `max_connections` at once, until `shutdown` completes.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    max_connections: usize,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     tracing::info!(address = %listener.local_addr()?, max_connections, "orgmap is listening");
     let listener = listener::LimitedListener::new(listener, max_connections);
     axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await?;
     tracing::info!("orgmap stopped");
     Ok(())

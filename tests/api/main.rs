@@ -10,6 +10,7 @@ mod command_line;
 mod concurrency;
 mod coverage;
 mod dashboard;
+mod deadlines;
 mod demo;
 mod departments;
 mod gaps;
