@@ -27,7 +27,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(args) => {
-            let db = open(&args.database.database_url).await?;
+            let db = open_with(&args.database.database_url, db::Checkpoints::InBackground).await?;
+            db::checkpoint_in_background(&db);
             if args.demo {
                 if demo::is_empty(&db).await? {
                     let report = demo::generate(&db, args.organizations, args.seed)
@@ -183,7 +184,11 @@ async fn token_command(command: TokenCommand) -> anyhow::Result<()> {
 /// Opens and migrates the database, loads the reference data into an empty
 /// one and brings the engine's derived data up to date.
 pub async fn open(url: &str) -> anyhow::Result<DatabaseConnection> {
-    let db = db::connect(url)
+    open_with(url, db::Checkpoints::OnCommit).await
+}
+
+async fn open_with(url: &str, checkpoints: db::Checkpoints) -> anyhow::Result<DatabaseConnection> {
+    let db = db::connect_with(url, checkpoints)
         .await
         .context("cannot open or migrate the database")?;
     if domain::initialize(&db)

@@ -27,7 +27,27 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// starting at once migrate one after the other (the later ones find
 /// nothing left to do).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    let db = open(url).await?;
+    connect_with(url, Checkpoints::OnCommit).await
+}
+
+/// When SQLite copies the write-ahead log back into the database file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checkpoints {
+    /// SQLite's default: the commit that grows the log past 1,000 pages
+    /// checkpoints it, inside that write's request.
+    OnCommit,
+    /// A background task does it (see [`checkpoint_in_background`]), so
+    /// that a large write answers without copying its pages twice and
+    /// syncing the file first. For the server.
+    InBackground,
+}
+
+/// `connect`, choosing when SQLite checkpoints.
+pub async fn connect_with(
+    url: &str,
+    checkpoints: Checkpoints,
+) -> Result<DatabaseConnection, DbErr> {
+    let db = open_with(url, checkpoints).await?;
     let lock = StartupLock::take(&db).await?;
     let migrated = Migrator::up(&db, None).await;
     lock.release().await?;
@@ -64,6 +84,10 @@ impl StartupLock {
 
 /// Opens the database at `url` without migrating it.
 pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
+    open_with(url, Checkpoints::OnCommit).await
+}
+
+async fn open_with(url: &str, checkpoints: Checkpoints) -> Result<DatabaseConnection, DbErr> {
     let url = normalise_url(url);
     let mut options = ConnectOptions::new(url.clone());
     options
@@ -94,6 +118,9 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .pragma("cache_size", "-8192");
             if in_memory {
                 opts
+            } else if checkpoints == Checkpoints::InBackground {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .pragma("wal_autocheckpoint", "0")
             } else {
                 opts.journal_mode(SqliteJournalMode::Wal)
             }
@@ -155,6 +182,29 @@ where
             other => return other.map_err(Error::settle),
         }
     }
+}
+
+/// Checkpoints the SQLite write-ahead log every second, without blocking
+/// readers or the writer (PASSIVE), for a database opened with
+/// [`Checkpoints::InBackground`]. Nothing on PostgreSQL or in memory.
+pub fn checkpoint_in_background(db: &DatabaseConnection) {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return;
+    }
+    let db = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(err) = db
+                .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
+                .await
+            {
+                tracing::debug!(error = %err, "background checkpoint did not run");
+            }
+        }
+    });
 }
 
 /// Checks that the database answers.

@@ -15,18 +15,24 @@ use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn a_request_past_its_deadline_is_stopped_and_writes_nothing() {
-    let app = TestApp::spawn().await;
-    let kinds = app.count("department_kind").await;
-    // A deadline no database round trip can meet.
+    let app = TestApp::spawn_shared().await;
+    let categories = app.count("category").await;
+    // Another connection holds the write lock, so the write below waits
+    // for it past its deadline.
+    let other = orgmap::domain::db::connect(&app.url).await.unwrap();
+    let holder = orgmap::domain::db::begin_write(&other).await.unwrap();
+    orgmap::domain::engine::lock_exclusive(&holder)
+        .await
+        .unwrap();
     let router = router_with(
         app.schema.clone(),
         app.db.clone(),
         HttpOptions {
-            timeout: Duration::from_nanos(1),
+            timeout: Duration::from_millis(300),
             ..Default::default()
         },
     );
-    let mutation = json!({ "query": "mutation { upsertDepartmentKind(input: { code: \"SLOW\", name: \"慢\", role: SUPERVISOR }) { code } }" });
+    let mutation = json!({ "query": "mutation { upsertCategory(input: { code: \"SLOW\", name: \"慢\" }) { code } }" });
 
     let response = router
         .oneshot(
@@ -42,9 +48,8 @@ async fn a_request_past_its_deadline_is_stopped_and_writes_nothing() {
     let body: Value =
         serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
-    // Let anything the dropped request might have left running finish.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(app.count("department_kind").await, kinds);
+    holder.rollback().await.unwrap();
+    assert_eq!(app.count("category").await, categories);
 }
 
 /// Sends a GET /healthz on `stream` (keeping the connection open) and
