@@ -18,6 +18,7 @@ pub mod region;
 pub mod responsibility;
 pub mod rule;
 pub mod scope;
+pub mod transfer;
 pub mod values;
 
 use sea_orm::DatabaseConnection;
