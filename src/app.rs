@@ -30,6 +30,7 @@ pub fn router(schema: AppSchema, db: DatabaseConnection) -> Router {
         .route("/", get(graphiql))
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(healthz))
+        .merge(crate::downloads::routes())
         .layer(TraceLayer::new_for_http())
         .with_state(AppState { schema, db })
 }

@@ -4,7 +4,7 @@
 //!
 //! - [`domain`]: the aggregates, their validation and database access.
 //! - [`graphql`]: the schema, its types, loaders and limits.
-//! - [`app`]: the HTTP router and the server.
+//! - [`app`]: the HTTP router and the server; [`downloads`]: file downloads.
 //! - [`demo`]: the deterministic demo-province generator.
 //! - [`config`] and [`cli`]: the command line and what each command does.
 
@@ -13,5 +13,6 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod downloads;
 pub mod error;
 pub mod graphql;

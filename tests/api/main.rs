@@ -13,6 +13,7 @@ mod departments;
 mod gaps;
 mod http;
 mod impact;
+mod import_export;
 mod limits;
 mod maintenance;
 mod organizations;

@@ -21,7 +21,7 @@ use entity::{
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set, Statement,
 };
 
 use super::read::{Cell, Record, RecordReader};
@@ -1300,8 +1300,15 @@ async fn import_organizations(
         categories: codes::<category::Entity>(txn).await?,
         departments: codes::<department::Entity>(txn).await?,
     };
-    // Each credit code given so far and its line: 24 bytes a row.
-    let mut seen: HashMap<[u8; 18], u32> = HashMap::new();
+    // The credit codes given so far live in a temporary table, so that
+    // memory stays flat however long the file; the current batch's in a map.
+    txn.execute_unprepared(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS import_key \
+         (credit_code CHAR(18) PRIMARY KEY, line BIGINT NOT NULL)",
+    )
+    .await?;
+    txn.execute_unprepared("DELETE FROM import_key").await?;
+    let mut in_batch: HashMap<[u8; 18], u64> = HashMap::new();
     let mut batch: Vec<PendingOrganization> = Vec::with_capacity(BATCH);
     let mut written = 0u64;
     loop {
@@ -1311,15 +1318,15 @@ async fn import_organizations(
             match parse_organization(&row, &lookups) {
                 Ok(pending) => {
                     let key = credit_key(&pending.credit_code);
-                    match seen.get(&key) {
+                    match in_batch.get(&key) {
                         Some(first) => report.reject(duplicate(
                             pending.line,
                             "creditCode",
                             pending.credit_code.as_str(),
-                            u64::from(*first),
+                            *first,
                         )),
                         None => {
-                            seen.insert(key, u32::try_from(pending.line).unwrap_or(u32::MAX));
+                            in_batch.insert(key, pending.line);
                             batch.push(pending);
                         }
                     }
@@ -1328,18 +1335,70 @@ async fn import_organizations(
             }
         }
         if batch.len() >= BATCH || (record.is_none() && !batch.is_empty()) {
-            written +=
-                flush_organizations(txn, &lookups, std::mem::take(&mut batch), report, write)
-                    .await?;
+            in_batch.clear();
+            let batch = drop_earlier_keys(txn, std::mem::take(&mut batch), report).await?;
+            written += flush_organizations(txn, &lookups, batch, report, write).await?;
         }
         if record.is_none() {
             break;
         }
     }
+    txn.execute_unprepared("DROP TABLE import_key").await?;
+    // Rows refused when their batch met the database come after rows of
+    // that batch refused on reading: put the list back in line order.
+    report.errors.sort_by_key(|e| e.line);
     if write && report.is_clean() && written > 0 {
         report.changed_responsibility = resolve_written(txn, written).await?;
     }
     Ok(())
+}
+
+/// Refuses the rows of a batch whose credit code an earlier batch gave,
+/// and records the rest as given.
+async fn drop_earlier_keys(
+    txn: &DatabaseTransaction,
+    batch: Vec<PendingOrganization>,
+    report: &mut ImportReport,
+) -> Result<Vec<PendingOrganization>> {
+    // Credit codes are validated: 18 characters of 0-9 and A-Z; lines are numbers.
+    let quoted = batch
+        .iter()
+        .map(|p| format!("'{}'", p.credit_code.as_str()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let earlier: HashMap<String, i64> = txn
+        .query_all_raw(Statement::from_string(
+            txn.get_database_backend(),
+            format!("SELECT credit_code, line FROM import_key WHERE credit_code IN ({quoted})"),
+        ))
+        .await?
+        .into_iter()
+        .map(|row| Ok((row.try_get("", "credit_code")?, row.try_get("", "line")?)))
+        .collect::<Result<_, DbErr>>()?;
+    let mut kept = Vec::with_capacity(batch.len());
+    for pending in batch {
+        match earlier.get(pending.credit_code.as_str()) {
+            Some(first) => report.reject(duplicate(
+                pending.line,
+                "creditCode",
+                pending.credit_code.as_str(),
+                u64::try_from(*first).unwrap_or_default(),
+            )),
+            None => kept.push(pending),
+        }
+    }
+    if !kept.is_empty() {
+        let values = kept
+            .iter()
+            .map(|p| format!("('{}', {})", p.credit_code.as_str(), p.line))
+            .collect::<Vec<_>>()
+            .join(",");
+        txn.execute_unprepared(&format!(
+            "INSERT INTO import_key (credit_code, line) VALUES {values}"
+        ))
+        .await?;
+    }
+    Ok(kept)
 }
 
 fn credit_key(code: &CreditCode) -> [u8; 18] {

@@ -6,6 +6,7 @@ pub(crate) mod category;
 mod department;
 mod organization;
 mod region;
+pub(crate) mod transfer;
 
 use async_graphql::{MaybeUndefined, MergedObject};
 
@@ -17,6 +18,7 @@ pub struct Mutation(
     department::DepartmentMutation,
     category::CategoryMutation,
     organization::OrganizationMutation,
+    transfer::TransferMutation,
 );
 
 /// Omitted keeps, null clears, a value sets.
