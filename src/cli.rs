@@ -30,6 +30,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import(args) => import(args).await,
         Command::Export(args) => export(args).await,
+        Command::Report(args) => {
+            let db = open(&args.database.database_url).await?;
+            let bytes =
+                crate::report::coverage_xlsx(&db, &Scope::EVERYTHING, args.region.as_deref()).await;
+            db.close().await?;
+            let bytes = bytes.map_err(user_error)?;
+            std::fs::write(&args.out, bytes)
+                .with_context(|| format!("cannot write {}", args.out.display()))?;
+            Ok(())
+        }
         Command::Serve(args) => {
             let db = open(&args.database.database_url).await?;
             if args.demo {

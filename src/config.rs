@@ -1,4 +1,4 @@
-//! The command line: `serve`, `demo`, `import`, `export` and `schema`.
+//! The command line: `serve`, `demo`, `import`, `export`, `report` and `schema`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -26,8 +26,22 @@ pub enum Command {
     Import(ImportArgs),
     /// Export an entity as CSV or JSON lines.
     Export(ExportArgs),
+    /// Write the coverage report of a region as an .xlsx spreadsheet.
+    Report(ReportArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The region whose subtree the report covers; default: everything.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The spreadsheet to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 /// The entities a file may hold.

@@ -1,6 +1,6 @@
 //! File downloads over HTTP: `GET /export/{entity}.{csv|jsonl}?region=CODE`,
 //! streamed chunk by chunk so that memory stays flat however large the
-//! export.
+//! export, and `GET /reports/coverage.xlsx?region=CODE`.
 
 use axum::Router;
 use axum::body::Body;
@@ -18,7 +18,9 @@ use crate::error::Error;
 
 /// The download routes, merged into the application's router.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/export/{file}", get(export))
+    Router::new()
+        .route("/export/{file}", get(export))
+        .route("/reports/coverage.xlsx", get(coverage_report))
 }
 
 /// The query of a download.
@@ -71,6 +73,29 @@ async fn export(
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     response
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn coverage_report(
+    State(state): State<AppState>,
+    Query(query): Query<RegionQuery>,
+) -> Response {
+    match crate::report::coverage_xlsx(&state.db, &Scope::EVERYTHING, query.region.as_deref()).await
+    {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(XLSX)),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment; filename=\"coverage.xlsx\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(err) => error_response(&err),
+    }
 }
 
 fn not_found(file: &str) -> Response {

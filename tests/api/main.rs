@@ -20,6 +20,7 @@ mod organizations;
 mod pagination;
 mod reference_data;
 mod regions;
+mod report;
 mod resolution;
 mod rules;
 mod schema;
