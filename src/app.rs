@@ -1,4 +1,5 @@
-//! The HTTP side: the router (GraphQL over POST and GET, GraphiQL, health)
+//! The HTTP side: the router (GraphQL over POST and GET, subscriptions over
+//! WebSocket, GraphiQL, health, downloads)
 //! and the server with graceful shutdown.
 
 use std::net::SocketAddr;
@@ -26,19 +27,29 @@ pub struct AppState {
 
 /// The whole HTTP surface of the service.
 pub fn router(schema: AppSchema, db: DatabaseConnection) -> Router {
+    let state = AppState { schema, db };
     Router::new()
         .route("/", get(graphiql))
-        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route(
+            "/graphql",
+            get(graphql_get)
+                .post(graphql_post)
+                .route_layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    crate::live::upgrade,
+                )),
+        )
         .route("/healthz", get(healthz))
         .merge(crate::downloads::routes())
         .layer(TraceLayer::new_for_http())
-        .with_state(AppState { schema, db })
+        .with_state(state)
 }
 
 async fn graphiql() -> Html<String> {
     Html(
         GraphiQLSource::build()
             .endpoint("/graphql")
+            .subscription_endpoint("/graphql")
             .title("orgmap")
             .finish(),
     )

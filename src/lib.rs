@@ -5,6 +5,7 @@
 //! - [`domain`]: the aggregates, their validation and database access.
 //! - [`graphql`]: the schema, its types, loaders and limits.
 //! - [`app`]: the HTTP router and the server; [`downloads`]: file downloads.
+//! - [`live`]: GraphQL subscriptions over WebSocket.
 //! - [`report`]: the coverage report as a spreadsheet.
 //! - [`demo`]: the deterministic demo-province generator.
 //! - [`config`] and [`cli`]: the command line and what each command does.
@@ -17,4 +18,5 @@ pub mod domain;
 pub mod downloads;
 pub mod error;
 pub mod graphql;
+pub mod live;
 pub mod report;

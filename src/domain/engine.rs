@@ -105,6 +105,19 @@ pub async fn resolve(db: &impl ConnectionTrait, target: Target) -> Result<u64> {
     if staged == 0 {
         return Ok(0);
     }
+    if super::feed::is_recording() {
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT id FROM resolution_next",
+            ))
+            .await?;
+        let ids = rows
+            .iter()
+            .map(|row| row.try_get::<i32>("", "id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        super::feed::record(ids);
+    }
     count_cells_of_staged(db, -1).await?;
     db.execute_unprepared(
         "UPDATE organization AS o SET \
@@ -134,8 +147,27 @@ pub async fn resolve_uncounted(db: &impl ConnectionTrait, target: Target) -> Res
          WHERE o.id = n.id AND {CHANGED}",
         resolution_select(target)
     );
-    let result = db.execute_unprepared(&sql).await?;
-    Ok(result.rows_affected())
+    if !super::feed::is_recording() {
+        let result = db.execute_unprepared(&sql).await?;
+        return Ok(result.rows_affected());
+    }
+    // Inside a write that reports its changes: which organizations changed.
+    let backend = db.get_database_backend();
+    let returning = match backend {
+        // SQLite's RETURNING names the updated table's columns only.
+        DbBackend::Sqlite => " RETURNING id",
+        _ => " RETURNING o.id",
+    };
+    let rows = db
+        .query_all_raw(Statement::from_string(backend, sql + returning))
+        .await?;
+    let ids = rows
+        .iter()
+        .map(|row| row.try_get::<i32>("", "id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let changed = ids.len() as u64;
+    super::feed::record(ids);
+    Ok(changed)
 }
 
 /// The cell key of an organization `o`, as `coverage_cell`'s columns.

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod db;
 pub mod department;
 pub mod engine;
+pub mod feed;
 pub mod gaps;
 pub mod impact;
 pub mod kind;

@@ -7,7 +7,7 @@ use entity::{organization, region_closure};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
-    QueryFilter, Select, Statement,
+    QueryFilter, QueryOrder, Select, Statement,
 };
 
 use super::engine::{self, Target};
@@ -383,6 +383,27 @@ pub async fn upsert(
         })
     })
     .await
+}
+
+/// The organizations among `ids` located in `root`'s subtree, as stored
+/// now, by id: what a change feed subscriber of that region is sent.
+pub async fn changed_in_subtree(
+    db: &impl ConnectionTrait,
+    root: i32,
+    ids: &[i32],
+) -> Result<Vec<organization::Model>> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(1_000) {
+        rows.extend(
+            organization::Entity::find()
+                .filter(organization::Column::Id.is_in(chunk.iter().copied()))
+                .filter(organization::Column::RegionId.in_subquery(region::subtree_ids(root)))
+                .order_by_asc(organization::Column::Id)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
 }
 
 /// Refuses a party member count outside 0..=MAX_PARTY_MEMBERS.

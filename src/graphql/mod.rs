@@ -11,23 +11,24 @@ pub mod loaders;
 pub mod mutation;
 pub mod ordering;
 pub mod query;
+pub mod subscription;
 pub mod types;
 
 use async_graphql::dataloader::DataLoader;
 use std::time::Duration;
 
-use async_graphql::{
-    BatchRequest, BatchResponse, EmptySubscription, Request, Response, Schema, SchemaBuilder,
-};
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
+use crate::domain::feed::ChangeFeed;
 use crate::domain::scope::Scope;
 use batching::LoadQueue;
 use loaders::Loaders;
 use mutation::Mutation;
 use query::Query;
+use subscription::{PublishChanges, Subscription};
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Deepest selection nesting a query may have.
 pub const MAX_DEPTH: usize = 16;
@@ -40,14 +41,19 @@ pub const MAX_RECURSIVE_DEPTH: usize = 32;
 pub const MAX_DIRECTIVES: usize = 10;
 
 /// The schema's types, without data or limits.
-pub fn schema() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+pub fn schema() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription)
 }
 
-/// The production schema over `db`.
+/// The production schema over `db`, with this process's change feed (on
+/// PostgreSQL fed by other replicas too).
 pub fn build(db: DatabaseConnection) -> AppSchema {
+    let feed = ChangeFeed::new();
+    subscription::listen(&db, &feed);
     schema()
         .data(db)
+        .data(feed.clone())
+        .extension(PublishChanges(feed))
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)

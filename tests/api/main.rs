@@ -24,3 +24,4 @@ mod report;
 mod resolution;
 mod rules;
 mod schema;
+mod subscription;

@@ -128,36 +128,47 @@ pub async fn import(
     options: ImportOptions,
 ) -> Result<ImportReport> {
     let mut reader = RecordReader::new(source, options.entity, options.format, options.encoding);
-    let txn = db::begin_write(db).await?;
-    if !options.dry_run {
-        // Orders the import with every other write, as a structural write does.
-        engine::lock_exclusive(&txn).await?;
-    }
-    let mut report = ImportReport {
-        dry_run: options.dry_run,
-        ..Default::default()
-    };
-    let write = !options.dry_run;
-    let imported = match options.entity {
-        Entity::Regions => import_regions(&txn, scope, &mut reader, &mut report, write).await,
-        Entity::Categories => import_categories(&txn, scope, &mut reader, &mut report, write).await,
-        Entity::Departments => {
-            import_departments(&txn, scope, &mut reader, &mut report, write).await
+    let (report, changed) = crate::domain::feed::attempt(async {
+        let txn = db::begin_write(db).await?;
+        if !options.dry_run {
+            // Orders the import with every other write, as a structural write does.
+            engine::lock_exclusive(&txn).await?;
         }
-        Entity::Rules => import_rules(&txn, scope, &mut reader, &mut report, write).await,
-        Entity::Organizations => {
-            import_organizations(&txn, scope, &mut reader, &mut report, write).await
+        let mut report = ImportReport {
+            dry_run: options.dry_run,
+            ..Default::default()
+        };
+        let write = !options.dry_run;
+        let imported = match options.entity {
+            Entity::Regions => import_regions(&txn, scope, &mut reader, &mut report, write).await,
+            Entity::Categories => {
+                import_categories(&txn, scope, &mut reader, &mut report, write).await
+            }
+            Entity::Departments => {
+                import_departments(&txn, scope, &mut reader, &mut report, write).await
+            }
+            Entity::Rules => import_rules(&txn, scope, &mut reader, &mut report, write).await,
+            Entity::Organizations => {
+                import_organizations(&txn, scope, &mut reader, &mut report, write).await
+            }
+        };
+        if let Err(err) = imported {
+            txn.rollback().await.ok();
+            return Err(err.settle());
         }
-    };
-    if let Err(err) = imported {
-        txn.rollback().await.ok();
-        return Err(err.settle());
-    }
-    if report.is_clean() && write {
-        txn.commit().await.map_err(|e| Error::from(e).settle())?;
-        report.committed = true;
-    } else {
-        txn.rollback().await?;
+        if report.is_clean() && write {
+            crate::domain::feed::announce(&txn).await?;
+            txn.commit().await.map_err(|e| Error::from(e).settle())?;
+            report.committed = true;
+        } else {
+            txn.rollback().await?;
+        }
+        Ok(report)
+    })
+    .await;
+    let report = report?;
+    if report.committed {
+        crate::domain::feed::committed(changed);
     }
     Ok(report)
 }
