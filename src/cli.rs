@@ -110,15 +110,15 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let outcome = if report.committed {
         "imported"
     } else if report.dry_run && report.rejected == 0 {
-        "dry run, nothing written"
+        "checked (dry run, nothing written)"
     } else {
-        "nothing written"
+        "refused (nothing written)"
     };
     writeln!(
         out,
-        "{} {}: {} rows, {} created, {} updated, {} unchanged, {} rejected; {} responsibilities changed ({:.1} s)",
-        outcome,
+        "{}: {}, {} rows, {} created, {} updated, {} unchanged, {} rejected; {} responsibilities changed ({:.1} s)",
         entity.as_str(),
+        outcome,
         report.rows(),
         report.created,
         report.updated,
