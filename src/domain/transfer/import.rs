@@ -1311,6 +1311,7 @@ async fn import_organizations(
         categories: codes::<category::Entity>(txn).await?,
         departments: codes::<department::Entity>(txn).await?,
     };
+    let started = std::time::Instant::now();
     // The credit codes given so far live in a temporary table, so that
     // memory stays flat however long the file; the current batch's in a map.
     txn.execute_unprepared(
@@ -1355,6 +1356,7 @@ async fn import_organizations(
         }
     }
     txn.execute_unprepared("DROP TABLE import_key").await?;
+    tracing::debug!(written, elapsed = ?started.elapsed(), "organizations read, compared and written");
     // Rows refused when their batch met the database come after rows of
     // that batch refused on reading: put the list back in line order.
     report.errors.sort_by_key(|e| e.line);
@@ -1559,6 +1561,7 @@ fn join_ids(ids: &[i32]) -> String {
 /// and counts them into the coverage cells. When they are most of the
 /// table, resolving and recounting everything is the cheaper plan.
 async fn resolve_written(txn: &DatabaseTransaction, written: u64) -> Result<u64> {
+    let started = std::time::Instant::now();
     let total = organization::Entity::find().count(txn).await?;
     let changed = if written * 2 > total {
         let changed = engine::resolve_uncounted(txn, engine::Target::All).await?;
@@ -1573,5 +1576,6 @@ async fn resolve_written(txn: &DatabaseTransaction, written: u64) -> Result<u64>
         .await?;
     txn.execute_unprepared("DELETE FROM coverage_cell WHERE n = 0")
         .await?;
+    tracing::debug!(written, changed, elapsed = ?started.elapsed(), "imported organizations resolved");
     Ok(changed)
 }
