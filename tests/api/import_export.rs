@@ -377,7 +377,7 @@ async fn a_utf8_file_with_a_byte_order_mark_is_accepted() {
 async fn malformed_files_are_reported_not_fatal() {
     let app = TestApp::spawn().await;
     province(&app).await;
-    let cases: [(&str, Entity, Format, Vec<u8>, u64); 6] = [
+    let cases: [(&str, Entity, Format, Vec<u8>, u64); 8] = [
         (
             "unknown column",
             Entity::Regions,
@@ -419,6 +419,24 @@ async fn malformed_files_are_reported_not_fatal() {
             Format::Jsonl,
             format!("{{\"code\": \"{}\"}}\n", "x".repeat(2 << 20)).into_bytes(),
             1,
+        ),
+        (
+            "a huge JSON line",
+            Entity::Categories,
+            Format::Jsonl,
+            format!("{{\"code\": \"{}\"}}\n", "x".repeat(9 << 20)).into_bytes(),
+            1,
+        ),
+        (
+            "a huge CSV line",
+            Entity::Regions,
+            Format::Csv,
+            format!(
+                "code,name,level,parentCode\n350103,\"{}\n",
+                "名".repeat(3 << 20)
+            )
+            .into_bytes(),
+            2,
         ),
     ];
     for (case, entity, format, bytes, first_line) in cases {

@@ -80,6 +80,10 @@ impl RecordReader {
                 .strip_bom(true)
                 .build(source),
         );
+        let decoded: Box<dyn Read + Send> = Box::new(LineLimit {
+            inner: decoded,
+            run: 0,
+        });
         let inner = match format {
             Format::Csv => Inner::Csv {
                 reader: csv::ReaderBuilder::new()
@@ -130,6 +134,36 @@ impl RecordReader {
     }
 }
 
+/// Refuses a line longer than [`MAX_RECORD_BYTES`] (and a bit), so that
+/// no record, however malformed, is read whole into memory.
+struct LineLimit {
+    inner: Box<dyn Read + Send>,
+    /// Bytes since the last line feed.
+    run: usize,
+}
+
+impl Read for LineLimit {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for byte in &buf[..n] {
+            if *byte == b'\n' {
+                self.run = 0;
+            } else {
+                self.run += 1;
+            }
+        }
+        // The JSON-lines reader stops at its own limit and skips the rest;
+        // leave it room to do so.
+        if self.run > 4 * MAX_RECORD_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "line too long",
+            ));
+        }
+        Ok(n)
+    }
+}
+
 enum Next {
     Record(Record),
     Error(RowError),
@@ -164,6 +198,12 @@ fn next_csv(
             Err(err) => {
                 let line = err.position().map_or(line, |p| p.line());
                 return match err.kind() {
+                    csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+                        Next::Fatal(file_error(
+                            line,
+                            format!("a line is longer than {MAX_RECORD_BYTES} bytes"),
+                        ))
+                    }
                     csv::ErrorKind::Io(_) => Next::Fatal(file_error(
                         line,
                         "the file cannot be read (in the encoding given)",
@@ -259,11 +299,13 @@ fn next_jsonl(
         match read {
             Ok(0) => return Next::End,
             Ok(_) => {}
-            Err(_) => {
-                return Next::Fatal(file_error(
-                    *line,
-                    "the file cannot be read (in the encoding given)",
-                ));
+            Err(err) => {
+                let reason = if err.kind() == std::io::ErrorKind::InvalidData {
+                    format!("a line is longer than {MAX_RECORD_BYTES} bytes")
+                } else {
+                    "the file cannot be read (in the encoding given)".to_owned()
+                };
+                return Next::Fatal(file_error(*line, reason));
             }
         }
         if buf.len() > MAX_RECORD_BYTES {
