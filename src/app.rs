@@ -1,7 +1,8 @@
-//! The HTTP side: the router (GraphQL over POST and GET, GraphiQL, health,
-//! the dashboard), its protections, and the server with graceful shutdown.
+//! The HTTP side: the router (GraphQL over POST and GET, subscriptions
+//! over WebSocket, GraphiQL, health, downloads, the dashboard), its
+//! protections, and the server with graceful shutdown.
 
-mod auth;
+pub mod auth;
 pub mod graphql_http;
 mod listener;
 
@@ -71,21 +72,28 @@ pub fn router(schema: AppSchema, db: DatabaseConnection) -> Router {
 
 /// The whole HTTP surface of the service.
 pub fn router_with(schema: AppSchema, db: DatabaseConnection, options: HttpOptions) -> Router {
+    let state = AppState {
+        schema,
+        db,
+        options: std::sync::Arc::new(options),
+    };
     let mut router = Router::new()
-        .route("/graphql", get(graphql_http::get).post(graphql_http::post))
+        .route(
+            "/graphql",
+            get(graphql_http::get).post(graphql_http::post).route_layer(
+                axum::middleware::from_fn_with_state(state.clone(), crate::live::upgrade),
+            ),
+        )
         .route("/healthz", get(healthz));
-    router = if options.graphiql {
+    router = if state.options.graphiql {
         router.route("/", get(graphiql))
     } else {
         router.route("/", get(|| async { Redirect::temporary("/dashboard/") }))
     };
     let router = router
+        .merge(crate::downloads::routes())
         .merge(crate::dashboard::routes())
-        .with_state(AppState {
-            schema,
-            db,
-            options: std::sync::Arc::new(options),
-        });
+        .with_state(state);
     protect(router)
 }
 
@@ -117,6 +125,7 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
 async fn graphiql() -> Html<String> {
     let page = GraphiQLSource::build()
         .endpoint("/graphql")
+        .subscription_endpoint("/graphql")
         .title("orgmap")
         .finish();
     let link = r#"<a href="/dashboard/" style="position:fixed;right:16px;bottom:12px;z-index:10;padding:6px 12px;border-radius:6px;background:#b71c1c;color:#fff;font:14px sans-serif;text-decoration:none">覆盖仪表盘 Dashboard →</a>"#;

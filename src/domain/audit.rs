@@ -217,6 +217,28 @@ pub async fn record_token(
     .await
 }
 
+/// Records a bulk import that committed: one entry naming the file and
+/// what it did (the rows themselves are in the file the caller keeps).
+pub async fn record_import(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    entity: Entity,
+    file: &str,
+    summary: Value,
+) -> Result<()> {
+    insert(
+        db,
+        caller,
+        entity,
+        &format!("import:{file}"),
+        "IMPORT",
+        caller.scope.region_id,
+        None,
+        Some(summary),
+    )
+    .await
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn insert(
     db: &impl ConnectionTrait,

@@ -167,13 +167,17 @@ where
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let result = async {
+        let (result, changed) = super::feed::attempt(async {
             let txn = begin_write(db).await?;
             let value = work(&txn).await?;
+            super::feed::announce(&txn).await?;
             txn.commit().await?;
             Ok::<T, Error>(value)
-        }
+        })
         .await;
+        if result.is_ok() {
+            super::feed::committed(changed);
+        }
         match result {
             Err(err) if attempt < ATTEMPTS && err.is_retryable() => {
                 tracing::warn!(attempt, error = %err, "retrying a write transaction");

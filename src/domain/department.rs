@@ -122,7 +122,7 @@ pub async fn contacts(
     Ok(map)
 }
 
-fn parse_contact(index: usize, contact: ContactInput) -> Result<ContactInput> {
+pub(crate) fn parse_contact(index: usize, contact: ContactInput) -> Result<ContactInput> {
     let field = |name: &str| format!("dedicatedStaff[{index}].{name}");
     let phone = parse_optional_text(&field("phone"), contact.phone.as_deref(), 40)?;
     if let Some(phone) = &phone

@@ -12,7 +12,8 @@
 //! statements. An organization write re-resolves that organization. Reads
 //! never recompute.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use futures::TryStreamExt;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, StreamTrait};
 
 use crate::error::Result;
 
@@ -89,7 +90,7 @@ pub(crate) const CHANGED: &str = "(o.resp_basis <> n.basis \
 
 /// Re-resolves the target organizations and keeps the coverage cells;
 /// returns how many changed. Only the changed ones are written.
-pub async fn resolve(db: &impl ConnectionTrait, target: Target) -> Result<u64> {
+pub async fn resolve(db: &(impl ConnectionTrait + StreamTrait), target: Target) -> Result<u64> {
     db.execute_unprepared("DELETE FROM resolution_next").await?;
     let staged = db
         .execute_unprepared(&format!(
@@ -104,6 +105,9 @@ pub async fn resolve(db: &impl ConnectionTrait, target: Target) -> Result<u64> {
         .rows_affected();
     if staged == 0 {
         return Ok(0);
+    }
+    if super::feed::is_recording() {
+        super::feed::record(ids_of(db, "SELECT id FROM resolution_next".to_owned()).await?);
     }
     count_cells_of_staged(db, -1).await?;
     db.execute_unprepared(
@@ -123,7 +127,10 @@ pub async fn resolve(db: &impl ConnectionTrait, target: Target) -> Result<u64> {
 /// Re-resolves the target organizations without touching the coverage
 /// cells: for an organization write, which counts the row itself, and for
 /// a rebuild, which recounts everything.
-pub async fn resolve_uncounted(db: &impl ConnectionTrait, target: Target) -> Result<u64> {
+pub async fn resolve_uncounted(
+    db: &(impl ConnectionTrait + StreamTrait),
+    target: Target,
+) -> Result<u64> {
     let sql = format!(
         "UPDATE organization AS o SET \
            resp_basis = n.basis, resp_department_id = n.department_id, resp_kind_id = n.kind_id, \
@@ -134,8 +141,33 @@ pub async fn resolve_uncounted(db: &impl ConnectionTrait, target: Target) -> Res
          WHERE o.id = n.id AND {CHANGED}",
         resolution_select(target)
     );
-    let result = db.execute_unprepared(&sql).await?;
-    Ok(result.rows_affected())
+    if !super::feed::is_recording() {
+        let result = db.execute_unprepared(&sql).await?;
+        return Ok(result.rows_affected());
+    }
+    // Inside a write that reports its changes: which organizations changed.
+    let backend = ConnectionTrait::get_database_backend(db);
+    let returning = match backend {
+        // SQLite's RETURNING names the updated table's columns only.
+        DbBackend::Sqlite => " RETURNING id",
+        _ => " RETURNING o.id",
+    };
+    let ids = ids_of(db, sql + returning).await?;
+    let changed = ids.len() as u64;
+    super::feed::record(ids);
+    Ok(changed)
+}
+
+/// The `id` column of what `sql` returns, streamed, so that a million rows
+/// cost four bytes each.
+async fn ids_of(db: &(impl ConnectionTrait + StreamTrait), sql: String) -> Result<Vec<i32>> {
+    let backend = ConnectionTrait::get_database_backend(db);
+    let mut rows = Box::pin(db.stream_raw(Statement::from_string(backend, sql)).await?);
+    let mut ids = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        ids.push(row.try_get::<i32>("", "id")?);
+    }
+    Ok(ids)
 }
 
 /// The cell key of an organization `o`, as `coverage_cell`'s columns.
@@ -204,7 +236,7 @@ pub async fn lock_exclusive(db: &impl ConnectionTrait) -> Result<()> {
 /// that it resolves against committed effective tables. SQLite's IMMEDIATE
 /// transactions serialise writers already.
 pub async fn lock_shared(db: &impl ConnectionTrait) -> Result<()> {
-    if db.get_database_backend() == DbBackend::Postgres {
+    if ConnectionTrait::get_database_backend(db) == DbBackend::Postgres {
         db.execute_unprepared("SELECT version FROM engine_state WHERE id = 1 FOR SHARE")
             .await?;
     }
@@ -290,7 +322,7 @@ const DIRTY_ORGANIZATIONS: &str = "INSERT INTO dirty_organization (id) \
 
 /// Recomputes the derived tables and re-resolves the organizations whose
 /// inputs changed. Call inside the writing transaction, after the write.
-pub async fn refresh(db: &impl ConnectionTrait) -> Result<Refresh> {
+pub async fn refresh(db: &(impl ConnectionTrait + StreamTrait)) -> Result<Refresh> {
     lock_exclusive(db).await?;
     stage_dirty(db).await?;
     let changed = resolve(db, Target::Dirty).await?;
@@ -380,7 +412,7 @@ pub async fn ensure_current(db: &DatabaseConnection) -> Result<bool> {
                  SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM engine_state WHERE id = 1)",
             )
             .await?;
-            let backend = txn.get_database_backend();
+            let backend = ConnectionTrait::get_database_backend(txn);
             let row = txn
                 .query_one_raw(Statement::from_string(
                     backend,
@@ -402,7 +434,7 @@ pub async fn ensure_current(db: &DatabaseConnection) -> Result<bool> {
 }
 
 /// Recomputes everything: the derived tables and every organization.
-pub async fn rebuild(db: &impl ConnectionTrait) -> Result<u64> {
+pub async fn rebuild(db: &(impl ConnectionTrait + StreamTrait)) -> Result<u64> {
     lock_exclusive(db).await?;
     stage_and_apply(db).await?;
     let changed = resolve_uncounted(db, Target::All).await?;

@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod db;
 pub mod department;
 pub mod engine;
+pub mod feed;
 pub mod gaps;
 pub mod impact;
 pub mod kind;
@@ -21,6 +22,7 @@ pub mod responsibility;
 pub mod rule;
 pub mod scope;
 pub mod token;
+pub mod transfer;
 pub mod values;
 
 use sea_orm::DatabaseConnection;

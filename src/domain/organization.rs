@@ -7,7 +7,7 @@ use entity::{organization, region_closure};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
-    QueryFilter, Select, Statement,
+    QueryFilter, QueryOrder, Select, Statement,
 };
 
 use super::access::{Caller, Role};
@@ -37,6 +37,19 @@ impl PartyOrganization {
             PartyOrganization::Own => "OWN",
             PartyOrganization::Joint => "JOINT",
             PartyOrganization::None => "NONE",
+        }
+    }
+
+    /// The status a client names: OWN, JOINT or NONE.
+    pub fn parse(field: &str, value: &str) -> Result<Self> {
+        match value.trim().to_ascii_uppercase().as_str() {
+            "OWN" => Ok(PartyOrganization::Own),
+            "JOINT" => Ok(PartyOrganization::Joint),
+            "NONE" => Ok(PartyOrganization::None),
+            _ => Err(Error::invalid(
+                field,
+                format!("'{}' is not one of OWN, JOINT, NONE", value.trim()),
+            )),
         }
     }
 
@@ -269,13 +282,8 @@ pub async fn upsert(
     caller.require(Role::Editor)?;
     let credit_code = CreditCode::parse("creditCode", &input.credit_code)?;
     let name = parse_name("name", &input.name, 200)?;
-    if let Some(count) = input.party_member_count
-        && !(0..=MAX_PARTY_MEMBERS).contains(&count)
-    {
-        return Err(Error::invalid(
-            "partyMemberCount",
-            format!("must be between 0 and {MAX_PARTY_MEMBERS}, {count} given"),
-        ));
+    if let Some(count) = input.party_member_count {
+        check_party_member_count(count)?;
     }
     let caller = caller.clone();
     db::write(db, move |txn| {
@@ -349,36 +357,22 @@ pub async fn upsert(
                     ),
                 ));
             }
-            let row = organization::Model {
-                id: current.as_ref().map_or(0, |c| c.id),
-                credit_code: credit_code.to_string(),
-                name,
-                category_id: category.id,
-                region_id: location.id,
-                administering_region_id: admin_id,
-                supervising_department_id: supervising
-                    .apply(current.as_ref().and_then(|c| c.supervising_department_id)),
-                party_affiliation_id: affiliation
-                    .apply(current.as_ref().and_then(|c| c.party_affiliation_id)),
-                party_organization: input
-                    .party_organization
-                    .map(|p| p.as_str().to_owned())
-                    .or_else(|| current.as_ref().map(|c| c.party_organization.clone()))
-                    .unwrap_or_else(|| PartyOrganization::None.as_str().to_owned()),
-                work_covered: input
-                    .work_covered
-                    .or(current.as_ref().map(|c| c.work_covered))
-                    .unwrap_or(false),
-                party_member_count: input
-                    .party_member_count
-                    .or(current.as_ref().map(|c| c.party_member_count))
-                    .unwrap_or(0),
-                is_model: input
-                    .model
-                    .or(current.as_ref().map(|c| c.is_model))
-                    .unwrap_or(false),
-                ..current.clone().unwrap_or_else(unresolved)
-            };
+            let row = stored_row(
+                current.as_ref(),
+                Fields {
+                    credit_code: credit_code.to_string(),
+                    name,
+                    category_id: category.id,
+                    region_id: location.id,
+                    administering_region_id: admin_id,
+                    supervising,
+                    affiliation,
+                    party_organization: input.party_organization,
+                    work_covered: input.work_covered,
+                    party_member_count: input.party_member_count,
+                    model: input.model,
+                },
+            );
             let saved = match existing {
                 Some(existing) if existing == row => return Ok(existing),
                 Some(existing) => {
@@ -414,9 +408,99 @@ pub async fn upsert(
     .await
 }
 
+/// The organizations among `ids` located in `root`'s subtree, as stored
+/// now, by id: what a change feed subscriber of that region is sent.
+pub async fn changed_in_subtree(
+    db: &impl ConnectionTrait,
+    root: i32,
+    ids: &[i32],
+) -> Result<Vec<organization::Model>> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(1_000) {
+        rows.extend(
+            organization::Entity::find()
+                .filter(organization::Column::Id.is_in(chunk.iter().copied()))
+                .filter(organization::Column::RegionId.in_subquery(region::subtree_ids(root)))
+                .order_by_asc(organization::Column::Id)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
+/// Refuses a party member count outside 0..=MAX_PARTY_MEMBERS.
+pub(crate) fn check_party_member_count(count: i32) -> Result<()> {
+    if (0..=MAX_PARTY_MEMBERS).contains(&count) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "partyMemberCount",
+            format!("must be between 0 and {MAX_PARTY_MEMBERS}, {count} given"),
+        ))
+    }
+}
+
+/// An organization write with its references resolved to ids: what an
+/// upsert and an import both store.
+pub(crate) struct Fields {
+    pub credit_code: String,
+    pub name: String,
+    pub category_id: i32,
+    pub region_id: i32,
+    /// Already applied to what is stored, and checked to lie above the region.
+    pub administering_region_id: Option<i32>,
+    pub supervising: Patch<i32>,
+    pub affiliation: Patch<i32>,
+    pub party_organization: Option<PartyOrganization>,
+    pub work_covered: Option<bool>,
+    pub party_member_count: Option<i32>,
+    pub model: Option<bool>,
+}
+
+/// The row to store for `fields` over `current` (None: a new
+/// organization): omitted fields keep what is stored, or take their default.
+pub(crate) fn stored_row(
+    current: Option<&organization::Model>,
+    fields: Fields,
+) -> organization::Model {
+    organization::Model {
+        id: current.map_or(0, |c| c.id),
+        credit_code: fields.credit_code,
+        name: fields.name,
+        category_id: fields.category_id,
+        region_id: fields.region_id,
+        administering_region_id: fields.administering_region_id,
+        supervising_department_id: fields
+            .supervising
+            .apply(current.and_then(|c| c.supervising_department_id)),
+        party_affiliation_id: fields
+            .affiliation
+            .apply(current.and_then(|c| c.party_affiliation_id)),
+        party_organization: fields
+            .party_organization
+            .map(|p| p.as_str().to_owned())
+            .or_else(|| current.map(|c| c.party_organization.clone()))
+            .unwrap_or_else(|| PartyOrganization::None.as_str().to_owned()),
+        work_covered: fields
+            .work_covered
+            .or(current.map(|c| c.work_covered))
+            .unwrap_or(false),
+        party_member_count: fields
+            .party_member_count
+            .or(current.map(|c| c.party_member_count))
+            .unwrap_or(0),
+        is_model: fields
+            .model
+            .or(current.map(|c| c.is_model))
+            .unwrap_or(false),
+        ..current.cloned().unwrap_or_else(unresolved)
+    }
+}
+
 /// The stored resolution of an organization not yet resolved: a blind spot
 /// until the engine says otherwise.
-fn unresolved() -> organization::Model {
+pub(crate) fn unresolved() -> organization::Model {
     organization::Model {
         id: 0,
         credit_code: String::new(),

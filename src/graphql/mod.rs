@@ -12,28 +12,29 @@ pub mod loaders;
 pub mod mutation;
 pub mod ordering;
 pub mod query;
+pub mod subscription;
 pub mod types;
 
 use async_graphql::dataloader::DataLoader;
 use std::time::Duration;
 
-use async_graphql::{
-    BatchRequest, BatchResponse, EmptySubscription, Request, Response, Schema, SchemaBuilder,
-};
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 use crate::domain::access::Caller;
+use crate::domain::feed::ChangeFeed;
 use batching::LoadQueue;
 pub use limits::Limits;
 use loaders::Loaders;
 use mutation::Mutation;
 use query::Query;
+use subscription::{PublishChanges, Subscription};
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema's types, without data or limits.
-pub fn schema() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+pub fn schema() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription)
 }
 
 /// The production schema over `db`, with the default limits.
@@ -41,10 +42,15 @@ pub fn build(db: DatabaseConnection) -> AppSchema {
     build_with(db, &Limits::default())
 }
 
-/// The production schema over `db` with these limits.
+/// The production schema over `db` with these limits, and this process's
+/// change feed (on PostgreSQL fed by other replicas too).
 pub fn build_with(db: DatabaseConnection, limits: &Limits) -> AppSchema {
+    let feed = ChangeFeed::new();
+    subscription::listen(&db, &feed);
     let mut builder = schema()
         .data(db)
+        .data(feed.clone())
+        .extension(PublishChanges(feed))
         .data(limits.clone())
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)

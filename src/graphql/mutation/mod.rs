@@ -7,6 +7,7 @@ pub(crate) mod category;
 mod department;
 mod organization;
 mod region;
+pub(crate) mod transfer;
 
 use async_graphql::{MaybeUndefined, MergedObject};
 
@@ -19,6 +20,7 @@ pub struct Mutation(
     category::CategoryMutation,
     organization::OrganizationMutation,
     admin::AdminMutation,
+    transfer::TransferMutation,
 );
 
 /// Omitted keeps, null clears, a value sets.

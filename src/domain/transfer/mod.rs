@@ -1,0 +1,191 @@
+//! Bulk import and export by natural key, in CSV and JSON lines.
+//!
+//! The columns of each entity are the input fields of the API
+//! (`creditCode,name,categoryCode,regionCode,…`); organization exports add
+//! the resolved responsibility, which imports accept and ignore, so that an
+//! export imports as it is. An empty CSV cell, like a JSON `null`, clears an
+//! optional field; a column that is not there keeps what is stored.
+
+pub mod export;
+pub mod import;
+mod read;
+
+use crate::error::{Error, Result};
+
+pub use import::{ImportOptions, ImportReport, RowError};
+
+/// What a file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Entity {
+    Regions,
+    Departments,
+    Categories,
+    Rules,
+    Organizations,
+}
+
+impl Entity {
+    /// The entity as the audit trail names it.
+    pub fn audited(self) -> super::audit::Entity {
+        match self {
+            Entity::Regions => super::audit::Entity::Region,
+            Entity::Departments => super::audit::Entity::Department,
+            Entity::Categories => super::audit::Entity::Category,
+            Entity::Rules => super::audit::Entity::Rule,
+            Entity::Organizations => super::audit::Entity::Organization,
+        }
+    }
+
+    pub const ALL: [Entity; 5] = [
+        Entity::Regions,
+        Entity::Departments,
+        Entity::Categories,
+        Entity::Rules,
+        Entity::Organizations,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Regions => "regions",
+            Entity::Departments => "departments",
+            Entity::Categories => "categories",
+            Entity::Rules => "rules",
+            Entity::Organizations => "organizations",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|e| e.as_str() == text.trim())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "entity",
+                    format!(
+                        "'{}' is not one of regions, departments, categories, rules, organizations",
+                        text.trim()
+                    ),
+                )
+            })
+    }
+
+    /// The columns an import reads, in the order an export writes them.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Entity::Regions => &["code", "name", "level", "parentCode"],
+            Entity::Departments => &[
+                "code",
+                "name",
+                "kindCode",
+                "regionCode",
+                "dedicatedUnit",
+                "dedicatedStaff",
+                "method",
+            ],
+            Entity::Categories => &["code", "name", "parentCode", "description"],
+            Entity::Rules => &[
+                "categoryCode",
+                "departmentKindCode",
+                "scopeRegionCode",
+                "basis",
+            ],
+            Entity::Organizations => &[
+                "creditCode",
+                "name",
+                "categoryCode",
+                "regionCode",
+                "administeringRegionCode",
+                "supervisingDepartmentCode",
+                "partyAffiliationCode",
+                "partyOrganization",
+                "workCovered",
+                "partyMemberCount",
+                "model",
+            ],
+        }
+    }
+
+    /// Columns an export adds that an import accepts and ignores: what the
+    /// service derives and nobody writes.
+    pub fn derived_columns(self) -> &'static [&'static str] {
+        match self {
+            Entity::Organizations => &[
+                "responsibilityBasis",
+                "responsibilityDepartmentCode",
+                "responsibilityDepartmentName",
+            ],
+            _ => &[],
+        }
+    }
+}
+
+/// How a file is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "csv" => Ok(Format::Csv),
+            "jsonl" | "ndjson" => Ok(Format::Jsonl),
+            other => Err(Error::invalid(
+                "format",
+                format!("'{other}' is not one of csv, jsonl"),
+            )),
+        }
+    }
+
+    /// The format a file name suggests: JSON lines for `.jsonl`, `.ndjson`
+    /// and `.json`, CSV otherwise.
+    pub fn from_file_name(name: &str) -> Self {
+        let lower = name.to_ascii_lowercase();
+        if [".jsonl", ".ndjson", ".json"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+        {
+            Format::Jsonl
+        } else {
+            Format::Csv
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Jsonl => "application/x-ndjson",
+        }
+    }
+}
+
+/// The character encoding of an imported file. A byte-order mark wins over
+/// what is asked: a UTF-8 file with a BOM reads as UTF-8 either way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    #[default]
+    Utf8,
+    /// GB18030, a superset of GBK and GB2312.
+    Gb18030,
+}
+
+impl Encoding {
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "gb18030" | "gbk" | "gb2312" => Ok(Encoding::Gb18030),
+            other => Err(Error::invalid(
+                "encoding",
+                format!("'{other}' is not one of utf-8, gb18030"),
+            )),
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Bulk import through GraphQL: `importData` takes a file uploaded as a
+//! multipart request (the GraphQL multipart request spec).
+
+use async_graphql::{Context, Enum, Object, SimpleObject, Upload};
+
+use crate::domain::access::Role;
+use crate::domain::audit;
+use crate::domain::transfer::{self, Encoding, Entity, Format, ImportOptions, ImportReport};
+use crate::error::Error;
+use crate::graphql::context::{caller, db};
+use crate::graphql::error::ApiResult;
+
+/// What a file holds.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(name = "TransferEntity")]
+pub enum TransferEntity {
+    /// Columns code, name, level, parentCode.
+    Regions,
+    /// Columns code, name, kindCode, regionCode, dedicatedUnit, dedicatedStaff (a JSON list of contacts), method.
+    Departments,
+    /// Columns code, name, parentCode, description.
+    Categories,
+    /// Columns categoryCode, departmentKindCode, scopeRegionCode, basis.
+    Rules,
+    /// Columns creditCode, name, categoryCode, regionCode, administeringRegionCode, supervisingDepartmentCode, partyAffiliationCode, partyOrganization, workCovered, partyMemberCount, model.
+    Organizations,
+}
+
+impl From<TransferEntity> for Entity {
+    fn from(entity: TransferEntity) -> Self {
+        match entity {
+            TransferEntity::Regions => Entity::Regions,
+            TransferEntity::Departments => Entity::Departments,
+            TransferEntity::Categories => Entity::Categories,
+            TransferEntity::Rules => Entity::Rules,
+            TransferEntity::Organizations => Entity::Organizations,
+        }
+    }
+}
+
+/// How a file is written.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(name = "FileFormat")]
+pub enum FileFormat {
+    /// Comma-separated values with a header line of column names.
+    Csv,
+    /// One JSON object per line, keyed by column name.
+    Jsonl,
+}
+
+/// The character encoding of an uploaded file; a byte-order mark wins.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(name = "FileEncoding")]
+pub enum FileEncoding {
+    Utf8,
+    /// GB18030, which reads GBK and GB2312 too.
+    Gb18030,
+}
+
+/// A bad row of an imported file.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ImportRowError {
+    /// The line the row starts on; 1 is the file's first line.
+    pub line: i64,
+    /// The column at fault, when one is.
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+/// What an import did, or (dry run, or bad rows) would have done.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ImportResult {
+    /// True when the file's rows were written; false on a dry run or when any row is bad.
+    pub committed: bool,
+    pub dry_run: bool,
+    /// Rows read: created + updated + unchanged + rejected.
+    pub rows: i64,
+    pub created: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub rejected: i64,
+    /// Organizations whose responsibility the import changed.
+    pub changed_responsibilities: i64,
+    /// Every bad row in file order (the first 10,000 of them).
+    pub errors: Vec<ImportRowError>,
+}
+
+impl From<ImportReport> for ImportResult {
+    fn from(report: ImportReport) -> Self {
+        let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        ImportResult {
+            committed: report.committed,
+            dry_run: report.dry_run,
+            rows: count(report.rows()),
+            created: count(report.created),
+            updated: count(report.updated),
+            unchanged: count(report.unchanged),
+            rejected: count(report.rejected),
+            changed_responsibilities: count(report.changed_responsibility),
+            errors: report
+                .errors
+                .into_iter()
+                .map(|e| ImportRowError {
+                    line: count(e.line),
+                    column: e.column,
+                    reason: e.reason,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct TransferMutation;
+
+#[Object]
+impl TransferMutation {
+    /// Imports an uploaded CSV or JSON-lines file by natural key in one
+    /// transaction: all rows or, when any row is bad, none, with every bad
+    /// row reported. Importing the same file twice changes nothing the
+    /// second time.
+    async fn import_data(
+        &self,
+        ctx: &Context<'_>,
+        entity: TransferEntity,
+        file: Upload,
+        #[graphql(desc = "Default: from the file name (.jsonl: JSONL, else CSV).")] format: Option<
+            FileFormat,
+        >,
+        #[graphql(default_with = "FileEncoding::Utf8")] encoding: FileEncoding,
+        #[graphql(desc = "Validate and report, write nothing.", default = false)] dry_run: bool,
+    ) -> ApiResult<ImportResult> {
+        let caller = caller(ctx)?;
+        caller.require(Role::Editor)?;
+        let upload = file
+            .value(ctx)
+            .map_err(|_| Error::invalid("file", "the uploaded file cannot be read"))?;
+        let format = match format {
+            Some(FileFormat::Csv) => Format::Csv,
+            Some(FileFormat::Jsonl) => Format::Jsonl,
+            None => Format::from_file_name(&upload.filename),
+        };
+        let encoding = match encoding {
+            FileEncoding::Utf8 => Encoding::Utf8,
+            FileEncoding::Gb18030 => Encoding::Gb18030,
+        };
+        let file_name = upload.filename.clone();
+        let entity: transfer::Entity = entity.into();
+        let report = transfer::import::import(
+            db(ctx)?,
+            &caller.scope,
+            Box::new(upload.into_read()),
+            ImportOptions {
+                entity,
+                format,
+                encoding,
+                dry_run,
+            },
+        )
+        .await?;
+        if report.committed {
+            audit::record_import(
+                db(ctx)?,
+                caller,
+                entity.audited(),
+                &file_name,
+                report.summary(),
+            )
+            .await?;
+        }
+        Ok(report.into())
+    }
+}

@@ -1,0 +1,249 @@
+//! GraphQL subscriptions over WebSocket at `/graphql`, speaking
+//! `graphql-transport-ws`.
+//!
+//! async-graphql runs the protocol; a guard in front of it enforces what
+//! the protocol asks of a server and async-graphql leaves out: a
+//! connection that sends no `connection_init` in time is closed with 4408,
+//! a `subscribe` before the server's `connection_ack` with 4401, and a
+//! `subscribe` whose id is in use with 4409.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::http::{WebSocket as Protocol, WebSocketProtocols, WsMessage};
+use async_graphql::{Data, Executor};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures::{SinkExt, StreamExt};
+use sea_orm::DatabaseConnection;
+
+use crate::app::Access;
+use crate::app::AppState;
+use crate::domain::access::Caller;
+use crate::graphql::loaders::Loaders;
+
+/// How long a client has to send `connection_init`.
+pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The one sub-protocol spoken.
+pub const PROTOCOL: &str = "graphql-transport-ws";
+
+/// Middleware on `/graphql`: a WebSocket upgrade becomes a subscription
+/// connection; anything else goes on to the GET and POST handlers.
+pub async fn upgrade(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let wants_socket = request
+        .headers()
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    if !wants_socket {
+        return next.run(request).await;
+    }
+    let (mut parts, _) = request.into_parts();
+    // A client that can set headers authenticates on the upgrade; a browser
+    // sends its token in `connection_init` instead.
+    let known = if parts.headers.contains_key(header::AUTHORIZATION) {
+        match crate::app::auth::caller(&state.db, state.options.access, &parts.headers).await {
+            Ok(caller) => Some(caller),
+            Err(err) => return crate::downloads::error_response(&err),
+        }
+    } else {
+        None
+    };
+    let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let access = state.options.access;
+    upgrade.protocols([PROTOCOL]).on_upgrade(move |socket| {
+        serve_as(socket, state.schema, state.db, INIT_TIMEOUT, access, known)
+    })
+}
+
+/// The caller of a connection: the one the upgrade authenticated, else the
+/// token in the `connection_init` payload (`{"Authorization": "Bearer …"}`,
+/// or `{"token": "…"}`), else the local user when the service is open.
+async fn caller_of(
+    db: &DatabaseConnection,
+    access: Access,
+    known: Option<Caller>,
+    payload: &serde_json::Value,
+) -> crate::error::Result<Caller> {
+    if let Some(caller) = known {
+        return Ok(caller);
+    }
+    let given = ["Authorization", "authorization"]
+        .iter()
+        .find_map(|key| payload.get(*key).and_then(|v| v.as_str()))
+        .map(str::to_owned)
+        .or_else(|| {
+            payload
+                .get("token")
+                .and_then(|v| v.as_str())
+                .map(|t| format!("Bearer {t}"))
+        });
+    let mut headers = axum::http::HeaderMap::new();
+    if let Some(value) = given.and_then(|g| axum::http::HeaderValue::from_str(&g).ok()) {
+        headers.insert(header::AUTHORIZATION, value);
+    }
+    crate::app::auth::caller(db, access, &headers).await
+}
+
+/// What each subscription of a connection reads from: its own loaders
+/// (batching, no cache), the caller and its scope.
+fn connection_data(db: DatabaseConnection, caller: Caller) -> Data {
+    let scope = caller.scope;
+    let mut data = Data::default();
+    data.insert(DataLoader::new(Loaders { db, scope }, tokio::spawn));
+    data.insert(scope);
+    data.insert(caller);
+    data
+}
+
+/// Serves one connection of an open service (no token needed while none
+/// exists) until either side closes it.
+pub async fn serve<E: Executor>(
+    socket: WebSocket,
+    executor: E,
+    db: DatabaseConnection,
+    init_timeout: Duration,
+) {
+    serve_as(
+        socket,
+        executor,
+        db,
+        init_timeout,
+        Access::OpenUntilTokens,
+        None,
+    )
+    .await
+}
+
+/// Serves one connection until either side closes it; a `connection_init`
+/// without valid credentials is refused (4403).
+pub async fn serve_as<E: Executor>(
+    socket: WebSocket,
+    executor: E,
+    db: DatabaseConnection,
+    init_timeout: Duration,
+    access: Access,
+    known: Option<Caller>,
+) {
+    let (mut sink, mut source) = socket.split();
+    let (to_protocol, from_client) = futures::channel::mpsc::unbounded::<Vec<u8>>();
+    let protocol = Protocol::new(executor, from_client, WebSocketProtocols::GraphQLWS)
+        .on_connection_init(move |payload| async move {
+            match caller_of(&db, access, known, &payload).await {
+                Ok(caller) => Ok(connection_data(db, caller)),
+                Err(err) => Err(async_graphql::Error::new(err.public_message())),
+            }
+        });
+    futures::pin_mut!(protocol);
+    let mut guard = Guard::default();
+    let deadline = tokio::time::sleep(init_timeout);
+    tokio::pin!(deadline);
+    let close = loop {
+        tokio::select! {
+            () = &mut deadline, if !guard.initialised => {
+                break Some((4408, "Connection initialisation timeout".to_owned()));
+            }
+            incoming = source.next() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    if let Err(refusal) = guard.client(text.as_str()) {
+                        break Some(refusal);
+                    }
+                    if to_protocol.unbounded_send(text.as_bytes().to_vec()).is_err() {
+                        break None;
+                    }
+                }
+                Some(Ok(Message::Binary(_))) => {
+                    break Some((4400, "Messages are JSON text".to_owned()));
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break None,
+            },
+            outgoing = protocol.next() => match outgoing {
+                Some(WsMessage::Text(text)) => {
+                    guard.server(&text);
+                    if sink.send(Message::Text(text.into())).await.is_err() {
+                        break None;
+                    }
+                }
+                Some(WsMessage::Close(code, reason)) => break Some((code, reason)),
+                None => break None,
+            },
+        }
+    };
+    if let Some((code, reason)) = close {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        let _ = sink.send(Message::Close(Some(frame))).await;
+    }
+    let _ = sink.close().await;
+}
+
+/// What the connection has said so far.
+#[derive(Default)]
+struct Guard {
+    initialised: bool,
+    acknowledged: bool,
+    /// Ids of the subscriptions running.
+    running: HashSet<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Envelope {
+    #[serde(rename = "type")]
+    kind: String,
+    id: Option<String>,
+}
+
+impl Guard {
+    /// Checks a client message; Err is the close code and reason.
+    fn client(&mut self, text: &str) -> Result<(), (u16, String)> {
+        // Malformed messages are async-graphql's to refuse.
+        let Ok(message) = serde_json::from_str::<Envelope>(text) else {
+            return Ok(());
+        };
+        match message.kind.as_str() {
+            "connection_init" => self.initialised = true,
+            "subscribe" => {
+                if !self.acknowledged {
+                    return Err((4401, "Unauthorized".to_owned()));
+                }
+                let id = message.id.unwrap_or_default();
+                if !self.running.insert(id.clone()) {
+                    return Err((4409, format!("Subscriber for {id} already exists")));
+                }
+            }
+            "complete" => {
+                if let Some(id) = message.id {
+                    self.running.remove(&id);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Notes a server message: the acknowledgement, and subscriptions that ended.
+    fn server(&mut self, text: &str) {
+        let Ok(message) = serde_json::from_str::<Envelope>(text) else {
+            return;
+        };
+        match message.kind.as_str() {
+            "connection_ack" => self.acknowledged = true,
+            "complete" | "error" => {
+                if let Some(id) = message.id {
+                    self.running.remove(&id);
+                }
+            }
+            _ => {}
+        }
+    }
+}
