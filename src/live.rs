@@ -5,7 +5,8 @@
 //! the protocol asks of a server and async-graphql leaves out: a
 //! connection that sends no `connection_init` in time is closed with 4408,
 //! a `subscribe` before the server's `connection_ack` with 4401, and a
-//! `subscribe` whose id is in use with 4409.
+//! `subscribe` whose id is in use with 4409; a `connection_init` without
+//! valid credentials (once tokens exist) is closed with 4403.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -171,6 +172,11 @@ pub async fn serve_as<E: Executor>(
                     if sink.send(Message::Text(text.into())).await.is_err() {
                         break None;
                     }
+                }
+                // A refused connection_init is 4403 in graphql-transport-ws;
+                // async-graphql says 1002.
+                Some(WsMessage::Close(1002, reason)) if !guard.acknowledged => {
+                    break Some((4403, reason));
                 }
                 Some(WsMessage::Close(code, reason)) => break Some((code, reason)),
                 None => break None,

@@ -5,6 +5,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use orgmap::domain::access::{Caller, Role};
 use orgmap::domain::scope::Scope;
 use orgmap::domain::transfer::export::{ExportOptions, Exporter};
 use orgmap::domain::transfer::import::{ImportOptions, ImportReport, RowError, import};
@@ -661,4 +662,115 @@ async fn a_duplicate_in_a_later_batch_is_found() {
         report.errors
     );
     assert_eq!(app.count("organization").await, 0);
+}
+
+/// A token of `role` (bound to `region`, if any) and its secret.
+async fn token(app: &TestApp, role: Role, region: Option<&str>, name: &str) -> String {
+    orgmap::domain::token::create(&app.db, &Caller::local(), role, region, Some(name))
+        .await
+        .unwrap()
+        .secret
+}
+
+#[tokio::test]
+async fn downloads_need_a_token_once_one_exists_and_show_only_its_region() {
+    let app = TestApp::spawn().await;
+    province(&app).await;
+    let file = format!(
+        "creditCode,name,categoryCode,regionCode\n\
+         {},甲公司,SMALL_MICRO_ENTERPRISE,350102001\n\
+         {},乙公司,SMALL_MICRO_ENTERPRISE,350203\n",
+        credit_code("91", "350102", 1),
+        credit_code("91", "350203", 2),
+    );
+    import_bytes(&app, Entity::Organizations, Format::Csv, file.into_bytes()).await;
+    let fuzhou = token(&app, Role::Viewer, Some("350100"), "fz-viewer").await;
+
+    for uri in ["/export/organizations.csv", "/reports/coverage.xlsx"] {
+        let (status, headers, _) = send(&app, Request::get(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
+        assert_eq!(headers[header::WWW_AUTHENTICATE], "Bearer");
+    }
+
+    // Without ?region= a city's token gets its city, not the province.
+    let request = Request::get("/export/organizations.csv")
+        .header(header::AUTHORIZATION, format!("Bearer {fuzhou}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = send(&app, request).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(body).unwrap();
+    assert!(text.contains("甲公司"), "{text}");
+    assert!(
+        !text.contains("乙公司"),
+        "厦门 is outside the token's region: {text}"
+    );
+
+    // Another city's subtree is not found, as in the API.
+    let request = Request::get("/export/organizations.csv?region=350200")
+        .header(header::AUTHORIZATION, format!("Bearer {fuzhou}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, _) = send(&app, request).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn import_data_needs_an_editor_and_a_committed_import_is_audited() {
+    let app = TestApp::spawn().await;
+    province(&app).await;
+    let operations = json!({
+        "query": "mutation($file: Upload!) { importData(entity: ORGANIZATIONS, file: $file) { committed created } }",
+        "variables": { "file": null }
+    });
+    let file = format!(
+        "creditCode,name,categoryCode,regionCode\n{},甲公司,SMALL_MICRO_ENTERPRISE,350102001\n",
+        credit_code("91", "350102", 7)
+    );
+    let boundary = "orgmapboundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{operations}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{\"0\": [\"variables.file\"]}}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"orgs.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n\
+         --{boundary}--\r\n"
+    );
+    let viewer = token(&app, Role::Viewer, None, "viewer").await;
+    let editor = token(&app, Role::Editor, None, "importer").await;
+    let upload = |secret: &str| {
+        Request::post("/graphql")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("GraphQL-Require-Preflight", "1")
+            .header(header::AUTHORIZATION, format!("Bearer {secret}"))
+            .body(Body::from(body.clone()))
+            .unwrap()
+    };
+
+    let (_, _, refused) = send(&app, upload(&viewer)).await;
+    let refused: Value = serde_json::from_slice(&refused).unwrap();
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+    assert_eq!(app.count("organization").await, 0);
+
+    let (_, _, done) = send(&app, upload(&editor)).await;
+    let done: Value = serde_json::from_slice(&done).unwrap();
+    assert_eq!(
+        done["data"]["importData"],
+        json!({ "committed": true, "created": 1 })
+    );
+    let trail = app
+        .data(
+            "{ changes(entity: ORGANIZATION) { edges { node { actor key action after } } } }",
+            json!({}),
+        )
+        .await;
+    let entry = &trail["changes"]["edges"][0]["node"];
+    assert_eq!(entry["actor"], "importer", "{trail}");
+    assert_eq!(entry["key"], "import:orgs.csv");
+    assert_eq!(entry["action"], "IMPORT");
+    assert_eq!(entry["after"]["created"], 1);
 }

@@ -295,3 +295,58 @@ async fn a_change_through_one_replica_reaches_subscribers_of_another() {
         messages.len()
     );
 }
+
+#[tokio::test]
+async fn once_a_token_exists_a_connection_must_bring_one() {
+    let app = TestApp::spawn().await;
+    province(&app).await;
+    let secret = orgmap::domain::token::create(
+        &app.db,
+        &orgmap::domain::access::Caller::local(),
+        orgmap::domain::access::Role::Viewer,
+        Some("350100"),
+        Some("fz-viewer"),
+    )
+    .await
+    .unwrap()
+    .secret;
+    let addr = serve(&app).await;
+
+    // No credentials in connection_init: refused.
+    let mut socket = connect(addr).await;
+    send(&mut socket, json!({ "type": "connection_init" })).await;
+    let (code, _) = closed_with(&mut socket, Duration::from_secs(10)).await;
+    assert_eq!(code, 4403);
+
+    // A wrong token: refused too.
+    let mut socket = connect(addr).await;
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": { "Authorization": "Bearer orgmap_nope" } }),
+    )
+    .await;
+    let (code, _) = closed_with(&mut socket, Duration::from_secs(10)).await;
+    assert_eq!(code, 4403);
+
+    // The token in the payload: acknowledged, and scoped to its city, so
+    // 厦门 is not found.
+    let mut socket = connect(addr).await;
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {secret}") } }),
+    )
+    .await;
+    let ack = receive(&mut socket, Duration::from_secs(10)).await;
+    assert_eq!(ack, Some(json!({ "type": "connection_ack" })));
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe",
+                "payload": { "query": SUBSCRIPTION, "variables": { "region": "350200" } } }),
+    )
+    .await;
+    let answer = receive(&mut socket, Duration::from_secs(10)).await.unwrap();
+    assert_eq!(
+        answer["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{answer}"
+    );
+}
