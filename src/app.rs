@@ -3,6 +3,7 @@
 //! protections, and the server with graceful shutdown.
 
 pub mod auth;
+mod gate;
 pub mod graphql_http;
 mod listener;
 
@@ -63,6 +64,8 @@ pub struct AppState {
     pub schema: AppSchema,
     pub db: DatabaseConnection,
     pub options: std::sync::Arc<HttpOptions>,
+    /// Reads take turns while a write runs.
+    pub gate: std::sync::Arc<gate::WriteGate>,
 }
 
 /// The whole HTTP surface with the default options.
@@ -76,6 +79,7 @@ pub fn router_with(schema: AppSchema, db: DatabaseConnection, options: HttpOptio
         schema,
         db,
         options: std::sync::Arc::new(options),
+        gate: std::sync::Arc::default(),
     };
     let mut router = Router::new()
         .route(

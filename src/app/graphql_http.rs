@@ -281,7 +281,14 @@ async fn run(
     } else {
         state.options.timeout
     };
-    let work = graphql::execute_batch(&state.schema, batch, &state.db, &caller);
+    let writes = match &batch {
+        BatchRequest::Single(request) => is_mutation(request),
+        BatchRequest::Batch(requests) => requests.iter().any(is_mutation),
+    };
+    let work = async {
+        let _pass = state.gate.enter(writes).await;
+        graphql::execute_batch(&state.schema, batch, &state.db, &caller).await
+    };
     match tokio::time::timeout(deadline, work).await {
         Ok(response) => respond(response, media),
         Err(_) => error_response(
@@ -517,6 +524,12 @@ fn parse_request(mut object: Map<String, Value>) -> Result<Request, String> {
         Some(_) => return Err("`extensions` must be an object".to_owned()),
     }
     Ok(request)
+}
+
+/// True when the request runs a mutation (the text is searched first, so
+/// most queries cost no parse).
+fn is_mutation(request: &Request) -> bool {
+    request.query.contains("mutation") && operation_type(request) == Some(OperationType::Mutation)
 }
 
 /// The type of the operation the request would run; None when the document
