@@ -167,13 +167,13 @@ where
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let (result, changed) = super::feed::attempt(async {
+        let (result, changed) = super::feed::attempt(super::engine::count_structural(async {
             let txn = begin_write(db).await?;
             let value = work(&txn).await?;
             super::feed::announce(&txn).await?;
             txn.commit().await?;
             Ok::<T, Error>(value)
-        })
+        }))
         .await;
         if result.is_ok() {
             super::feed::committed(changed);

@@ -12,6 +12,9 @@
 //! statements. An organization write re-resolves that organization. Reads
 //! never recompute.
 
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use futures::TryStreamExt;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, StreamTrait};
 
@@ -229,7 +232,53 @@ pub async fn recount_cells(db: &impl ConnectionTrait) -> Result<()> {
 pub async fn lock_exclusive(db: &impl ConnectionTrait) -> Result<()> {
     db.execute_unprepared("UPDATE engine_state SET version = version + 1 WHERE id = 1")
         .await?;
+    mark_structural();
     Ok(())
+}
+
+/// Inside `count_structural`: counts the attempt as structural (once).
+fn mark_structural() {
+    let _ = STRUCTURAL.try_with(|counted| {
+        if !counted.get() {
+            counted.set(true);
+            STRUCTURAL_RUNNING.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+}
+
+tokio::task_local! {
+    /// Whether the write attempt under way took the exclusive lock.
+    static STRUCTURAL: Cell<bool>;
+}
+
+/// Structural writes of this process running now.
+static STRUCTURAL_RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// True while a structural write (rule, department, region, category) of
+/// this process runs: it may re-resolve many organizations.
+pub fn structural_write_running() -> bool {
+    STRUCTURAL_RUNNING.load(Ordering::SeqCst) > 0
+}
+
+/// Runs one write attempt, counted as structural from its
+/// `lock_exclusive` until it ends (committed, failed or dropped).
+pub async fn count_structural<F: std::future::Future>(attempt: F) -> F::Output {
+    struct Uncount;
+    impl Drop for Uncount {
+        fn drop(&mut self) {
+            let _ = STRUCTURAL.try_with(|counted| {
+                if counted.replace(false) {
+                    STRUCTURAL_RUNNING.fetch_sub(1, Ordering::SeqCst);
+                }
+            });
+        }
+    }
+    STRUCTURAL
+        .scope(Cell::new(false), async move {
+            let _uncount = Uncount;
+            attempt.await
+        })
+        .await
 }
 
 /// Lets an organization write wait for a structural write in progress, so
@@ -441,4 +490,39 @@ pub async fn rebuild(db: &(impl ConnectionTrait + StreamTrait)) -> Result<u64> {
     recount_cells(db).await?;
     clear_work_tables(db).await?;
     Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_structural_attempt_counts_while_it_runs_and_however_it_ends() {
+        assert!(!structural_write_running());
+        count_structural(async {
+            assert!(!structural_write_running(), "not before the lock");
+            mark_structural();
+            mark_structural();
+            assert!(structural_write_running());
+        })
+        .await;
+        assert!(!structural_write_running(), "uncounted when it ends");
+
+        // Dropped half-way (a request past its deadline): uncounted too.
+        let (started, wait) = tokio::sync::oneshot::channel::<()>();
+        let attempt = tokio::spawn(count_structural(async move {
+            mark_structural();
+            let _ = started.send(());
+            std::future::pending::<()>().await;
+        }));
+        wait.await.unwrap();
+        assert!(structural_write_running());
+        attempt.abort();
+        let _ = attempt.await;
+        assert!(!structural_write_running());
+
+        // Outside any attempt the mark does nothing.
+        mark_structural();
+        assert!(!structural_write_running());
+    }
 }
