@@ -80,9 +80,9 @@ fn condition(subject: &Subject, values: &mut Vec<Value>) -> String {
     let mut parts = vec!["c.n > 0".to_owned()];
     if let Some(region) = subject.region_id {
         values.push(region.into());
-        parts.push(format!(
-            "c.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = ${})",
-            values.len()
+        parts.push(super::region::within_sql(
+            "c.region_id",
+            format!("${}", values.len()),
         ));
     }
     if let Some(category) = subject.category_id {
@@ -117,7 +117,8 @@ pub async fn summaries(
         let mut condition = condition(subject, &mut values);
         if let Some(root) = scope.region_id {
             condition.push_str(&format!(
-                " AND c.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {root})"
+                " AND {}",
+                super::region::within_sql("c.region_id", root)
             ));
         }
         selects.push(format!(

@@ -118,9 +118,7 @@ impl GapFilter {
 /// the names the detail needs) in key order, after `$after`.
 fn kind_sql(kind: GapKind, region: Option<&str>) -> String {
     let within = |column: &str| match region {
-        Some(placeholder) => format!(
-            " AND {column} IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {placeholder})"
-        ),
+        Some(placeholder) => format!(" AND {}", super::region::within_sql(column, placeholder)),
         None => String::new(),
     };
     match kind {
@@ -397,7 +395,8 @@ fn cell_count_sql(kind: GapKind, region: Option<&str>) -> Option<String> {
     let within = region
         .map(|placeholder| {
             format!(
-                " AND cc.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {placeholder})"
+                " AND {}",
+                super::region::within_sql("cc.region_id", placeholder)
             )
         })
         .unwrap_or_default();

@@ -63,9 +63,7 @@ pub async fn rule_impact(
     }
     engine::stage_dirty(&txn).await?;
     let in_scope = match scope.region_id {
-        Some(root) => format!(
-            " AND o.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {root})"
-        ),
+        Some(root) => format!(" AND {}", super::region::within_sql("o.region_id", root)),
         None => String::new(),
     };
     let changed_sql = format!(

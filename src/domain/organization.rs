@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use entity::{organization, region_closure};
+use entity::organization;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
@@ -267,9 +267,7 @@ fn by_department(scope: &Scope, department_ids: &[i32], after: Option<i64>) -> S
         condition.push_str(&format!(" AND o.id > {after}"));
     }
     if let Some(root) = scope.region_id {
-        condition.push_str(&format!(
-            " AND o.region_id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {root})"
-        ));
+        condition.push_str(&format!(" AND {}", region::within_sql("o.region_id", root)));
     }
     condition
 }
@@ -531,12 +529,7 @@ async fn is_ancestor_or_self(
     ancestor_id: i32,
     region_id: i32,
 ) -> Result<bool> {
-    Ok(region_closure::Entity::find()
-        .filter(region_closure::Column::AncestorId.eq(ancestor_id))
-        .filter(region_closure::Column::DescendantId.eq(region_id))
-        .one(db)
-        .await?
-        .is_some())
+    super::access::within(db, &Scope::within(ancestor_id), region_id).await
 }
 
 /// Deletes the organization; false when none has this credit code.

@@ -38,9 +38,7 @@ pub async fn who_oversees_in(
     let category_code = parse_code("categoryCode", category_code)?;
     let region_code = RegionCode::parse("regionCode", region_code)?;
     let within = match scope.region_id {
-        Some(root) => format!(
-            " AND g.id IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {root})"
-        ),
+        Some(root) => format!(" AND {}", super::region::within_sql("g.id", root)),
         None => String::new(),
     };
     let row = db

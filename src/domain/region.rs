@@ -99,6 +99,13 @@ pub async fn list(
     Ok((page, select))
 }
 
+/// The SQL condition that `column` (a region id) lies in the subtree of
+/// `root` (an id, or a placeholder such as `$1`), for hand-written statements;
+/// [`subtree_ids`] is the same for the query builder.
+pub fn within_sql(column: &str, root: impl std::fmt::Display) -> String {
+    format!("{column} IN (SELECT descendant_id FROM region_closure WHERE ancestor_id = {root})")
+}
+
 /// Ancestor ids of each region, root first, ending with its parent: one query.
 pub async fn ancestor_ids(
     db: &impl ConnectionTrait,
