@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 
 use std::time::Duration;
 
-use crate::config::{Cli, Command, ExportArgs, ImportArgs, ServeArgs, TokenCommand};
+use crate::config::{Cli, Command, DatabaseArgs, ExportArgs, ImportArgs, ServeArgs, TokenCommand};
 use crate::domain::access::{Caller, Role};
 use crate::domain::scope::Scope;
 use crate::domain::transfer::export::{ExportOptions, Exporter};
@@ -24,7 +24,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo(args) => {
-            let db = open(&args.database.database_url).await?;
+            let db = open(&args.database).await?;
             let report = demo::generate(&db, args.organizations, args.seed).await;
             db.close().await?;
             let report = report.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -34,7 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import(args).await,
         Command::Export(args) => export(args).await,
         Command::Report(args) => {
-            let db = open(&args.database.database_url).await?;
+            let db = open(&args.database).await?;
             let bytes =
                 crate::report::coverage_xlsx(&db, &Scope::EVERYTHING, args.region.as_deref()).await;
             db.close().await?;
@@ -44,7 +44,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(args) => {
-            let db = open_with(&args.database.database_url, db::Checkpoints::InBackground).await?;
+            let db = open_with(&args.database, db::Checkpoints::InBackground).await?;
             db::checkpoint_in_background(&db);
             if args.demo {
                 if demo::is_empty(&db).await? {
@@ -133,7 +133,7 @@ async fn token_command(command: TokenCommand) -> anyhow::Result<()> {
     let fail = |e: crate::error::Error| anyhow::anyhow!("{}", e.public_message());
     match command {
         TokenCommand::Create(args) => {
-            let db = open(&args.database.database_url).await?;
+            let db = open(&args.database).await?;
             let role = Role::parse(&args.role).map_err(fail)?;
             let created = token::create(
                 &db,
@@ -160,7 +160,7 @@ async fn token_command(command: TokenCommand) -> anyhow::Result<()> {
             Ok(())
         }
         TokenCommand::Revoke(args) => {
-            let db = open(&args.database.database_url).await?;
+            let db = open(&args.database).await?;
             let revoked = token::revoke(&db, &operator, &args.name)
                 .await
                 .map_err(fail)?;
@@ -173,7 +173,7 @@ async fn token_command(command: TokenCommand) -> anyhow::Result<()> {
             Ok(())
         }
         TokenCommand::List(args) => {
-            let db = open(&args.database.database_url).await?;
+            let db = open(&args.database).await?;
             let tokens = token::list(&db, &operator).await.map_err(fail)?;
             db.close().await?;
             println!(
@@ -208,7 +208,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let encoding = Encoding::parse(&args.encoding).map_err(user_error)?;
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("cannot open {}", args.file.display()))?;
-    let db = open(&args.database.database_url).await?;
+    let db = open(&args.database).await?;
     let started = std::time::Instant::now();
     let report = transfer::import::import(
         &db,
@@ -292,7 +292,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
         format: Format::parse(&args.format).map_err(user_error)?,
         region_code: args.region.clone(),
     };
-    let db = open(&args.database.database_url).await?;
+    let db = open(&args.database).await?;
     let written = async {
         let mut exporter = Exporter::new(&db, &Scope::EVERYTHING, options)
             .await
@@ -325,14 +325,20 @@ fn user_error(err: crate::error::Error) -> anyhow::Error {
 
 /// Opens and migrates the database, loads the reference data into an empty
 /// one and brings the engine's derived data up to date.
-pub async fn open(url: &str) -> anyhow::Result<DatabaseConnection> {
-    open_with(url, db::Checkpoints::OnCommit).await
+pub async fn open(database: &DatabaseArgs) -> anyhow::Result<DatabaseConnection> {
+    open_with(database, db::Checkpoints::OnCommit).await
 }
 
-async fn open_with(url: &str, checkpoints: db::Checkpoints) -> anyhow::Result<DatabaseConnection> {
-    let db = db::connect_with(url, checkpoints)
+async fn open_with(
+    database: &DatabaseArgs,
+    checkpoints: db::Checkpoints,
+) -> anyhow::Result<DatabaseConnection> {
+    let mut db = db::connect_with(&database.database_url, checkpoints)
         .await
         .context("cannot open or migrate the database")?;
+    if let Some(ms) = database.slow_statement_ms {
+        db::log_slow_statements(&mut db, Duration::from_millis(ms));
+    }
     if domain::initialize(&db)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?

@@ -141,6 +141,10 @@ pub struct DatabaseArgs {
         default_value = "sqlite://orgmap.db?mode=rwc"
     )]
     pub database_url: String,
+    /// Log every SQL statement that takes at least this many milliseconds
+    /// (at warn level, with its time and the start of its text).
+    #[arg(long, env = "ORGMAP_SLOW_STATEMENT_MS", value_name = "MS")]
+    pub slow_statement_ms: Option<u64>,
 }
 
 #[derive(Args, Debug)]

@@ -13,6 +13,7 @@ mod m20261202_000001_create_resolution;
 mod m20261203_000001_create_api_token;
 mod m20261203_000002_create_change;
 mod m20261203_000003_index_contested_by_region;
+mod m20261204_000001_stage_index_changes;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_create_api_token::Migration),
             Box::new(m20261203_000002_create_change::Migration),
             Box::new(m20261203_000003_index_contested_by_region::Migration),
+            Box::new(m20261204_000001_stage_index_changes::Migration),
         ]
     }
 }

@@ -165,9 +165,8 @@ async fn closes_cycle(db: &impl ConnectionTrait, category_id: i32, parent_id: i3
 
 /// Rebuilds the whole closure table from parent links, set-based.
 pub async fn rebuild_closure(db: &impl ConnectionTrait) -> Result<()> {
-    db.execute_unprepared("DELETE FROM category_closure")
-        .await?;
-    db.execute_unprepared(
+    db::execute_unprepared(db, "DELETE FROM category_closure").await?;
+    db::execute_unprepared(db,
         "WITH RECURSIVE c (ancestor_id, descendant_id, depth) AS ( \
            SELECT id, id, 0 FROM category \
            UNION ALL \

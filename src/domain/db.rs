@@ -3,13 +3,14 @@
 //! Migrations run on open.
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DbErr, ExecResult, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::error::{Error, Result};
@@ -129,6 +130,48 @@ async fn open_with(url: &str, checkpoints: Checkpoints) -> Result<DatabaseConnec
         options.max_connections(POOL_SIZE * 2).min_connections(1);
     }
     Database::connect(options).await
+}
+
+/// The time from which a statement is logged as slow, once set.
+static SLOW_STATEMENT: OnceLock<Duration> = OnceLock::new();
+
+/// Logs, at warn level, every statement that takes `threshold` or longer:
+/// its time and the start of its text (never its values). For finding what
+/// a slow request or write spends its time on.
+pub fn log_slow_statements(db: &mut DatabaseConnection, threshold: Duration) {
+    // The first threshold set holds for the process.
+    let threshold = *SLOW_STATEMENT.get_or_init(|| threshold);
+    db.set_metric_callback(move |info| {
+        if info.elapsed >= threshold {
+            log_slow(&info.statement.sql, info.elapsed, info.failed);
+        }
+    });
+}
+
+fn log_slow(sql: &str, elapsed: Duration, failed: bool) {
+    let sql: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    let sql: String = sql.chars().take(240).collect();
+    tracing::warn!(
+        elapsed_ms = elapsed.as_secs_f64() * 1000.0,
+        failed,
+        sql,
+        "slow statement"
+    );
+}
+
+/// Runs SQL text without preparing it (derived-data maintenance, whose
+/// text changes with its target), and times it for the slow-statement log
+/// as prepared statements are.
+pub async fn execute_unprepared(db: &impl ConnectionTrait, sql: &str) -> Result<ExecResult, DbErr> {
+    let started = Instant::now();
+    let result = db.execute_unprepared(sql).await;
+    if let Some(threshold) = SLOW_STATEMENT.get() {
+        let elapsed = started.elapsed();
+        if elapsed >= *threshold {
+            log_slow(sql, elapsed, result.is_err());
+        }
+    }
+    result
 }
 
 /// Accepts a bare file path as an SQLite database.

@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use futures::TryStreamExt;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, StreamTrait};
 
+use super::db;
 use crate::error::Result;
 
 /// Which organizations to resolve.
@@ -94,18 +95,20 @@ pub(crate) const CHANGED: &str = "(o.resp_basis <> n.basis \
 /// Re-resolves the target organizations and keeps the coverage cells;
 /// returns how many changed. Only the changed ones are written.
 pub async fn resolve(db: &(impl ConnectionTrait + StreamTrait), target: Target) -> Result<u64> {
-    db.execute_unprepared("DELETE FROM resolution_next").await?;
-    let staged = db
-        .execute_unprepared(&format!(
+    db::execute_unprepared(db, "DELETE FROM resolution_next").await?;
+    let staged = db::execute_unprepared(
+        db,
+        &format!(
             "INSERT INTO resolution_next (id, basis, department_id, kind_id, rule_id, rule_kind_id, \
-               rule_department_id, fallback_department_id, contested) \
+               rule_department_id, fallback_department_id, contested, index_change) \
              SELECT n.id, n.basis, n.department_id, n.kind_id, n.rule_id, n.rule_kind_id, \
-                    n.rule_department_id, n.fallback_department_id, n.contested \
+                    n.rule_department_id, n.fallback_department_id, n.contested, {INDEX_CHANGE} \
              FROM ({}) n JOIN organization o ON o.id = n.id WHERE {CHANGED}",
             resolution_select(target)
-        ))
-        .await?
-        .rows_affected();
+        ),
+    )
+    .await?
+    .rows_affected();
     if staged == 0 {
         return Ok(0);
     }
@@ -113,19 +116,41 @@ pub async fn resolve(db: &(impl ConnectionTrait + StreamTrait), target: Target) 
         super::feed::record(ids_of(db, "SELECT id FROM resolution_next".to_owned()).await?);
     }
     count_cells_of_staged(db, -1).await?;
-    db.execute_unprepared(
-        "UPDATE organization AS o SET \
-           resp_basis = n.basis, resp_department_id = n.department_id, resp_kind_id = n.kind_id, \
-           resp_rule_id = n.rule_id, resp_rule_kind_id = n.rule_kind_id, \
-           resp_rule_department_id = n.rule_department_id, \
-           resp_fallback_department_id = n.fallback_department_id, resp_contested = n.contested \
-         FROM resolution_next AS n WHERE o.id = n.id",
-    )
-    .await?;
+    // SQLite rewrites the entries of every index over an assigned column,
+    // changed or not: each shape of change assigns only what it changes
+    // among the indexed columns (basis, department, contested).
+    for (index_change, indexed) in [
+        (0, ""),
+        (1, "resp_department_id = n.department_id, "),
+        (
+            2,
+            "resp_basis = n.basis, resp_department_id = n.department_id, \
+             resp_contested = n.contested, ",
+        ),
+    ] {
+        db::execute_unprepared(
+            db,
+            &format!(
+                "UPDATE organization AS o SET {indexed}\
+                   resp_kind_id = n.kind_id, resp_rule_id = n.rule_id, \
+                   resp_rule_kind_id = n.rule_kind_id, \
+                   resp_rule_department_id = n.rule_department_id, \
+                   resp_fallback_department_id = n.fallback_department_id \
+                 FROM resolution_next AS n WHERE n.index_change = {index_change} AND o.id = n.id"
+            ),
+        )
+        .await?;
+    }
     count_cells_of_staged(db, 1).await?;
-    db.execute_unprepared("DELETE FROM resolution_next").await?;
+    db::execute_unprepared(db, "DELETE FROM resolution_next").await?;
     Ok(staged)
 }
+
+/// Which indexed responsibility columns a new resolution `n` changes on a
+/// stored one `o`: 0 none, 1 the department only, 2 the basis or the
+/// contested flag (and perhaps the department).
+const INDEX_CHANGE: &str = "CASE WHEN o.resp_basis <> n.basis OR o.resp_contested <> n.contested THEN 2 \
+     WHEN o.resp_department_id IS DISTINCT FROM n.department_id THEN 1 ELSE 0 END";
 
 /// Re-resolves the target organizations without touching the coverage
 /// cells: for an organization write, which counts the row itself, and for
@@ -145,7 +170,7 @@ pub async fn resolve_uncounted(
         resolution_select(target)
     );
     if !super::feed::is_recording() {
-        let result = db.execute_unprepared(&sql).await?;
+        let result = db::execute_unprepared(db, &sql).await?;
         return Ok(result.rows_affected());
     }
     // Inside a write that reports its changes: which organizations changed.
@@ -204,7 +229,7 @@ async fn count_cells_of_staged(db: &impl ConnectionTrait, sign: i64) -> Result<(
 /// Counts the organizations `o` that `source` (a FROM and WHERE) yields
 /// into the cells, with `sign`.
 async fn count_cells_from(db: &impl ConnectionTrait, sign: i64, source: &str) -> Result<()> {
-    db.execute_unprepared(&format!(
+    db::execute_unprepared(db, &format!(
         "INSERT INTO coverage_cell ({CELL_COLUMNS}, n, organized, covered) \
          SELECT {CELL_KEY}, {sign} * COUNT(*), \
            {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END), \
@@ -222,7 +247,7 @@ async fn count_cells_from(db: &impl ConnectionTrait, sign: i64, source: &str) ->
 
 /// Recounts every coverage cell from the organizations.
 pub async fn recount_cells(db: &impl ConnectionTrait) -> Result<()> {
-    db.execute_unprepared("DELETE FROM coverage_cell").await?;
+    db::execute_unprepared(db, "DELETE FROM coverage_cell").await?;
     count_cells(db, 1, "1 = 1").await
 }
 
@@ -230,8 +255,11 @@ pub async fn recount_cells(db: &impl ConnectionTrait) -> Result<()> {
 /// first statement of every transaction that changes rules, departments,
 /// regions or categories. Counts them, too.
 pub async fn lock_exclusive(db: &impl ConnectionTrait) -> Result<()> {
-    db.execute_unprepared("UPDATE engine_state SET version = version + 1 WHERE id = 1")
-        .await?;
+    db::execute_unprepared(
+        db,
+        "UPDATE engine_state SET version = version + 1 WHERE id = 1",
+    )
+    .await?;
     mark_structural();
     Ok(())
 }
@@ -286,8 +314,11 @@ pub async fn count_structural<F: std::future::Future>(attempt: F) -> F::Output {
 /// transactions serialise writers already.
 pub async fn lock_shared(db: &impl ConnectionTrait) -> Result<()> {
     if ConnectionTrait::get_database_backend(db) == DbBackend::Postgres {
-        db.execute_unprepared("SELECT version FROM engine_state WHERE id = 1 FOR SHARE")
-            .await?;
+        db::execute_unprepared(
+            db,
+            "SELECT version FROM engine_state WHERE id = 1 FOR SHARE",
+        )
+        .await?;
     }
     Ok(())
 }
@@ -377,8 +408,7 @@ pub async fn refresh(db: &(impl ConnectionTrait + StreamTrait)) -> Result<Refres
     let changed = resolve(db, Target::Dirty).await?;
     clear_work_tables(db).await?;
     // Cells whose organizations all moved elsewhere.
-    db.execute_unprepared("DELETE FROM coverage_cell WHERE n = 0")
-        .await?;
+    db::execute_unprepared(db, "DELETE FROM coverage_cell WHERE n = 0").await?;
     Ok(Refresh { changed })
 }
 
@@ -387,7 +417,7 @@ pub async fn refresh(db: &(impl ConnectionTrait + StreamTrait)) -> Result<Refres
 /// preview reads before it rolls back.
 pub(crate) async fn stage_dirty(db: &impl ConnectionTrait) -> Result<()> {
     stage_and_apply(db).await?;
-    db.execute_unprepared(DIRTY_ORGANIZATIONS).await?;
+    db::execute_unprepared(db, DIRTY_ORGANIZATIONS).await?;
     Ok(())
 }
 
@@ -395,13 +425,13 @@ pub(crate) async fn stage_dirty(db: &impl ConnectionTrait) -> Result<()> {
 /// the dirty tables, and brings the derived tables up to date.
 async fn stage_and_apply(db: &impl ConnectionTrait) -> Result<()> {
     clear_work_tables(db).await?;
-    db.execute_unprepared(COMPUTE_RULES).await?;
-    db.execute_unprepared(COMPUTE_DEPARTMENTS).await?;
-    db.execute_unprepared(COMPUTE_FALLBACKS).await?;
+    db::execute_unprepared(db, COMPUTE_RULES).await?;
+    db::execute_unprepared(db, COMPUTE_DEPARTMENTS).await?;
+    db::execute_unprepared(db, COMPUTE_FALLBACKS).await?;
     for (table, keys, values, dirty) in DERIVED {
         let keys_list = keys.join(", ");
         let all = [keys, values].concat().join(", ");
-        db.execute_unprepared(&format!(
+        db::execute_unprepared(db, &format!(
             "INSERT INTO {dirty} ({keys_list}) \
              SELECT {keys_list} FROM (SELECT {all} FROM {table}_next EXCEPT SELECT {all} FROM {table}) a \
              UNION \
@@ -414,10 +444,13 @@ async fn stage_and_apply(db: &impl ConnectionTrait) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join(" AND ")
         };
-        db.execute_unprepared(&format!(
-            "DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {dirty} d WHERE {})",
-            matches(table)
-        ))
+        db::execute_unprepared(
+            db,
+            &format!(
+                "DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {dirty} d WHERE {})",
+                matches(table)
+            ),
+        )
         .await?;
         let select_all = [keys, values]
             .concat()
@@ -425,11 +458,14 @@ async fn stage_and_apply(db: &impl ConnectionTrait) -> Result<()> {
             .map(|c| format!("n.{c}"))
             .collect::<Vec<_>>()
             .join(", ");
-        db.execute_unprepared(&format!(
-            "INSERT INTO {table} ({all}) SELECT {select_all} FROM {table}_next n \
+        db::execute_unprepared(
+            db,
+            &format!(
+                "INSERT INTO {table} ({all}) SELECT {select_all} FROM {table}_next n \
              JOIN {dirty} d ON {}",
-            matches("n")
-        ))
+                matches("n")
+            ),
+        )
         .await?;
     }
     Ok(())
@@ -445,8 +481,7 @@ async fn clear_work_tables(db: &impl ConnectionTrait) -> Result<()> {
         "dirty_fallback_region",
         "dirty_organization",
     ] {
-        db.execute_unprepared(&format!("DELETE FROM {table}"))
-            .await?;
+        db::execute_unprepared(db, &format!("DELETE FROM {table}")).await?;
     }
     Ok(())
 }
@@ -456,7 +491,8 @@ async fn clear_work_tables(db: &impl ConnectionTrait) -> Result<()> {
 pub async fn ensure_current(db: &DatabaseConnection) -> Result<bool> {
     super::db::write(db, |txn| {
         Box::pin(async move {
-            txn.execute_unprepared(
+            db::execute_unprepared(
+                txn,
                 "INSERT INTO engine_state (id, version) \
                  SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM engine_state WHERE id = 1)",
             )

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use sea_orm::{ConnectionTrait, DbBackend};
 use tokio::sync::broadcast;
 
+use super::db;
 use crate::error::Result;
 
 /// The NOTIFY channel of the change feed.
@@ -152,9 +153,10 @@ pub async fn announce(txn: &impl ConnectionTrait) -> Result<()> {
     chunks.push(chunk);
     // Every value is a number this code made; the schema comes from the server.
     for chunk in chunks {
-        txn.execute_unprepared(&format!(
-            "SELECT pg_notify('{CHANNEL}', current_schema() || '|{origin}|{chunk}')"
-        ))
+        db::execute_unprepared(
+            txn,
+            &format!("SELECT pg_notify('{CHANNEL}', current_schema() || '|{origin}|{chunk}')"),
+        )
         .await?;
     }
     Ok(())

@@ -241,8 +241,8 @@ async fn insert_closure(
 
 /// Rebuilds the whole closure table from parent links, set-based.
 pub async fn rebuild_closure(db: &impl ConnectionTrait) -> Result<()> {
-    db.execute_unprepared("DELETE FROM region_closure").await?;
-    db.execute_unprepared(
+    db::execute_unprepared(db, "DELETE FROM region_closure").await?;
+    db::execute_unprepared(db,
         "WITH RECURSIVE c (ancestor_id, descendant_id, depth) AS ( \
            SELECT id, id, 0 FROM region \
            UNION ALL \

@@ -1326,12 +1326,13 @@ async fn import_organizations(
     let started = std::time::Instant::now();
     // The credit codes given so far live in a temporary table, so that
     // memory stays flat however long the file; the current batch's in a map.
-    txn.execute_unprepared(
+    db::execute_unprepared(
+        txn,
         "CREATE TEMPORARY TABLE IF NOT EXISTS import_key \
          (credit_code CHAR(18) PRIMARY KEY, line BIGINT NOT NULL)",
     )
     .await?;
-    txn.execute_unprepared("DELETE FROM import_key").await?;
+    db::execute_unprepared(txn, "DELETE FROM import_key").await?;
     let mut in_batch: HashMap<[u8; 18], u64> = HashMap::new();
     let mut batch: Vec<PendingOrganization> = Vec::with_capacity(BATCH);
     let mut written = 0u64;
@@ -1367,7 +1368,7 @@ async fn import_organizations(
             break;
         }
     }
-    txn.execute_unprepared("DROP TABLE import_key").await?;
+    db::execute_unprepared(txn, "DROP TABLE import_key").await?;
     tracing::debug!(written, elapsed = ?started.elapsed(), "organizations read, compared and written");
     // Rows refused when their batch met the database come after rows of
     // that batch refused on reading: put the list back in line order.
@@ -1418,9 +1419,10 @@ async fn drop_earlier_keys(
             .map(|p| format!("('{}', {})", p.credit_code.as_str(), p.line))
             .collect::<Vec<_>>()
             .join(",");
-        txn.execute_unprepared(&format!(
-            "INSERT INTO import_key (credit_code, line) VALUES {values}"
-        ))
+        db::execute_unprepared(
+            txn,
+            &format!("INSERT INTO import_key (credit_code, line) VALUES {values}"),
+        )
         .await?;
     }
     Ok(kept)
@@ -1530,7 +1532,7 @@ async fn flush_organizations(
         .map(|c| format!("'{c}'"))
         .collect::<Vec<_>>()
         .join(",");
-    txn.execute_unprepared(&format!(
+    db::execute_unprepared(txn, &format!(
         "INSERT INTO dirty_organization (id) SELECT id FROM organization WHERE credit_code IN ({quoted})"
     ))
     .await?;
@@ -1584,10 +1586,8 @@ async fn resolve_written(txn: &DatabaseTransaction, written: u64) -> Result<u64>
         engine::count_cells(txn, 1, "o.id IN (SELECT id FROM dirty_organization)").await?;
         changed
     };
-    txn.execute_unprepared("DELETE FROM dirty_organization")
-        .await?;
-    txn.execute_unprepared("DELETE FROM coverage_cell WHERE n = 0")
-        .await?;
+    db::execute_unprepared(txn, "DELETE FROM dirty_organization").await?;
+    db::execute_unprepared(txn, "DELETE FROM coverage_cell WHERE n = 0").await?;
     tracing::debug!(written, changed, elapsed = ?started.elapsed(), "imported organizations resolved");
     Ok(changed)
 }
