@@ -50,9 +50,30 @@ struct Args {
     /// Where the server listens.
     #[arg(long, default_value = "127.0.0.1:18080")]
     listen: String,
-    /// Where to write the results table.
-    #[arg(long, default_value = "BENCHMARKS.md")]
-    out: PathBuf,
+    /// Where to write the results table (BENCHMARKS.md for a full run; a
+    /// partial one, with --only or --database, only prints it).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Run only the figures whose workload name contains this text.
+    #[arg(long)]
+    only: Option<String>,
+    /// Serve this demo province, an SQLite file that an earlier
+    /// `orgmap demo` made, instead of building one (no build figures).
+    #[arg(long, conflicts_with = "database_url")]
+    database: Option<PathBuf>,
+}
+
+impl Args {
+    /// Whether the figures of `workload` are wanted.
+    fn wants(&self, workload: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| workload.contains(only.as_str()))
+    }
+
+    fn partial(&self) -> bool {
+        self.only.is_some() || self.database.is_some()
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -111,11 +132,167 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     let url = args
         .database_url
         .clone()
+        .or_else(|| {
+            args.database
+                .as_ref()
+                .map(|file| format!("sqlite://{}?mode=rw", file.display()))
+        })
         .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.join("orgmap.db").display()));
-    let n = args.organizations.to_string();
-    let seed = args.seed.to_string();
 
     // 1. Build.
+    if args.database.is_none() {
+        build_demo(&args, &url, &mut rows)?;
+    }
+
+    // 2. Serve.
+    let started = Instant::now();
+    let mut server = Server(
+        orgmap(&["serve", "--database-url", &url, "--listen", &args.listen])?
+            .spawn()
+            .context("the server does not start")?,
+    );
+    let base = format!("http://{}", args.listen);
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency * 2)
+        .build()?;
+    wait_healthy(&client, &base, &mut server.0).await?;
+    let start = started.elapsed();
+    rows.push(row(
+        "server start until /healthz is 200",
+        format!("{:.0} ms", start.as_secs_f64() * 1000.0),
+        "≤ 2 s",
+        Some(start <= Duration::from_secs(2)),
+    ));
+
+    // Inputs, read straight from the database.
+    let sql = Sql::connect(&url).await?;
+    let inputs = Inputs::read(&sql).await?;
+    let graphql = format!("{base}/graphql");
+    let load = Load {
+        client: client.clone(),
+        url: graphql.clone(),
+        seconds: args.seconds,
+    };
+
+    // 3 and 4. Reads.
+    for workload in workloads(&inputs) {
+        if !args.wants(workload.name) {
+            continue;
+        }
+        eprintln!("workload: {}", workload.name);
+        let alone = load.run(&workload, 1, args.seconds / 2.0).await;
+        let loaded = load.run(&workload, args.concurrency, args.seconds).await;
+        let sql_p50 = sql.time(&workload, args.seconds / 2.0).await?;
+        let ratio = alone.p50_ms / sql_p50;
+        rows.push(row(
+            workload.name,
+            format!(
+                "p50 {:.2} ms, p99 {:.2} ms one at a time; at {} connections: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} failed",
+                alone.p50_ms,
+                alone.p99_ms,
+                args.concurrency,
+                loaded.throughput,
+                loaded.p50_ms,
+                loaded.p99_ms,
+                loaded.failures
+            ),
+            workload.target,
+            workload.check.map(|check| check(&alone, &loaded) && loaded.failures == 0),
+        ));
+        rows.push(row(
+            workload.name,
+            format!("GraphQL / SQL {ratio:.2} (SQL p50 {sql_p50:.3} ms)"),
+            workload.ratio_target,
+            Some(ratio <= workload.ratio_limit),
+        ));
+    }
+    const PAGES: &str = "unassignedOrganizations first: 1000 vs first: 100";
+    if args.wants(PAGES) {
+        let unassigned_100 = rows_p50(&load, &inputs, 100).await;
+        let unassigned_1000 = rows_p50(&load, &inputs, 1000).await;
+        rows.push(row(
+            PAGES,
+            format!("{unassigned_1000:.2} ms vs {unassigned_100:.2} ms"),
+            "≤ 10 ×",
+            Some(unassigned_1000 <= 10.0 * unassigned_100),
+        ));
+    }
+
+    // Readers do not queue behind one connection.
+    let lookups = organization_workload(&inputs);
+    const READERS: &str = "organization lookups, 2 connections vs 1";
+    if args.wants(READERS) {
+        let one = load.run(&lookups, 1, args.seconds / 2.0).await;
+        let two = load.run(&lookups, 2, args.seconds / 2.0).await;
+        let gain = two.throughput / one.throughput;
+        rows.push(row(
+            READERS,
+            format!(
+                "{:.0} vs {:.0} req/s: {gain:.2} ×",
+                two.throughput, one.throughput
+            ),
+            "≥ 1.6 ×",
+            Some(gain >= 1.6),
+        ));
+    }
+
+    // 5. A rule change under reads.
+    const RULE_CHANGE: &str = "upsertRule re-resolving a tenth of the organizations";
+    if args.wants(RULE_CHANGE) {
+        let (changed, elapsed, during) = rule_change(&load, &lookups).await?;
+        rows.push(row(
+            RULE_CHANGE,
+            format!(
+                "{changed} re-resolved in {:.2} s; reads meanwhile: p50 {:.2} ms, max {:.0} ms, {} failed of {}",
+                elapsed.as_secs_f64(),
+                during.p50_ms,
+                during.max_ms,
+                during.failures,
+                during.count
+            ),
+            "≤ 3 s for 100,000, reads served",
+            Some(
+                (changed as f64) < 50_000.0
+                    || elapsed.as_secs_f64() * 100_000.0 / (changed as f64) <= 3.0 && during.failures == 0,
+            ),
+        ));
+    }
+
+    let server_rss = server.peak_rss_mib();
+    rows.push(row(
+        "server peak RSS over the whole run",
+        server_rss.map_or("unknown".to_owned(), |mib| format!("{mib:.0} MiB")),
+        "≤ 300 MB",
+        server_rss.map(|mib| mib * 1.048_576 <= 300.0),
+    ));
+    drop(server);
+    if sqlite {
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    // 6. The table.
+    let table = render(&args, &rows);
+    let out = match &args.out {
+        Some(out) => Some(out.clone()),
+        None if args.partial() => None,
+        None => Some(PathBuf::from("BENCHMARKS.md")),
+    };
+    if let Some(out) = out {
+        std::fs::write(&out, &table).with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    println!("{table}");
+    let failures = rows.iter().filter(|r| r.met == Some(false)).count();
+    println!(
+        "benchmark: {} figures, {failures} targets missed",
+        rows.len()
+    );
+    Ok(())
+}
+
+/// Builds the demo province at `url` with `orgmap demo`, timing it.
+fn build_demo(args: &Args, url: &str, rows: &mut Vec<Row>) -> anyhow::Result<()> {
+    let n = args.organizations.to_string();
+    let seed = args.seed.to_string();
     eprintln!(
         "building the demo province: {} organizations",
         args.organizations
@@ -124,7 +301,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     let mut demo = orgmap(&[
         "demo",
         "--database-url",
-        &url,
+        url,
         "--organizations",
         &n,
         "--seed",
@@ -163,130 +340,6 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         Some(build_rss <= 1024.0),
     ));
 
-    // 2. Serve.
-    let started = Instant::now();
-    let mut server = Server(
-        orgmap(&["serve", "--database-url", &url, "--listen", &args.listen])?
-            .spawn()
-            .context("the server does not start")?,
-    );
-    let base = format!("http://{}", args.listen);
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.concurrency * 2)
-        .build()?;
-    wait_healthy(&client, &base, &mut server.0).await?;
-    let start = started.elapsed();
-    rows.push(row(
-        "server start until /healthz is 200",
-        format!("{:.0} ms", start.as_secs_f64() * 1000.0),
-        "≤ 2 s",
-        Some(start <= Duration::from_secs(2)),
-    ));
-
-    // Inputs, read straight from the database.
-    let sql = Sql::connect(&url).await?;
-    let inputs = Inputs::read(&sql).await?;
-    let graphql = format!("{base}/graphql");
-    let load = Load {
-        client: client.clone(),
-        url: graphql.clone(),
-        seconds: args.seconds,
-    };
-
-    // 3 and 4. Reads.
-    for workload in workloads(&inputs) {
-        eprintln!("workload: {}", workload.name);
-        let alone = load.run(&workload, 1, args.seconds / 2.0).await;
-        let loaded = load.run(&workload, args.concurrency, args.seconds).await;
-        let sql_p50 = sql.time(&workload, args.seconds / 2.0).await?;
-        let ratio = alone.p50_ms / sql_p50;
-        rows.push(row(
-            workload.name,
-            format!(
-                "p50 {:.2} ms, p99 {:.2} ms one at a time; at {} connections: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} failed",
-                alone.p50_ms,
-                alone.p99_ms,
-                args.concurrency,
-                loaded.throughput,
-                loaded.p50_ms,
-                loaded.p99_ms,
-                loaded.failures
-            ),
-            workload.target,
-            workload.check.map(|check| check(&alone, &loaded) && loaded.failures == 0),
-        ));
-        rows.push(row(
-            workload.name,
-            format!("GraphQL / SQL {ratio:.2} (SQL p50 {sql_p50:.3} ms)"),
-            workload.ratio_target,
-            Some(ratio <= workload.ratio_limit),
-        ));
-    }
-    let unassigned_100 = rows_p50(&load, &inputs, 100).await;
-    let unassigned_1000 = rows_p50(&load, &inputs, 1000).await;
-    rows.push(row(
-        "unassignedOrganizations first: 1000 vs first: 100",
-        format!("{unassigned_1000:.2} ms vs {unassigned_100:.2} ms"),
-        "≤ 10 ×",
-        Some(unassigned_1000 <= 10.0 * unassigned_100),
-    ));
-
-    // Readers do not queue behind one connection.
-    let lookups = organization_workload(&inputs);
-    let one = load.run(&lookups, 1, args.seconds / 2.0).await;
-    let two = load.run(&lookups, 2, args.seconds / 2.0).await;
-    let gain = two.throughput / one.throughput;
-    rows.push(row(
-        "organization lookups, 2 connections vs 1",
-        format!(
-            "{:.0} vs {:.0} req/s: {gain:.2} ×",
-            two.throughput, one.throughput
-        ),
-        "≥ 1.6 ×",
-        Some(gain >= 1.6),
-    ));
-
-    // 5. A rule change under reads.
-    let (changed, elapsed, during) = rule_change(&load, &lookups).await?;
-    rows.push(row(
-        "upsertRule re-resolving a tenth of the organizations",
-        format!(
-            "{changed} re-resolved in {:.2} s; reads meanwhile: p50 {:.2} ms, max {:.0} ms, {} failed of {}",
-            elapsed.as_secs_f64(),
-            during.p50_ms,
-            during.max_ms,
-            during.failures,
-            during.count
-        ),
-        "≤ 3 s for 100,000, reads served",
-        Some(
-            (changed as f64) < 50_000.0
-                || elapsed.as_secs_f64() * 100_000.0 / (changed as f64) <= 3.0 && during.failures == 0,
-        ),
-    ));
-
-    let server_rss = server.peak_rss_mib();
-    rows.push(row(
-        "server peak RSS over the whole run",
-        server_rss.map_or("unknown".to_owned(), |mib| format!("{mib:.0} MiB")),
-        "≤ 300 MB",
-        server_rss.map(|mib| mib * 1.048_576 <= 300.0),
-    ));
-    drop(server);
-    if sqlite {
-        std::fs::remove_dir_all(&dir).ok();
-    }
-
-    // 6. The table.
-    let table = render(&args, &rows);
-    std::fs::write(&args.out, &table)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
-    println!("{table}");
-    let failures = rows.iter().filter(|r| r.met == Some(false)).count();
-    println!(
-        "benchmark: {} figures, {failures} targets missed",
-        rows.len()
-    );
     Ok(())
 }
 

@@ -97,9 +97,13 @@ async fn open_with(url: &str, checkpoints: Checkpoints) -> Result<DatabaseConnec
     if url.starts_with("sqlite:") {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         // An in-memory database lives and dies with its one connection.
+        // An SQLite connection is a thread in this process, not a socket
+        // that can break: testing it on every acquire (a ping to that
+        // thread and back) would only double the hand-offs of a read.
         options
             .max_connections(if in_memory { 1 } else { POOL_SIZE })
-            .min_connections(1);
+            .min_connections(1)
+            .test_before_acquire(false);
         if in_memory {
             options
                 .idle_timeout(None::<Duration>)
