@@ -6,11 +6,12 @@ use std::collections::HashMap;
 use entity::responsibility_rule as rule;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
-    QueryFilter, QueryOrder, Select, Set,
+    QueryFilter, QueryOrder, Select, Set, Statement,
 };
 
 use super::access::{Caller, Role};
 use super::audit::{self, Entity};
+use super::responsibility::{Named, RuleFacts};
 use super::scope::Scope;
 use super::values::{Patch, parse_optional_text};
 use super::{category, db, engine, kind, region};
@@ -70,6 +71,49 @@ pub async fn by_categories(
         rules.sort_by_key(|r| (r.scope_region_id.is_some(), r.id));
     }
     Ok(map)
+}
+
+/// What an explanation says of each rule: its category, its scope and the
+/// kind of department it names, in one query for all of them.
+pub async fn facts(db: &impl ConnectionTrait, rule_ids: &[i32]) -> Result<HashMap<i32, RuleFacts>> {
+    if rule_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders: Vec<String> = (1..=rule_ids.len()).map(|i| format!("${i}")).collect();
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            format!(
+                "SELECT r.id, c.code AS category_code, c.name AS category_name, \
+                        g.code AS scope_code, g.name AS scope_name, \
+                        k.code AS kind_code, k.name AS kind_name \
+                 FROM responsibility_rule r \
+                 JOIN category c ON c.id = r.category_id \
+                 JOIN department_kind k ON k.id = r.department_kind_id \
+                 LEFT JOIN region g ON g.id = r.scope_region_id \
+                 WHERE r.id IN ({})",
+                placeholders.join(", ")
+            ),
+            rule_ids.iter().map(|id| (*id).into()),
+        ))
+        .await?;
+    let named = |row: &sea_orm::QueryResult, prefix: &str| -> Result<Option<Named>> {
+        let code: Option<String> = row.try_get("", &format!("{prefix}_code"))?;
+        let name: Option<String> = row.try_get("", &format!("{prefix}_name"))?;
+        Ok(code.zip(name).map(|(code, name)| Named { name, code }))
+    };
+    let mut facts = HashMap::with_capacity(rows.len());
+    for row in rows {
+        facts.insert(
+            row.try_get::<i32>("", "id")?,
+            RuleFacts {
+                category: named(&row, "category")?.unwrap_or_default(),
+                scope: named(&row, "scope")?,
+                kind: named(&row, "kind")?.unwrap_or_default(),
+            },
+        );
+    }
+    Ok(facts)
 }
 
 fn ancestors_of(region_id: i32) -> sea_orm::sea_query::SelectStatement {

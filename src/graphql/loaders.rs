@@ -12,6 +12,7 @@ use entity::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::responsibility::RuleFacts;
 use crate::domain::{
     coverage, department as department_domain, organization as organization_domain, oversight,
     region as region_domain, rule, scope::Scope,
@@ -244,6 +245,26 @@ pub struct CoverageOf(pub coverage::Subject);
 
 by_id!(OrganizationById, organization);
 by_id!(RuleById, responsibility_rule);
+
+/// A rule's names for an explanation, with those of its category, scope
+/// and kind, in one query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RuleFactsById(pub i32);
+
+impl Loader<RuleFactsById> for Loaders {
+    type Value = RuleFacts;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[RuleFactsById]) -> LoadResult<RuleFactsById, RuleFacts> {
+        let facts = rule::facts(&self.db, &ids(keys, |k| k.0))
+            .await
+            .map_err(Arc::new)?;
+        Ok(facts
+            .into_iter()
+            .map(|(id, facts)| (RuleFactsById(id), facts))
+            .collect())
+    }
+}
 
 impl Loader<CoordinatorOfRegion> for Loaders {
     type Value = i32;

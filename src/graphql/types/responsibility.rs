@@ -13,7 +13,9 @@ use crate::domain::responsibility::{Facts, Named, Resolution, RuleFacts, explain
 use crate::domain::values::RegionLevel;
 use crate::graphql::context::loader;
 use crate::graphql::error::{ApiError, ApiResult};
-use crate::graphql::loaders::{CategoryById, DepartmentById, KindById, RegionById, RuleById};
+use crate::graphql::loaders::{
+    CategoryById, DepartmentById, KindById, RegionById, RuleById, RuleFactsById,
+};
 
 /// Who is responsible for an organization, and why.
 #[derive(Clone, Debug)]
@@ -45,8 +47,54 @@ impl Responsibility {
         Ok(loader(ctx)?.load_one(RuleById(rule_id)).await?)
     }
 
-    /// The names the explanation needs, in two rounds of loads: everything
-    /// the stored answer names, then what its rule names.
+    /// The explanation's names of the rule in force: one joined load for a
+    /// stored rule; a previewed rule (which may exist only in the preview)
+    /// has its names loaded one by one.
+    async fn rule_facts(&self, ctx: &Context<'_>) -> ApiResult<Option<RuleFacts>> {
+        let Some(rule_id) = self.resolution.rule_id else {
+            return Ok(None);
+        };
+        let loader = loader(ctx)?;
+        let Some(rule) = self
+            .preview_rules
+            .as_ref()
+            .and_then(|rules| rules.get(&rule_id))
+        else {
+            return Ok(loader.load_one(RuleFactsById(rule_id)).await?);
+        };
+        let (category, scope, kind) = futures::try_join!(
+            loader.load_one(CategoryById(rule.category_id)),
+            async {
+                match rule.scope_region_id {
+                    Some(id) => loader.load_one(RegionById(id)).await,
+                    None => Ok(None),
+                }
+            },
+            loader.load_one(KindById(rule.department_kind_id)),
+        )?;
+        Ok(Some(RuleFacts {
+            category: category
+                .map(|c| Named {
+                    name: c.name,
+                    code: c.code,
+                })
+                .unwrap_or_default(),
+            scope: scope.map(|g| Named {
+                name: g.name,
+                code: g.code,
+            }),
+            kind: kind
+                .map(|k| Named {
+                    name: k.name,
+                    code: k.code,
+                })
+                .unwrap_or_default(),
+        }))
+    }
+
+    /// The names the explanation needs, in one round of loads: the
+    /// departments, regions and category the stored answer names, and its
+    /// rule with the names of that rule's category, scope and kind.
     async fn facts(&self, ctx: &Context<'_>) -> ApiResult<Facts> {
         let loader = loader(ctx)?;
         let org = &self.organization;
@@ -60,7 +108,7 @@ impl Responsibility {
         ];
         let mut region_ids = vec![org.region_id];
         region_ids.extend(org.administering_region_id);
-        let (departments, rule, mut regions, mut categories) = futures::try_join!(
+        let (departments, rule_facts, regions, categories) = futures::try_join!(
             async {
                 Ok::<_, ApiError>(
                     loader
@@ -73,7 +121,7 @@ impl Responsibility {
                         .await?,
                 )
             },
-            self.rule_model(ctx),
+            self.rule_facts(ctx),
             async {
                 Ok::<_, ApiError>(
                     loader
@@ -89,28 +137,6 @@ impl Responsibility {
                 )
             },
         )?;
-        let mut kind = None;
-        if let Some(rule) = &rule {
-            let (rule_category, scope, rule_kind) = futures::try_join!(
-                async { Ok::<_, ApiError>(loader.load_one(CategoryById(rule.category_id)).await?) },
-                async {
-                    Ok::<_, ApiError>(match rule.scope_region_id {
-                        Some(id) => loader.load_one(RegionById(id)).await?,
-                        None => None,
-                    })
-                },
-                async {
-                    Ok::<_, ApiError>(loader.load_one(KindById(rule.department_kind_id)).await?)
-                },
-            )?;
-            if let Some(c) = rule_category {
-                categories.insert(CategoryById(c.id), c);
-            }
-            if let Some(g) = scope {
-                regions.insert(RegionById(g.id), g);
-            }
-            kind = rule_kind;
-        }
         let department = |id: Option<i32>| {
             id.and_then(|id| departments.get(&DepartmentById(id)))
                 .map(|d| Named {
@@ -133,16 +159,6 @@ impl Responsibility {
                 })
                 .unwrap_or_default()
         };
-        let rule_facts = rule.as_ref().map(|rule| RuleFacts {
-            category: category(rule.category_id),
-            scope: rule.scope_region_id.and_then(region),
-            kind: kind
-                .map(|k| Named {
-                    name: k.name,
-                    code: k.code,
-                })
-                .unwrap_or_default(),
-        });
         let location_is_township = regions
             .get(&RegionById(org.region_id))
             .and_then(|r| RegionLevel::from_db(&r.level))
