@@ -75,7 +75,7 @@ pub fn sdl() -> String {
 /// each level of loads completely (see [`batching`]).
 pub async fn execute(
     schema: &AppSchema,
-    request: Request,
+    mut request: Request,
     db: &DatabaseConnection,
     caller: &Caller,
 ) -> Response {
@@ -96,11 +96,16 @@ pub async fn execute(
     )
     .delay(Duration::ZERO)
     .max_batch_size(MAX_BATCH);
-    let query = request.query.clone();
+    // Parsed once, here: the schema runs this document, and the response
+    // is put in its order afterwards. A query that does not parse is left
+    // to the schema, which answers with the parse error.
+    let document = request.parsed_query().ok().cloned();
     let operation_name = request.operation_name.clone();
     let request = request.data(loader).data(scope).data(caller.clone());
     let mut response = queue.drive(schema.execute(request)).await;
-    ordering::reorder(&query, operation_name.as_deref(), &mut response.data);
+    if let Some(document) = &document {
+        ordering::reorder(document, operation_name.as_deref(), &mut response.data);
+    }
     for error in &mut response.errors {
         with_code(error);
     }

@@ -10,12 +10,9 @@ use async_graphql::{Name, indexmap::IndexMap};
 /// Fragments nest at most this deep here (validation refuses cycles).
 const MAX_FRAGMENT_DEPTH: usize = 32;
 
-/// Reorders `data`, the result of running `query` (its operation
+/// Reorders `data`, the result of running `document` (its operation
 /// `operation_name`), to follow the query's selection order.
-pub fn reorder(query: &str, operation_name: Option<&str>, data: &mut Value) {
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
-        return;
-    };
+pub fn reorder(document: &ExecutableDocument, operation_name: Option<&str>, data: &mut Value) {
     let operation = document
         .operations
         .iter()
@@ -24,7 +21,7 @@ pub fn reorder(query: &str, operation_name: Option<&str>, data: &mut Value) {
             None => true,
         });
     if let Some((_, operation)) = operation {
-        order(&document, &[&operation.node.selection_set.node], data);
+        order(document, &[&operation.node.selection_set.node], data);
     }
 }
 
@@ -114,7 +111,8 @@ mod tests {
         }))
         .unwrap();
 
-        reorder(query, Some("Q"), &mut data);
+        let document = async_graphql::parser::parse_query(query).unwrap();
+        reorder(&document, Some("Q"), &mut data);
 
         assert_eq!(
             serde_json::to_string(&data).unwrap(),
