@@ -167,6 +167,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     // Inputs, read straight from the database.
     let sql = Sql::connect(&url).await?;
     let inputs = Inputs::read(&sql).await?;
+    let in_process = InProcess::open(&url).await?;
     let graphql = format!("{base}/graphql");
     let load = Load {
         client: client.clone(),
@@ -183,6 +184,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         let alone = load.run(&workload, 1, args.seconds / 2.0).await;
         let loaded = load.run(&workload, args.concurrency, args.seconds).await;
         let sql_p50 = sql.time(&workload, args.seconds / 2.0).await?;
+        let in_process_p50 = in_process.time(&workload, args.seconds / 2.0).await?;
         let ratio = alone.p50_ms / sql_p50;
         rows.push(row(
             workload.name,
@@ -201,7 +203,11 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         ));
         rows.push(row(
             workload.name,
-            format!("GraphQL / SQL {ratio:.2} (SQL p50 {sql_p50:.3} ms)"),
+            format!(
+                "GraphQL / SQL {ratio:.2} (SQL p50 {sql_p50:.3} ms; the same GraphQL in process, \
+                 without HTTP: p50 {in_process_p50:.3} ms, {:.2} × SQL)",
+                in_process_p50 / sql_p50
+            ),
             workload.ratio_target,
             Some(ratio <= workload.ratio_limit),
         ));
@@ -845,6 +851,45 @@ impl Load {
     }
 }
 
+/// The same GraphQL requests run in this process through the schema,
+/// without HTTP or the token check: the share of our own layers (GraphQL,
+/// domain, ORM) in a request's time.
+struct InProcess {
+    db: sea_orm::DatabaseConnection,
+    schema: orgmap::graphql::AppSchema,
+}
+
+impl InProcess {
+    async fn open(url: &str) -> anyhow::Result<InProcess> {
+        let db = orgmap::domain::db::open(url).await?;
+        let schema = orgmap::graphql::build(db.clone());
+        Ok(InProcess { db, schema })
+    }
+
+    /// The p50, in ms, of the workload's requests run one at a time, their
+    /// responses serialised as the server would.
+    async fn time(&self, workload: &Workload, seconds: f64) -> anyhow::Result<f64> {
+        let caller = orgmap::domain::access::Caller::local();
+        let mut histogram = new_histogram();
+        let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+        let mut i = 0;
+        while Instant::now() < deadline {
+            let request: async_graphql::Request = serde_json::from_str(&(workload.body)(i))?;
+            let started = Instant::now();
+            let response = orgmap::graphql::execute(&self.schema, request, &self.db, &caller).await;
+            let text = serde_json::to_string(&response)?;
+            histogram
+                .record(started.elapsed().as_micros().max(1) as u64)
+                .ok();
+            if !response.errors.is_empty() {
+                bail!("{} failed in process: {text}", workload.name);
+            }
+            i += 1;
+        }
+        Ok(histogram.value_at_quantile(0.5) as f64 / 1000.0)
+    }
+}
+
 /// The hand-written side, on the same database.
 enum Sql {
     Sqlite(sqlx::SqlitePool),
@@ -958,7 +1003,7 @@ fn render(args: &Args, rows: &[Row]) -> String {
          - province: {} organizations (demo seed {}), about 2,100 regions and 2,800 departments\n\
          - load: one single-threaded generator on loopback, HTTP/1.1 keep-alive; a response with `errors` counts as failed\n\
          - latency targets (p50) are judged one request at a time; throughput targets at the stated connections, where latency is throughput-bound (32 connections on 2 cores queue: p50 ≈ 32 / throughput)\n\
-         - GraphQL / SQL: p50 of one request at a time over HTTP, divided by the p50 of the same answer as hand-written SQL through sqlx on the same database\n\n\
+         - GraphQL / SQL: p50 of one request at a time over HTTP, divided by the p50 of the same answer as hand-written SQL through sqlx on the same database; in brackets, the same GraphQL request run in the benchmark's process through the schema (no HTTP, no token check, response serialised), to show how much of the ratio is HTTP\n\n\
          | workload | figure | target | met |\n|---|---|---|---|\n",
         args.organizations,
         args.seconds,
