@@ -3,6 +3,8 @@
 //! ordering). async-graphql 7.2 resolves an object's fields concurrently
 //! and keeps them in the order they finish.
 
+use std::cell::OnceCell;
+
 use async_graphql::Value;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, indexmap::IndexMap};
@@ -26,26 +28,73 @@ pub fn reorder(document: &ExecutableDocument, operation_name: Option<&str>, data
 }
 
 fn order(document: &ExecutableDocument, sets: &[&SelectionSet], value: &mut Value) {
+    order_with(&Plan::new(document, sets), value);
+}
+
+/// The response keys of some selection sets, in order, each with the plan
+/// of its sub-fields, made when first needed: the items of a list share
+/// one plan, so a page of a thousand objects walks the query once.
+struct Plan<'a> {
+    document: &'a ExecutableDocument,
+    keys: Vec<(Name, Vec<&'a SelectionSet>, OnceCell<Plan<'a>>)>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(document: &'a ExecutableDocument, sets: &[&'a SelectionSet]) -> Plan<'a> {
+        let mut keys = Vec::new();
+        collect(document, sets, &mut keys, 0);
+        Plan {
+            document,
+            keys: keys
+                .into_iter()
+                .map(|(key, subsets)| (key, subsets, OnceCell::new()))
+                .collect(),
+        }
+    }
+
+    /// Whether the keys of `map` already follow the plan.
+    fn follows(&self, map: &IndexMap<Name, Value>) -> bool {
+        let mut last = 0;
+        for (key, _, _) in &self.keys {
+            if let Some(at) = map.get_index_of(key) {
+                if at < last {
+                    return false;
+                }
+                last = at;
+            }
+        }
+        true
+    }
+}
+
+fn order_with(plan: &Plan<'_>, value: &mut Value) {
     match value {
         Value::List(items) => {
             for item in items {
-                order(document, sets, item);
+                order_with(plan, item);
             }
         }
         Value::Object(map) => {
-            let mut keys: Vec<(Name, Vec<&SelectionSet>)> = Vec::new();
-            collect(document, sets, &mut keys, 0);
-            let mut old = std::mem::take(map);
-            let mut ordered = IndexMap::with_capacity(old.len());
-            for (key, subsets) in keys {
-                if let Some(mut field) = old.shift_remove(&key) {
-                    order(document, &subsets, &mut field);
-                    ordered.insert(key, field);
+            if !plan.follows(map) {
+                let mut old = std::mem::take(map);
+                let mut ordered = IndexMap::with_capacity(old.len());
+                for (key, _, _) in &plan.keys {
+                    if let Some(field) = old.shift_remove(key) {
+                        ordered.insert(key.clone(), field);
+                    }
+                }
+                // Nothing else should be there; keep it, at the end, if it is.
+                ordered.extend(old);
+                *map = ordered;
+            }
+            for (key, subsets, sub_plan) in &plan.keys {
+                if let Some(field) = map.get_mut(key)
+                    && matches!(field, Value::List(_) | Value::Object(_))
+                {
+                    let sub_plan = sub_plan.get_or_init(|| Plan::new(plan.document, subsets));
+                    order_with(sub_plan, field);
                 }
             }
-            // Nothing else should be there; keep it, at the end, if it is.
-            ordered.extend(old);
-            *map = ordered;
         }
         _ => {}
     }
@@ -106,7 +155,7 @@ mod tests {
     fn fields_follow_the_selection_through_aliases_fragments_and_lists() {
         let query = "query Q { b: x { d c } ...F } fragment F on Query { a { ... on A { z y } } }";
         let mut data = Value::from_json(serde_json::json!({
-            "a": [{ "y": 1, "z": 2 }],
+            "a": [{ "y": 1, "z": 2 }, { "z": 5, "y": 6 }, null],
             "b": { "c": 3, "d": 4 }
         }))
         .unwrap();
@@ -116,7 +165,7 @@ mod tests {
 
         assert_eq!(
             serde_json::to_string(&data).unwrap(),
-            r#"{"b":{"d":4,"c":3},"a":[{"z":2,"y":1}]}"#
+            r#"{"b":{"d":4,"c":3},"a":[{"z":2,"y":1},{"z":5,"y":6},null]}"#
         );
     }
 }
