@@ -14,6 +14,7 @@ mod m20261203_000001_create_api_token;
 mod m20261203_000002_create_change;
 mod m20261203_000003_index_contested_by_region;
 mod m20261204_000001_stage_index_changes;
+mod m20261204_000002_credit_code_as_varchar;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000002_create_change::Migration),
             Box::new(m20261203_000003_index_contested_by_region::Migration),
             Box::new(m20261204_000001_stage_index_changes::Migration),
+            Box::new(m20261204_000002_credit_code_as_varchar::Migration),
         ]
     }
 }
