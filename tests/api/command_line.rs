@@ -168,3 +168,41 @@ fn serving_beyond_loopback_with_a_token_starts_and_needs_it() {
     assert!(listening, "{log}");
     assert!(log.contains("every request needs"), "{log}");
 }
+
+#[test]
+fn slow_statement_ms_logs_prepared_and_unprepared_statements_and_only_when_asked() {
+    let demo = |extra: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let output = orgmap()
+            .env("RUST_LOG", "warn")
+            .args([
+                "demo",
+                "--organizations",
+                "50",
+                "--database-url",
+                &database(&dir),
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let logged = demo(&["--slow-statement-ms", "0"]);
+    let slow: Vec<&str> = logged
+        .lines()
+        .filter(|l| l.contains("slow statement"))
+        .collect();
+    assert!(
+        slow.iter().any(|l| l.contains("effective_rule_next")),
+        "the engine's unprepared statements are logged: {logged}"
+    );
+    assert!(
+        slow.iter()
+            .any(|l| l.contains("elapsed_ms=") && l.contains("SELECT")),
+        "prepared statements are logged with their time: {logged}"
+    );
+
+    let quiet = demo(&[]);
+    assert!(!quiet.contains("slow statement"), "{quiet}");
+}
