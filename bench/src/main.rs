@@ -907,8 +907,11 @@ impl Sql {
             )
         } else {
             Sql::Sqlite(
+                // Not pinged on acquire, as the server's SQLite pool is not:
+                // the hand-written side pays no hand-off the server skips.
                 sqlx::sqlite::SqlitePoolOptions::new()
                     .max_connections(2)
+                    .test_before_acquire(false)
                     .connect(url)
                     .await?,
             )
