@@ -384,25 +384,53 @@ fn replace_placeholder(sql: &str, from: &str, to: &str) -> String {
     out
 }
 
-/// The count of a per-organization kind, from the coverage cells.
-fn cell_count_sql(kind: GapKind, region: Option<&str>) -> Option<String> {
-    let condition = match kind {
-        GapKind::Unassigned => "cc.basis = 'NONE'",
-        GapKind::FallbackOnly => "cc.basis = 'FALLBACK'",
-        GapKind::Contested => "cc.contested = 1",
-        _ => return None,
+/// The SQL that counts the gaps of one kind: what `kind_sql` lists, without
+/// the names, the details and the order the list needs. The per-organization
+/// kinds are summed from the coverage cells.
+fn count_sql(kind: GapKind, region: Option<&str>) -> String {
+    let within = |column: &str| match region {
+        Some(placeholder) => format!(" AND {}", super::region::within_sql(column, placeholder)),
+        None => String::new(),
     };
-    let within = region
-        .map(|placeholder| {
-            format!(
-                " AND {}",
-                super::region::within_sql("cc.region_id", placeholder)
-            )
-        })
-        .unwrap_or_default();
-    Some(format!(
-        "SELECT CAST(COALESCE(SUM(cc.n), 0) AS BIGINT) AS n FROM coverage_cell cc WHERE {condition}{within}"
-    ))
+    let per_organization = |condition: &str| {
+        format!(
+            "SELECT CAST(COALESCE(SUM(cc.n), 0) AS BIGINT) AS n FROM coverage_cell cc \
+             WHERE {condition}{}",
+            within("cc.region_id")
+        )
+    };
+    match kind {
+        GapKind::Unassigned => per_organization("cc.basis = 'NONE'"),
+        GapKind::FallbackOnly => per_organization("cc.basis = 'FALLBACK'"),
+        GapKind::Contested => per_organization("cc.contested = 1"),
+        GapKind::MissingDepartment => format!(
+            "SELECT COUNT(*) AS n FROM ( \
+               SELECT 1 AS one FROM coverage_cell cc \
+               JOIN region r ON r.id = cc.admin_region_id \
+               JOIN category cat ON cat.id = cc.category_id \
+               JOIN department_kind k ON k.id = cc.missing_kind_id \
+               WHERE cc.missing_kind_id > 0 AND cc.n > 0{} \
+               GROUP BY cc.admin_region_id, cc.category_id, cc.missing_kind_id \
+             ) g",
+            within("cc.admin_region_id")
+        ),
+        GapKind::UnruledCategory => format!(
+            "SELECT COUNT(*) AS n FROM ( \
+               SELECT 1 AS one FROM coverage_cell cc \
+               JOIN region r ON r.id = cc.region_id JOIN category cat ON cat.id = cc.category_id \
+               WHERE cc.ruled = 0 AND cc.n > 0{} \
+               GROUP BY cc.region_id, cc.category_id \
+             ) g",
+            within("cc.region_id")
+        ),
+        GapKind::IncompleteDedication => format!(
+            "SELECT COUNT(*) AS n FROM department d \
+             WHERE (d.dedicated_unit IS NULL OR d.method IS NULL \
+                    OR NOT EXISTS (SELECT 1 FROM department_contact dc WHERE dc.department_id = d.id)) \
+               AND EXISTS (SELECT 1 FROM coverage_cell cc WHERE cc.department_id = d.id AND cc.n > 0){}",
+            within("d.region_id")
+        ),
+    }
 }
 
 /// How many gaps the filter matches: one statement per kind.
@@ -414,12 +442,7 @@ pub async fn count(db: &impl ConnectionTrait, filter: &GapFilter) -> Result<u64>
             values.push(id.into());
             "$4"
         });
-        let sql = cell_count_sql(kind, region).unwrap_or_else(|| {
-            format!(
-                "SELECT COUNT(*) AS n FROM ({}) counted",
-                kind_sql(kind, region)
-            )
-        });
+        let sql = count_sql(kind, region);
         let sql = used_placeholders(&sql, &mut values);
         let row = db
             .query_one_raw(Statement::from_sql_and_values(
