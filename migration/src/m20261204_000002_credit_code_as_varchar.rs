@@ -14,40 +14,35 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Organization::Table)
-                    .modify_column(
-                        ColumnDef::new(Organization::CreditCode)
-                            .string_len(18)
-                            .not_null(),
-                    )
-                    .to_owned(),
-            )
-            .await
+        retype(
+            manager,
+            ColumnDef::new(Organization::CreditCode).string_len(18),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Organization::Table)
-                    .modify_column(
-                        ColumnDef::new(Organization::CreditCode)
-                            .char_len(18)
-                            .not_null(),
-                    )
-                    .to_owned(),
-            )
-            .await
+        retype(
+            manager,
+            ColumnDef::new(Organization::CreditCode).char_len(18),
+        )
+        .await
     }
+}
+
+/// Gives the credit code `column`'s type, on PostgreSQL only.
+async fn retype(manager: &SchemaManager<'_>, column: &mut ColumnDef) -> Result<(), DbErr> {
+    if manager.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    manager
+        .alter_table(
+            Table::alter()
+                .table(Organization::Table)
+                .modify_column(column.not_null())
+                .to_owned(),
+        )
+        .await
 }
 
 #[derive(DeriveIden)]
