@@ -726,3 +726,32 @@ async fn an_organization_write_re_resolves_that_organization_only() {
     expected.remove(&org(7));
     assert_eq!(responsibilities(&app).await, expected, "only #7 is gone");
 }
+
+/// Every migration has a working `down`: the whole history goes down to
+/// nothing and up again, and the service works on the result.
+#[tokio::test]
+async fn every_migration_goes_down_and_up_again() {
+    use migration::{Migrator, MigratorTrait};
+
+    let app = TestApp::spawn().await;
+    Migrator::down(&app.db, None)
+        .await
+        .expect("every migration goes down");
+    assert!(
+        Migrator::get_applied_migrations(&app.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    Migrator::up(&app.db, None)
+        .await
+        .expect("every migration goes up again");
+    orgmap::domain::initialize(&app.db)
+        .await
+        .expect("reference data loads");
+    let data = app.data("{ categories { code } }", json!({})).await;
+    assert!(
+        !data["categories"].as_array().unwrap().is_empty(),
+        "{data}"
+    );
+}
