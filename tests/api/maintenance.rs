@@ -750,8 +750,5 @@ async fn every_migration_goes_down_and_up_again() {
         .await
         .expect("reference data loads");
     let data = app.data("{ categories { code } }", json!({})).await;
-    assert!(
-        !data["categories"].as_array().unwrap().is_empty(),
-        "{data}"
-    );
+    assert!(!data["categories"].as_array().unwrap().is_empty(), "{data}");
 }
