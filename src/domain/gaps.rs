@@ -117,10 +117,6 @@ impl GapFilter {
 /// The SQL of one kind: the rows (key columns k0..k2, the entity ids and
 /// the names the detail needs) in key order, after `$after`.
 fn kind_sql(kind: GapKind, region: Option<&str>) -> String {
-    let within = |column: &str| match region {
-        Some(placeholder) => format!(" AND {}", super::region::within_sql(column, placeholder)),
-        None => String::new(),
-    };
     match kind {
         GapKind::Unassigned | GapKind::FallbackOnly | GapKind::Contested => {
             let condition = match kind {
@@ -136,7 +132,7 @@ fn kind_sql(kind: GapKind, region: Option<&str>) -> String {
                  FROM organization o JOIN region r ON r.id = o.region_id \
                  LEFT JOIN department d ON d.id = o.resp_department_id \
                  WHERE {condition}{} AND o.id > $1 ORDER BY o.id",
-                within("o.region_id")
+                within("o.region_id", region)
             )
         }
         GapKind::MissingDepartment => format!(
@@ -149,15 +145,10 @@ fn kind_sql(kind: GapKind, region: Option<&str>) -> String {
                       CAST(NULL AS INTEGER) AS party_affiliation_id, \
                       CAST(NULL AS INTEGER) AS supervising_department_id, \
                       CAST(NULL AS INTEGER) AS resp_rule_department_id, CAST(SUM(cc.n) AS BIGINT) AS n \
-               FROM coverage_cell cc \
-               JOIN region r ON r.id = cc.admin_region_id \
-               JOIN category cat ON cat.id = cc.category_id \
-               JOIN department_kind k ON k.id = cc.missing_kind_id \
-               WHERE cc.missing_kind_id > 0 AND cc.n > 0{} \
-               GROUP BY cc.admin_region_id, cc.category_id, cc.missing_kind_id \
+               {} \
              ) g WHERE (g.k0 > $1 OR (g.k0 = $1 AND (g.k1 > $2 OR (g.k1 = $2 AND g.k2 > $3)))) \
              ORDER BY g.k0, g.k1, g.k2",
-            within("cc.admin_region_id")
+            missing_department_groups(region)
         ),
         GapKind::UnruledCategory => format!(
             "SELECT g.* FROM ( \
@@ -168,12 +159,9 @@ fn kind_sql(kind: GapKind, region: Option<&str>) -> String {
                       CAST(NULL AS INTEGER) AS party_affiliation_id, \
                       CAST(NULL AS INTEGER) AS supervising_department_id, \
                       CAST(NULL AS INTEGER) AS resp_rule_department_id, CAST(SUM(cc.n) AS BIGINT) AS n \
-               FROM coverage_cell cc \
-               JOIN region r ON r.id = cc.region_id JOIN category cat ON cat.id = cc.category_id \
-               WHERE cc.ruled = 0 AND cc.n > 0{} \
-               GROUP BY cc.region_id, cc.category_id \
+               {} \
              ) g WHERE (g.k0 > $1 OR (g.k0 = $1 AND g.k1 > $2)) ORDER BY g.k0, g.k1",
-            within("cc.region_id")
+            unruled_groups(region)
         ),
         GapKind::IncompleteDedication => format!(
             "SELECT g.* FROM ( \
@@ -187,12 +175,9 @@ fn kind_sql(kind: GapKind, region: Option<&str>) -> String {
                       CAST(NULL AS INTEGER) AS supervising_department_id, \
                       (SELECT COUNT(*) FROM department_contact dc WHERE dc.department_id = d.id) AS resp_rule_department_id, \
                       (SELECT CAST(SUM(cc.n) AS BIGINT) FROM coverage_cell cc WHERE cc.department_id = d.id) AS n \
-               FROM department d \
-               WHERE (d.dedicated_unit IS NULL OR d.method IS NULL \
-                      OR NOT EXISTS (SELECT 1 FROM department_contact dc WHERE dc.department_id = d.id)) \
-                 AND EXISTS (SELECT 1 FROM coverage_cell cc WHERE cc.department_id = d.id AND cc.n > 0){} \
+               {} \
              ) g WHERE g.k0 > $1 ORDER BY g.k0",
-            within("d.region_id")
+            incomplete_departments(region)
         ),
     }
 }
@@ -384,53 +369,75 @@ fn replace_placeholder(sql: &str, from: &str, to: &str) -> String {
     out
 }
 
-/// The SQL that counts the gaps of one kind: what `kind_sql` lists, without
-/// the names, the details and the order the list needs. The per-organization
-/// kinds are summed from the coverage cells.
+/// The SQL that counts the gaps of one kind: the groups or rows
+/// `kind_sql` lists, without the names, the details and the order the list
+/// needs. The per-organization kinds are summed from the coverage cells.
 fn count_sql(kind: GapKind, region: Option<&str>) -> String {
-    let within = |column: &str| match region {
-        Some(placeholder) => format!(" AND {}", super::region::within_sql(column, placeholder)),
-        None => String::new(),
-    };
     let per_organization = |condition: &str| {
         format!(
             "SELECT CAST(COALESCE(SUM(cc.n), 0) AS BIGINT) AS n FROM coverage_cell cc \
              WHERE {condition}{}",
-            within("cc.region_id")
+            within("cc.region_id", region)
         )
     };
+    let groups = |source: String| format!("SELECT COUNT(*) AS n FROM (SELECT 1 AS one {source}) g");
     match kind {
         GapKind::Unassigned => per_organization("cc.basis = 'NONE'"),
         GapKind::FallbackOnly => per_organization("cc.basis = 'FALLBACK'"),
         GapKind::Contested => per_organization("cc.contested = 1"),
-        GapKind::MissingDepartment => format!(
-            "SELECT COUNT(*) AS n FROM ( \
-               SELECT 1 AS one FROM coverage_cell cc \
-               JOIN region r ON r.id = cc.admin_region_id \
-               JOIN category cat ON cat.id = cc.category_id \
-               JOIN department_kind k ON k.id = cc.missing_kind_id \
-               WHERE cc.missing_kind_id > 0 AND cc.n > 0{} \
-               GROUP BY cc.admin_region_id, cc.category_id, cc.missing_kind_id \
-             ) g",
-            within("cc.admin_region_id")
-        ),
-        GapKind::UnruledCategory => format!(
-            "SELECT COUNT(*) AS n FROM ( \
-               SELECT 1 AS one FROM coverage_cell cc \
-               JOIN region r ON r.id = cc.region_id JOIN category cat ON cat.id = cc.category_id \
-               WHERE cc.ruled = 0 AND cc.n > 0{} \
-               GROUP BY cc.region_id, cc.category_id \
-             ) g",
-            within("cc.region_id")
-        ),
-        GapKind::IncompleteDedication => format!(
-            "SELECT COUNT(*) AS n FROM department d \
-             WHERE (d.dedicated_unit IS NULL OR d.method IS NULL \
-                    OR NOT EXISTS (SELECT 1 FROM department_contact dc WHERE dc.department_id = d.id)) \
-               AND EXISTS (SELECT 1 FROM coverage_cell cc WHERE cc.department_id = d.id AND cc.n > 0){}",
-            within("d.region_id")
-        ),
+        GapKind::MissingDepartment => groups(missing_department_groups(region)),
+        GapKind::UnruledCategory => groups(unruled_groups(region)),
+        GapKind::IncompleteDedication => {
+            format!("SELECT COUNT(*) AS n {}", incomplete_departments(region))
+        }
     }
+}
+
+/// ` AND` the condition that `column` is a region of the subtree whose root
+/// is bound at `region`; nothing without a region.
+fn within(column: &str, region: Option<&str>) -> String {
+    match region {
+        Some(placeholder) => format!(" AND {}", super::region::within_sql(column, placeholder)),
+        None => String::new(),
+    }
+}
+
+/// The FROM, WHERE and GROUP BY of the MISSING_DEPARTMENT gaps: one group
+/// per administering region, category and missing kind.
+fn missing_department_groups(region: Option<&str>) -> String {
+    format!(
+        "FROM coverage_cell cc \
+         JOIN region r ON r.id = cc.admin_region_id \
+         JOIN category cat ON cat.id = cc.category_id \
+         JOIN department_kind k ON k.id = cc.missing_kind_id \
+         WHERE cc.missing_kind_id > 0 AND cc.n > 0{} \
+         GROUP BY cc.admin_region_id, cc.category_id, cc.missing_kind_id",
+        within("cc.admin_region_id", region)
+    )
+}
+
+/// The FROM, WHERE and GROUP BY of the UNRULED_CATEGORY gaps: one group per
+/// region and category.
+fn unruled_groups(region: Option<&str>) -> String {
+    format!(
+        "FROM coverage_cell cc \
+         JOIN region r ON r.id = cc.region_id JOIN category cat ON cat.id = cc.category_id \
+         WHERE cc.ruled = 0 AND cc.n > 0{} \
+         GROUP BY cc.region_id, cc.category_id",
+        within("cc.region_id", region)
+    )
+}
+
+/// The FROM and WHERE of the INCOMPLETE_DEDICATION gaps: responsible
+/// departments without a dedicated unit, a method or staff.
+fn incomplete_departments(region: Option<&str>) -> String {
+    format!(
+        "FROM department d \
+         WHERE (d.dedicated_unit IS NULL OR d.method IS NULL \
+                OR NOT EXISTS (SELECT 1 FROM department_contact dc WHERE dc.department_id = d.id)) \
+           AND EXISTS (SELECT 1 FROM coverage_cell cc WHERE cc.department_id = d.id AND cc.n > 0){}",
+        within("d.region_id", region)
+    )
 }
 
 /// How many gaps the filter matches: one statement per kind.
