@@ -257,10 +257,11 @@ async fn bench(args: Args) -> anyhow::Result<()> {
                 during.count
             ),
             "≤ 3 s for 100,000, reads served",
-            Some(
-                (changed as f64) < 50_000.0
-                    || elapsed.as_secs_f64() * 100_000.0 / (changed as f64) <= 3.0 && during.failures == 0,
-            ),
+            // Judged where the change is of the target's size; a small
+            // province's change is reported, not judged.
+            ((changed as f64) >= 50_000.0).then(|| {
+                elapsed.as_secs_f64() * 100_000.0 / (changed as f64) <= 3.0 && during.failures == 0
+            }),
         ));
     }
 
