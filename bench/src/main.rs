@@ -11,7 +11,9 @@
 //!    generator (it leaves the server the machine's cores), counting a
 //!    response with `errors` as a failure;
 //! 4. runs the same answers as hand-written SQL through sqlx on the same
-//!    database and reports GraphQL / SQL;
+//!    database, served over the same HTTP stack by a process of its own
+//!    (see `sql_server`), and reports GraphQL / SQL; also both sides in
+//!    process, without HTTP;
 //! 5. changes a rule that re-resolves about a tenth of the organizations
 //!    while reads go on, and
 //! 6. writes every figure, with its target, to a Markdown table.
@@ -26,8 +28,13 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use hdrhistogram::Histogram;
 
+mod sql_server;
+
 /// The first argument that makes this binary act as `orgmap`.
 const ORGMAP_ROLE: &str = "__orgmap";
+/// The first argument that makes this binary serve hand-written SQL over
+/// HTTP (see [`sql_server`]).
+const SQL_ROLE: &str = "__sql";
 
 #[derive(Parser, Debug)]
 #[command(name = "orgmap-bench", about = "orgmap's province-scale benchmark")]
@@ -50,6 +57,9 @@ struct Args {
     /// Where the server listens.
     #[arg(long, default_value = "127.0.0.1:18080")]
     listen: String,
+    /// Where the hand-written SQL is served over HTTP, for the ratios.
+    #[arg(long, default_value = "127.0.0.1:18081")]
+    sql_listen: String,
     /// Where to write the results table (BENCHMARKS.md for a full run; a
     /// partial one, with --only or --database, only prints it).
     #[arg(long)]
@@ -88,6 +98,16 @@ fn main() -> anyhow::Result<()> {
             .build()?;
         orgmap::cli::init_logs();
         return runtime.block_on(orgmap::cli::run(cli));
+    }
+    if argv.get(1).map(String::as_str) == Some(SQL_ROLE) {
+        let (Some(url), Some(listen)) = (argv.get(2), argv.get(3)) else {
+            bail!("usage: {SQL_ROLE} DATABASE_URL LISTEN");
+        };
+        // The runtime `orgmap serve` runs on.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        return runtime.block_on(sql_server::serve(url, listen));
     }
     let args = Args::parse();
     // One thread: the load generator must not starve the server.
@@ -164,6 +184,27 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         Some(start <= Duration::from_secs(2)),
     ));
 
+    // The hand-written SQL over the same HTTP stack, in a process of its own
+    // as the server is.
+    let mut sql_server = Server(
+        Command::new(std::env::current_exe()?)
+            .args([SQL_ROLE, &url, &args.sql_listen])
+            .stdin(Stdio::null())
+            .spawn()
+            .context("the SQL server does not start")?,
+    );
+    wait_healthy(
+        &client,
+        &format!("http://{}", args.sql_listen),
+        &mut sql_server.0,
+    )
+    .await?;
+    let sql_load = Load {
+        client: client.clone(),
+        url: format!("http://{}/sql", args.sql_listen),
+        seconds: args.seconds,
+    };
+
     // Inputs, read straight from the database.
     let sql = Sql::connect(&url).await?;
     let inputs = Inputs::read(&sql).await?;
@@ -181,11 +222,19 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             continue;
         }
         eprintln!("workload: {}", workload.name);
-        let alone = load.run(&workload, 1, args.seconds / 2.0).await;
-        let loaded = load.run(&workload, args.concurrency, args.seconds).await;
+        let alone = load.run(&*workload.body, 1, args.seconds / 2.0).await;
+        let loaded = load
+            .run(&*workload.body, args.concurrency, args.seconds)
+            .await;
+        let over_http = sql_load
+            .run(&|i| sql_body(&workload, i), 1, args.seconds / 2.0)
+            .await;
+        if over_http.failures > 0 {
+            bail!("{}: the hand-written SQL failed over HTTP", workload.name);
+        }
         let sql_p50 = sql.time(&workload, args.seconds / 2.0).await?;
         let in_process_p50 = in_process.time(&workload, args.seconds / 2.0).await?;
-        let ratio = alone.p50_ms / sql_p50;
+        let ratio = alone.p50_ms / over_http.p50_ms;
         rows.push(row(
             workload.name,
             format!(
@@ -204,9 +253,13 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         rows.push(row(
             workload.name,
             format!(
-                "GraphQL / SQL {ratio:.2} (SQL p50 {sql_p50:.3} ms; the same GraphQL in process, \
-                 without HTTP: p50 {in_process_p50:.3} ms, {:.2} × SQL)",
-                in_process_p50 / sql_p50
+                "GraphQL / SQL {ratio:.2} over HTTP (p50 {:.3} vs {:.3} ms); in process, \
+                 without HTTP: {:.2} (p50 {in_process_p50:.3} vs {sql_p50:.3} ms); \
+                 GraphQL over HTTP / SQL in process: {:.2}",
+                alone.p50_ms,
+                over_http.p50_ms,
+                in_process_p50 / sql_p50,
+                alone.p50_ms / sql_p50,
             ),
             workload.ratio_target,
             Some(ratio <= workload.ratio_limit),
@@ -228,8 +281,8 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     let lookups = organization_workload(&inputs);
     const READERS: &str = "organization lookups, 2 connections vs 1";
     if args.wants(READERS) {
-        let one = load.run(&lookups, 1, args.seconds / 2.0).await;
-        let two = load.run(&lookups, 2, args.seconds / 2.0).await;
+        let one = load.run(&*lookups.body, 1, args.seconds / 2.0).await;
+        let two = load.run(&*lookups.body, 2, args.seconds / 2.0).await;
         let gain = two.throughput / one.throughput;
         rows.push(row(
             READERS,
@@ -273,6 +326,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         server_rss.map(|mib| mib * 1.048_576 <= 300.0),
     ));
     drop(server);
+    drop(sql_server);
     if sqlite {
         std::fs::remove_dir_all(&dir).ok();
     }
@@ -411,6 +465,11 @@ struct Workload {
     sql: Box<dyn Fn(usize) -> Statements>,
 }
 
+/// The request body of the i-th request's hand-written SQL over HTTP.
+fn sql_body(workload: &Workload, i: usize) -> String {
+    serde_json::json!({ "statements": (workload.sql)(i) }).to_string()
+}
+
 fn gql(query: String) -> String {
     serde_json::json!({ "query": query }).to_string()
 }
@@ -511,7 +570,8 @@ fn coverage_sql(region: Option<String>) -> Statements {
     };
     vec![(
         format!(
-            "SELECT c.basis, SUM(c.n), SUM(c.organized), SUM(c.covered) \
+            "SELECT c.basis, CAST(SUM(c.n) AS BIGINT), CAST(SUM(c.organized) AS BIGINT), \
+                    CAST(SUM(c.covered) AS BIGINT) \
              FROM coverage_cell c WHERE c.n > 0 {condition} GROUP BY c.basis"
         ),
         binds,
@@ -627,7 +687,7 @@ fn workloads(inputs: &Inputs) -> Vec<Workload> {
             sql: Box::new(move |i| {
                 vec![(
                     "SELECT c.code, k.code, m.basis, m.n FROM ( \
-                       SELECT cc.category_id, cc.kind_id, cc.basis, SUM(cc.n) AS n FROM coverage_cell cc \
+                       SELECT cc.category_id, cc.kind_id, cc.basis, CAST(SUM(cc.n) AS BIGINT) AS n FROM coverage_cell cc \
                        WHERE cc.n > 0 AND cc.region_id IN (SELECT descendant_id FROM region_closure \
                          WHERE ancestor_id = (SELECT id FROM region WHERE code = $1)) \
                        GROUP BY cc.category_id, cc.kind_id, cc.basis) m \
@@ -655,13 +715,13 @@ fn workloads(inputs: &Inputs) -> Vec<Workload> {
                     Vec::new(),
                 )];
                 for count in [
-                    "SELECT SUM(n) FROM coverage_cell WHERE basis = 'NONE'",
-                    "SELECT SUM(n) FROM coverage_cell WHERE basis = 'FALLBACK'",
+                    "SELECT CAST(SUM(n) AS BIGINT) FROM coverage_cell WHERE basis = 'NONE'",
+                    "SELECT CAST(SUM(n) AS BIGINT) FROM coverage_cell WHERE basis = 'FALLBACK'",
                     "SELECT COUNT(*) FROM (SELECT 1 FROM coverage_cell WHERE missing_kind_id > 0 AND n > 0 \
                        GROUP BY admin_region_id, category_id, missing_kind_id) g",
                     "SELECT COUNT(*) FROM (SELECT 1 FROM coverage_cell WHERE ruled = 0 AND n > 0 \
                        GROUP BY region_id, category_id) g",
-                    "SELECT SUM(n) FROM coverage_cell WHERE contested = 1",
+                    "SELECT CAST(SUM(n) AS BIGINT) FROM coverage_cell WHERE contested = 1",
                     "SELECT COUNT(*) FROM department d WHERE (d.dedicated_unit IS NULL OR d.method IS NULL \
                        OR NOT EXISTS (SELECT 1 FROM department_contact c WHERE c.department_id = d.id)) \
                        AND EXISTS (SELECT 1 FROM coverage_cell c WHERE c.department_id = d.id AND c.n > 0)",
@@ -685,7 +745,9 @@ async fn rows_p50(load: &Load, inputs: &Inputs, first: usize) -> f64 {
         body: Box::new(move |i| unassigned_body(&pick(&cities, i), first)),
         sql: Box::new(|_| Vec::new()),
     };
-    load.run(&workload, 1, load.seconds / 2.0).await.p50_ms
+    load.run(&*workload.body, 1, load.seconds / 2.0)
+        .await
+        .p50_ms
 }
 
 /// Moves park enterprises from COMMERCE to MARKET_REGULATION while
@@ -705,7 +767,7 @@ async fn rule_change(load: &Load, lookups: &Workload) -> anyhow::Result<(u64, Du
         "mutation { upsertRule(input: {categoryCode: \"PARK_ENTERPRISE\", departmentKindCode: \"MARKET_REGULATION\"}) { id } }"
             .to_owned(),
     );
-    let readers = load.run_until(lookups, 4);
+    let readers = load.run_until(&*lookups.body, 4);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
     let answer = load.post(&change).await?;
@@ -790,12 +852,13 @@ impl Load {
         Ok(response.json().await?)
     }
 
-    /// `connections` workers sending the workload's requests until `stop`.
-    fn run_until(&self, workload: &Workload, connections: usize) -> Running {
+    /// `connections` workers sending request bodies `body(0)`, `body(1)`, …
+    /// until `stop`.
+    fn run_until(&self, body: &dyn Fn(usize) -> String, connections: usize) -> Running {
         let stop = Arc::new(AtomicUsize::new(0));
         let next = Arc::new(AtomicUsize::new(0));
         // Bodies are made up front: the workers only send.
-        let bodies: Arc<Vec<String>> = Arc::new((0..4096).map(|i| (workload.body)(i)).collect());
+        let bodies: Arc<Vec<String>> = Arc::new((0..4096).map(body).collect());
         let tasks = (0..connections)
             .map(|_| {
                 let (client, url) = (self.client.clone(), self.url.clone());
@@ -839,13 +902,13 @@ impl Load {
         }
     }
 
-    async fn run(&self, workload: &Workload, connections: usize, seconds: f64) -> Stats {
+    async fn run(&self, body: &dyn Fn(usize) -> String, connections: usize, seconds: f64) -> Stats {
         // Warm up, then measure.
-        let warm = self.run_until(workload, connections);
+        let warm = self.run_until(body, connections);
         tokio::time::sleep(Duration::from_secs_f64((seconds / 5.0).min(1.0))).await;
         warm.stop.store(1, Ordering::SeqCst);
         warm.finish().await;
-        let running = self.run_until(workload, connections);
+        let running = self.run_until(body, connections);
         tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
         running.stop.store(1, Ordering::SeqCst);
         running.finish().await
@@ -1007,7 +1070,7 @@ fn render(args: &Args, rows: &[Row]) -> String {
          - province: {} organizations (demo seed {}), about 2,100 regions and 2,800 departments\n\
          - load: one single-threaded generator on loopback, HTTP/1.1 keep-alive; a response with `errors` counts as failed\n\
          - latency targets (p50) are judged one request at a time; throughput targets at the stated connections, where latency is throughput-bound (32 connections on 2 cores queue: p50 ≈ 32 / throughput)\n\
-         - GraphQL / SQL: p50 of one request at a time over HTTP, divided by the p50 of the same answer as hand-written SQL through sqlx on the same database; in brackets, the same GraphQL request run in the benchmark's process through the schema (no HTTP, no token check, response serialised), to show how much of the ratio is HTTP\n\n\
+         - GraphQL / SQL (judged): p50 of one request at a time over HTTP, divided by the p50 of the same answer as hand-written SQL through sqlx on the same database, served over the same HTTP stack (axum on loopback, orgmap's pool, the same token check, rows as JSON) by a process of its own; that is, what orgmap's GraphQL, domain and ORM layers add to a request\n         - also given: both sides in the benchmark's process, without HTTP (the GraphQL request through the schema, response serialised; the SQL through sqlx), and GraphQL over HTTP against the SQL in process\n\n\
          | workload | figure | target | met |\n|---|---|---|---|\n",
         args.organizations,
         args.seconds,
