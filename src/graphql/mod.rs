@@ -101,7 +101,11 @@ pub async fn execute(
     // to the schema, which answers with the parse error.
     let document = request.parsed_query().ok().cloned();
     let operation_name = request.operation_name.clone();
-    let request = request.data(loader).data(scope).data(caller.clone());
+    let request = request
+        .data(loader)
+        .data(context::KnownFacts::default())
+        .data(scope)
+        .data(caller.clone());
     let mut response = queue.drive(schema.execute(request)).await;
     if let Some(document) = &document {
         ordering::reorder(document, operation_name.as_deref(), &mut response.data);

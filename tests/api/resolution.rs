@@ -815,3 +815,93 @@ async fn a_region_without_an_organization_department_up_its_chain_has_no_coordin
     assert!(data["region"]["coordinator"].is_null(), "{data}");
     assert_eq!(code, "NOT_FOUND", "{message}");
 }
+
+/// A lookup reads the organization and its explanation's names in one
+/// statement; a list loads them level by level. Both must say the same.
+#[tokio::test]
+async fn a_lookup_explains_as_a_list_does_in_at_most_two_statements_and_within_scope() {
+    use orgmap::domain::access::{Caller, Role};
+    use orgmap::domain::scope::Scope;
+    use sea_orm::{ConnectionTrait, Statement};
+
+    let app = TestApp::spawn().await;
+    orgmap::demo::generate(&app.db, 1_000, 21).await.unwrap();
+    const FIELDS: &str =
+        "responsibility { basis department { name } contestedBy { code } explanation }";
+    let listed = app
+        .data(
+            &format!(
+                "{{ organizations(first: 1000) {{ edges {{ node {{ creditCode {FIELDS} }} }} }} }}"
+            ),
+            json!({}),
+        )
+        .await;
+    let lookup =
+        format!("query($code: String!) {{ organization(creditCode: $code) {{ {FIELDS} }} }}");
+    let edges = listed["organizations"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 1000);
+    let mut bases = std::collections::BTreeSet::new();
+    for edge in edges {
+        let code = edge["node"]["creditCode"].as_str().unwrap();
+        app.take_statement_count();
+        let found = app.data(&lookup, json!({ "code": code })).await;
+        let responsibility = &edge["node"]["responsibility"];
+        let departments = !responsibility["department"].is_null()
+            || !responsibility["contestedBy"].as_array().unwrap().is_empty();
+        assert_eq!(
+            app.take_statement_count(),
+            1 + usize::from(departments),
+            "the organization with its names, then the departments named"
+        );
+        assert_eq!(
+            found["organization"]["responsibility"], edge["node"]["responsibility"],
+            "{code}"
+        );
+        bases.insert(edge["node"]["responsibility"]["basis"].to_string());
+    }
+    assert!(
+        bases.len() >= 4,
+        "the province reaches most bases: {bases:?}"
+    );
+
+    // A region-bound caller finds an organization of its subtree, explained
+    // alike, and nothing outside it.
+    let code = edges[0]["node"]["creditCode"].as_str().unwrap();
+    let located = |sql: String| {
+        let db = app.db.clone();
+        async move {
+            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get::<i32>("", "id")
+                .unwrap()
+        }
+    };
+    let home = located(format!(
+        "SELECT region_id AS id FROM organization WHERE credit_code = '{code}'"
+    ))
+    .await;
+    let elsewhere = located(format!(
+        "SELECT id FROM region WHERE id <> {home} AND level = 'TOWNSHIP' ORDER BY id LIMIT 1"
+    ))
+    .await;
+    let bound = |region_id| Caller {
+        name: "bound".to_owned(),
+        role: Role::Viewer,
+        scope: Scope {
+            region_id: Some(region_id),
+        },
+    };
+    let inside = app
+        .execute_as(&bound(home), &lookup, json!({ "code": code }))
+        .await;
+    assert_eq!(
+        inside["data"]["organization"]["responsibility"]["explanation"],
+        edges[0]["node"]["responsibility"]["explanation"]
+    );
+    let outside = app
+        .execute_as(&bound(elsewhere), &lookup, json!({ "code": code }))
+        .await;
+    assert_eq!(outside["data"]["organization"], Value::Null, "{outside}");
+}

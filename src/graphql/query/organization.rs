@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, Object};
 
 use crate::domain::organization::{self, OrganizationFilter as DomainFilter};
 use crate::domain::page::PageRequest;
-use crate::graphql::context::{db, scope};
+use crate::graphql::context::{db, known_facts, scope};
 use crate::graphql::error::ApiResult;
 use crate::graphql::types::enums::{PartyOrganizationStatus, ResponsibilityBasis};
 use crate::graphql::types::{Organization, OrganizationConnection, TotalCount};
@@ -50,6 +50,18 @@ impl OrganizationQuery {
         ctx: &Context<'_>,
         credit_code: String,
     ) -> ApiResult<Option<Organization>> {
+        let explained = ctx
+            .look_ahead()
+            .field("responsibility")
+            .field("explanation")
+            .exists();
+        if explained && let Some(known) = known_facts(ctx) {
+            let found = organization::find_explained(db(ctx)?, &scope(ctx), &credit_code).await?;
+            return Ok(found.map(|(model, facts)| {
+                known.insert(&model, facts);
+                Organization(model)
+            }));
+        }
         let found = organization::find(db(ctx)?, &scope(ctx), &credit_code).await?;
         Ok(found.map(Organization))
     }

@@ -11,7 +11,7 @@ use super::enums::ResponsibilityBasis;
 use super::{Department, ResponsibilityRule};
 use crate::domain::responsibility::{Facts, Named, Resolution, RuleFacts, explain};
 use crate::domain::values::RegionLevel;
-use crate::graphql::context::loader;
+use crate::graphql::context::{known_facts, loader};
 use crate::graphql::error::{ApiError, ApiResult};
 use crate::graphql::loaders::{
     CategoryById, DepartmentById, KindById, RegionById, RuleById, RuleFactsById,
@@ -96,6 +96,12 @@ impl Responsibility {
     /// departments, regions and category the stored answer names, and its
     /// rule with the names of that rule's category, scope and kind.
     async fn facts(&self, ctx: &Context<'_>) -> ApiResult<Facts> {
+        if self.preview_rules.is_none()
+            && self.resolution == Resolution::of(&self.organization)
+            && let Some(facts) = known_facts(ctx).and_then(|k| k.get(&self.organization))
+        {
+            return Ok(facts);
+        }
         let loader = loader(ctx)?;
         let org = &self.organization;
         let r = &self.resolution;
