@@ -30,6 +30,10 @@ use hdrhistogram::Histogram;
 
 mod sql_server;
 
+/// orgmap's allocator: this binary also serves as `orgmap`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The first argument that makes this binary act as `orgmap`.
 const ORGMAP_ROLE: &str = "__orgmap";
 /// The first argument that makes this binary serve hand-written SQL over
