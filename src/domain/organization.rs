@@ -7,7 +7,7 @@ use entity::organization;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, ModelTrait, QueryFilter, QueryOrder, Select, Statement,
+    FromQueryResult, IdenStatic, Iterable, ModelTrait, QueryFilter, QueryOrder, Select, Statement,
 };
 
 use super::access::{Caller, Role};
@@ -123,8 +123,13 @@ pub async fn find_explained(
     db: &impl ConnectionTrait,
     scope: &Scope,
     credit_code: &str,
-) -> Result<Option<(organization::Model, Facts)>> {
+) -> Result<Option<Explained>> {
     let code = CreditCode::parse("creditCode", credit_code)?;
+    // The responsible department whole, as the answer names it beside the
+    // explanation.
+    let department_columns: Vec<String> = entity::department::Column::iter()
+        .map(|column| format!("d.{0} AS dm_{0}", column.as_str()))
+        .collect();
     let within = match scope.region_id {
         Some(root) => format!(" AND {}", region::within_sql("o.region_id", root)),
         None => String::new(),
@@ -133,7 +138,7 @@ pub async fn find_explained(
         .query_one_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
             format!(
-                "SELECT o.*, \
+                "SELECT o.*, {department}, \
                    c.code AS category_code, c.name AS category_name, \
                    r.code AS location_code, r.name AS location_name, r.level AS location_level, \
                    a.code AS administering_code, a.name AS administering_name, \
@@ -158,7 +163,8 @@ pub async fn find_explained(
                  LEFT JOIN category rc ON rc.id = rr.category_id \
                  LEFT JOIN region rs ON rs.id = rr.scope_region_id \
                  LEFT JOIN department_kind k ON k.id = rr.department_kind_id \
-                 WHERE o.credit_code = $1{within}"
+                 WHERE o.credit_code = $1{within}",
+                department = department_columns.join(", ")
             ),
             [code.as_str().into()],
         ))
@@ -167,6 +173,10 @@ pub async fn find_explained(
         return Ok(None);
     };
     let org = organization::Model::from_query_result(&row, "")?;
+    let responsible = match org.resp_department_id {
+        Some(_) => entity::department::Model::from_query_result_optional(&row, "dm_")?,
+        None => None,
+    };
     let named = |prefix: &str| -> Result<Option<Named>> {
         let code: Option<String> = row.try_get("", &format!("{prefix}_code"))?;
         let name: Option<String> = row.try_get("", &format!("{prefix}_name"))?;
@@ -197,7 +207,19 @@ pub async fn find_explained(
         fallback: named("fallback")?,
         department: named("department")?,
     };
-    Ok(Some((org, facts)))
+    Ok(Some(Explained {
+        organization: org,
+        facts,
+        department: responsible,
+    }))
+}
+
+/// An organization with the names its explanation gives and its
+/// responsible department, read together.
+pub struct Explained {
+    pub organization: organization::Model,
+    pub facts: Facts,
+    pub department: Option<entity::department::Model>,
 }
 
 /// The select that a filter describes, its codes resolved.

@@ -12,7 +12,7 @@ use sea_orm::DatabaseConnection;
 use super::error::ApiResult;
 use super::loaders::Loaders;
 use crate::domain::access::Caller;
-use crate::domain::responsibility::Facts;
+use crate::domain::organization::Explained;
 use crate::domain::scope::Scope;
 use crate::error::Error;
 
@@ -37,27 +37,31 @@ pub fn caller<'a>(ctx: &Context<'a>) -> ApiResult<&'a Caller> {
     })
 }
 
-/// Explanation facts that a resolver read together with their
-/// organization, kept for the request: its `Responsibility` uses them
-/// instead of loading the names again.
+/// What a resolver read together with an organization, kept for the
+/// request: the organization's `Responsibility` uses it instead of loading
+/// the explanation's names and the responsible department again.
 #[derive(Default)]
-pub struct KnownFacts(Mutex<HashMap<i32, (organization::Model, Facts)>>);
+pub struct KnownFacts(Mutex<HashMap<i32, Explained>>);
 
 impl KnownFacts {
-    pub fn insert(&self, organization: &organization::Model, facts: Facts) {
+    pub fn insert(&self, explained: Explained) {
         if let Ok(mut known) = self.0.lock() {
-            known.insert(organization.id, (organization.clone(), facts));
+            known.insert(explained.organization.id, explained);
         }
     }
 
-    /// The facts read with this very organization row (an organization read
-    /// again elsewhere in the request, and found changed, gets none).
-    pub fn get(&self, organization: &organization::Model) -> Option<Facts> {
+    /// What was read with this very organization row (an organization read
+    /// again elsewhere in the request, and found changed, gets nothing).
+    pub fn get<T>(
+        &self,
+        organization: &organization::Model,
+        part: impl FnOnce(&Explained) -> T,
+    ) -> Option<T> {
         let known = self.0.lock().ok()?;
         known
             .get(&organization.id)
-            .filter(|(read, _)| read == organization)
-            .map(|(_, facts)| facts.clone())
+            .filter(|explained| explained.organization == *organization)
+            .map(part)
     }
 }
 

@@ -57,8 +57,9 @@ impl OrganizationQuery {
             .exists();
         if explained && let Some(known) = known_facts(ctx) {
             let found = organization::find_explained(db(ctx)?, &scope(ctx), &credit_code).await?;
-            return Ok(found.map(|(model, facts)| {
-                known.insert(&model, facts);
+            return Ok(found.map(|explained| {
+                let model = explained.organization.clone();
+                known.insert(explained);
                 Organization(model)
             }));
         }

@@ -9,6 +9,7 @@ use entity::{organization, responsibility_rule};
 
 use super::enums::ResponsibilityBasis;
 use super::{Department, ResponsibilityRule};
+use crate::domain::organization::Explained;
 use crate::domain::responsibility::{Facts, Named, Resolution, RuleFacts, explain};
 use crate::domain::values::RegionLevel;
 use crate::graphql::context::{known_facts, loader};
@@ -92,14 +93,20 @@ impl Responsibility {
         }))
     }
 
+    /// What the request read with this organization's stored answer, if
+    /// this is that answer (a preview's is not).
+    fn known<T>(&self, ctx: &Context<'_>, part: impl FnOnce(&Explained) -> T) -> Option<T> {
+        if self.preview_rules.is_some() || self.resolution != Resolution::of(&self.organization) {
+            return None;
+        }
+        known_facts(ctx)?.get(&self.organization, part)
+    }
+
     /// The names the explanation needs, in one round of loads: the
     /// departments, regions and category the stored answer names, and its
     /// rule with the names of that rule's category, scope and kind.
     async fn facts(&self, ctx: &Context<'_>) -> ApiResult<Facts> {
-        if self.preview_rules.is_none()
-            && self.resolution == Resolution::of(&self.organization)
-            && let Some(facts) = known_facts(ctx).and_then(|k| k.get(&self.organization))
-        {
+        if let Some(facts) = self.known(ctx, |known| known.facts.clone()) {
             return Ok(facts);
         }
         let loader = loader(ctx)?;
@@ -199,6 +206,9 @@ impl Responsibility {
         let Some(id) = self.resolution.department_id else {
             return Ok(None);
         };
+        if let Some(Some(department)) = self.known(ctx, |known| known.department.clone()) {
+            return Ok(Some(Department(department)));
+        }
         Ok(loader(ctx)?
             .load_one(DepartmentById(id))
             .await?
