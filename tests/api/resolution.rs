@@ -863,6 +863,24 @@ async fn a_lookup_explains_as_a_list_does_in_one_statement_and_within_scope() {
         "the province reaches most bases: {bases:?}"
     );
 
+    // Asked for its department alone, a lookup is one statement too.
+    let decided = edges
+        .iter()
+        .find(|e| !e["node"]["responsibility"]["department"].is_null())
+        .unwrap();
+    app.take_statement_count();
+    let found = app
+        .data(
+            "query($code: String!) { organization(creditCode: $code) { responsibility { department { code name } } } }",
+            json!({ "code": decided["node"]["creditCode"] }),
+        )
+        .await;
+    assert_eq!(app.take_statement_count(), 1);
+    assert_eq!(
+        found["organization"]["responsibility"]["department"]["code"],
+        decided["node"]["responsibility"]["department"]["code"]
+    );
+
     // A region-bound caller finds an organization of its subtree, explained
     // alike, and nothing outside it.
     let code = edges[0]["node"]["creditCode"].as_str().unwrap();

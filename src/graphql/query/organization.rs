@@ -50,11 +50,10 @@ impl OrganizationQuery {
         ctx: &Context<'_>,
         credit_code: String,
     ) -> ApiResult<Option<Organization>> {
-        let explained = ctx
-            .look_ahead()
-            .field("responsibility")
-            .field("explanation")
-            .exists();
+        // Who is responsible and why: read with the organization.
+        let responsibility = ctx.look_ahead().field("responsibility");
+        let explained = responsibility.field("explanation").exists()
+            || responsibility.field("department").exists();
         if explained && let Some(known) = known_facts(ctx) {
             let found = organization::find_explained(db(ctx)?, &scope(ctx), &credit_code).await?;
             return Ok(found.map(|explained| {
