@@ -11,11 +11,13 @@ pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod ordering;
+pub mod parsed;
 pub mod query;
 pub mod subscription;
 pub mod types;
 
 use async_graphql::dataloader::DataLoader;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, Schema, SchemaBuilder};
@@ -51,6 +53,7 @@ pub fn build_with(db: DatabaseConnection, limits: &Limits) -> AppSchema {
         .data(db)
         .data(feed.clone())
         .extension(PublishChanges(feed))
+        .data(parsed::ParsedQueries::default())
         .data(limits.clone())
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
@@ -96,10 +99,14 @@ pub async fn execute(
     )
     .delay(Duration::ZERO)
     .max_batch_size(MAX_BATCH);
-    // Parsed once, here: the schema runs this document, and the response
-    // is put in its order afterwards. A query that does not parse is left
-    // to the schema, which answers with the parse error.
-    let document = request.parsed_query().ok().cloned();
+    // Parsed once, here, or taken from the queries parsed before: the
+    // schema runs this document, and the response is put in its order
+    // afterwards. A query that does not parse is left to the schema, which
+    // answers with the parse error.
+    let document = match schema.data::<parsed::ParsedQueries>() {
+        Some(parsed) => parsed.prepare(&mut request),
+        None => request.parsed_query().ok().cloned().map(Arc::new),
+    };
     let operation_name = request.operation_name.clone();
     let request = request
         .data(loader)
