@@ -1,10 +1,13 @@
-//! Organizations of one basis in id order: the UNASSIGNED and FALLBACK_ONLY
-//! gap lists, and `unassignedOrganizations` without a region, read this
-//! index's range from the cursor on and stop after a page. Without it the
-//! planner walked every region and probed (resp_basis, region_id) for each,
-//! then sorted: the first page of UNASSIGNED gaps of a province of
-//! 1,000,000 organizations took 7 to 34 ms, and takes 0.2 ms with it.
-//! (resp_basis, region_id) stays: it serves the lists of a region subtree.
+//! Organizations of one basis in id order, with their region: the
+//! UNASSIGNED and FALLBACK_ONLY gap lists and `unassignedOrganizations`
+//! read this index's range from the cursor on and stop after a page,
+//! checking the region (when a subtree is asked for) in the index itself.
+//! Without it the planner walked every region, probed
+//! (resp_basis, region_id) for each and sorted: the first page of
+//! UNASSIGNED gaps of a province of 1,000,000 organizations took 7 to
+//! 34 ms, and takes 0.2 ms with it; a city's first page of unassigned
+//! organizations takes 0.3 to 1 ms either way. Without the region in it,
+//! the city's page looked each candidate up in the table (3 to 5 ms).
 
 use sea_orm_migration::prelude::*;
 
@@ -23,6 +26,7 @@ impl MigrationTrait for Migration {
                     .table(Organization::Table)
                     .col(Organization::RespBasis)
                     .col(Organization::Id)
+                    .col(Organization::RegionId)
                     .to_owned(),
             )
             .await
@@ -45,4 +49,5 @@ enum Organization {
     Table,
     Id,
     RespBasis,
+    RegionId,
 }
