@@ -286,16 +286,105 @@ pub async fn list(
     filter: &OrganizationFilter,
     request: &PageRequest,
 ) -> Result<(Page<organization::Model>, Select<organization::Entity>)> {
-    let select = filtered(db, scope, filter).await?;
-    let page = page::fetch(
-        db,
-        select.clone(),
-        organization::Column::Id,
-        |m| m.id,
-        request,
-    )
-    .await?;
+    let (page, select, _) = list_along(db, scope, filter, request, Along::default()).await?;
     Ok((page, select))
+}
+
+/// What a page of organizations can bring along in its own statement.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Along {
+    pub category: bool,
+    pub region: bool,
+}
+
+/// The categories and regions (of location) a page brought along, by id.
+#[derive(Debug, Default)]
+pub struct Related {
+    pub categories: HashMap<i32, entity::category::Model>,
+    pub regions: HashMap<i32, entity::region::Model>,
+}
+
+/// `list`, with each organization's category and region read in the same
+/// statement when asked for: a page shown with those names is one
+/// statement, not one and then a load of each.
+pub async fn list_along(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &OrganizationFilter,
+    request: &PageRequest,
+    along: Along,
+) -> Result<(
+    Page<organization::Model>,
+    Select<organization::Entity>,
+    Related,
+)> {
+    use entity::{category, region as region_entity};
+    use sea_orm::sea_query::{Alias, JoinType};
+    use sea_orm::{QuerySelect, QueryTrait};
+
+    let select = filtered(db, scope, filter).await?;
+    if along == Along::default() || request.first == 0 {
+        let page = page::fetch(
+            db,
+            select.clone(),
+            organization::Column::Id,
+            |m| m.id,
+            request,
+        )
+        .await?;
+        return Ok((page, select, Related::default()));
+    }
+    let mut paged = select.clone().order_by_asc(organization::Column::Id);
+    if let Some(after) = request.after {
+        paged = paged.filter(organization::Column::Id.gt(after));
+    }
+    let mut query = paged.limit(request.first + 1).into_query();
+    if along.category {
+        query.join(
+            JoinType::InnerJoin,
+            category::Entity,
+            Expr::col((category::Entity, category::Column::Id))
+                .equals((organization::Entity, organization::Column::CategoryId)),
+        );
+        for column in category::Column::iter() {
+            query.expr_as(
+                Expr::col((category::Entity, column)),
+                Alias::new(format!("c_{}", column.as_str())),
+            );
+        }
+    }
+    if along.region {
+        query.join(
+            JoinType::InnerJoin,
+            region_entity::Entity,
+            Expr::col((region_entity::Entity, region_entity::Column::Id))
+                .equals((organization::Entity, organization::Column::RegionId)),
+        );
+        for column in region_entity::Column::iter() {
+            query.expr_as(
+                Expr::col((region_entity::Entity, column)),
+                Alias::new(format!("r_{}", column.as_str())),
+            );
+        }
+    }
+    let rows = db
+        .query_all_raw(db.get_database_backend().build(&query))
+        .await?;
+    let mut related = Related::default();
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let org = organization::Model::from_query_result(&row, "")?;
+        if along.category {
+            let category = category::Model::from_query_result(&row, "c_")?;
+            related.categories.insert(category.id, category);
+        }
+        if along.region {
+            let region = region_entity::Model::from_query_result(&row, "r_")?;
+            related.regions.insert(region.id, region);
+        }
+        items.push((i64::from(org.id), org));
+    }
+    Ok((Page::from_rows(items, request), select, related))
 }
 
 /// The same page of the organizations each department is responsible for

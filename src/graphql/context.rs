@@ -12,7 +12,7 @@ use sea_orm::DatabaseConnection;
 use super::error::ApiResult;
 use super::loaders::Loaders;
 use crate::domain::access::Caller;
-use crate::domain::organization::Explained;
+use crate::domain::organization::{Along, Explained, Related};
 use crate::domain::scope::Scope;
 use crate::error::Error;
 
@@ -68,4 +68,45 @@ impl KnownFacts {
 /// The request's known facts; none outside `graphql::execute`.
 pub fn known_facts<'a>(ctx: &Context<'a>) -> Option<&'a KnownFacts> {
     ctx.data_opt::<KnownFacts>()
+}
+
+/// Categories and regions that a page of organizations read along, kept
+/// for the request: the organizations' `category` and `region` use them
+/// instead of loading them again.
+#[derive(Default)]
+pub struct KnownRows(Mutex<Related>);
+
+impl KnownRows {
+    pub fn add(&self, related: Related) {
+        if let Ok(mut known) = self.0.lock() {
+            known.categories.extend(related.categories);
+            known.regions.extend(related.regions);
+        }
+    }
+
+    pub fn category(&self, id: i32) -> Option<entity::category::Model> {
+        self.0.lock().ok()?.categories.get(&id).cloned()
+    }
+
+    pub fn region(&self, id: i32) -> Option<entity::region::Model> {
+        self.0.lock().ok()?.regions.get(&id).cloned()
+    }
+}
+
+/// The request's known rows; none outside `graphql::execute`.
+pub fn known_rows<'a>(ctx: &Context<'a>) -> Option<&'a KnownRows> {
+    ctx.data_opt::<KnownRows>()
+}
+
+/// What a page of organizations should read along: the category and the
+/// region of location, when its nodes ask for them.
+pub fn along(ctx: &Context<'_>) -> Along {
+    if known_rows(ctx).is_none() {
+        return Along::default();
+    }
+    let node = ctx.look_ahead().field("edges").field("node");
+    Along {
+        category: node.field("category").exists(),
+        region: node.field("region").exists(),
+    }
 }

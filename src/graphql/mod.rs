@@ -111,6 +111,7 @@ pub async fn execute(
     let request = request
         .data(loader)
         .data(context::KnownFacts::default())
+        .data(context::KnownRows::default())
         .data(scope)
         .data(caller.clone());
     let mut response = queue.drive(schema.execute(request)).await;

@@ -427,3 +427,58 @@ async fn each_benchmark_query_runs_as_many_statements_for_a_small_page_as_for_a_
         );
     }
 }
+
+/// A page whose organizations show their category and region reads them
+/// in its own statement; what it shows is what a lookup of each shows.
+#[tokio::test]
+async fn a_page_reads_its_categories_and_regions_in_its_own_statement() {
+    let app = TestApp::spawn().await;
+    orgmap::demo::generate(&app.db, 3_000, 17).await.unwrap();
+    const NAMES: &str =
+        "creditCode category { id code name description } region { id code name level }";
+    const MORE: &str = "region { parent { code } } administeringRegion { code }";
+    let organizations = |node: &str| {
+        format!(
+            "query($after: String) {{ organizations(first: 50, after: $after) {{ edges {{ node {{ {node} }} }} }} }}"
+        )
+    };
+    let unassigned = |node: &str| {
+        format!(
+            "query($after: String) {{ unassignedOrganizations(regionCode: \"350000\", first: 50, after: $after) {{ edges {{ node {{ {node} }} }} }} }}"
+        )
+    };
+    let after = json!({ "after": orgmap::domain::page::encode_cursor(7) });
+    type List<'a> = (&'a dyn Fn(&str) -> String, Value);
+    let lists: [List; 2] = [
+        (&organizations, after),
+        (&unassigned, json!({ "after": null })),
+    ];
+
+    // The page alone; the region of a filter is looked up first.
+    for ((list, variables), statements) in lists.iter().zip([1, 2]) {
+        let query = list(NAMES);
+        app.take_statement_count();
+        app.data(&query, variables.clone()).await;
+        assert_eq!(app.take_statement_count(), statements, "{query}");
+    }
+
+    for (list, variables) in &lists {
+        let query = list(&format!("{NAMES} {MORE}"));
+        let data = app.data(&query, variables.clone()).await;
+        let edges = data.as_object().unwrap().values().next().unwrap()["edges"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert!(edges.len() > 5, "{query}: {} organizations", edges.len());
+        for edge in edges {
+            let node = &edge["node"];
+            let looked_up = app
+                .data(
+                    &format!("query($code: String!) {{ organization(creditCode: $code) {{ {NAMES} {MORE} }} }}"),
+                    json!({ "code": node["creditCode"] }),
+                )
+                .await;
+            assert_eq!(&looked_up["organization"], node);
+        }
+    }
+}

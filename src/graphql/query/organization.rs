@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, Object};
 
 use crate::domain::organization::{self, OrganizationFilter as DomainFilter};
 use crate::domain::page::PageRequest;
-use crate::graphql::context::{db, known_facts, scope};
+use crate::graphql::context::{along, db, known_facts, known_rows, scope};
 use crate::graphql::error::ApiResult;
 use crate::graphql::types::enums::{PartyOrganizationStatus, ResponsibilityBasis};
 use crate::graphql::types::{Organization, OrganizationConnection, TotalCount};
@@ -78,7 +78,11 @@ impl OrganizationQuery {
         let db = db(ctx)?;
         let request = PageRequest::parse(first, after.as_deref())?;
         let filter: DomainFilter = filter.unwrap_or_default().into();
-        let (page, select) = organization::list(db, &scope(ctx), &filter, &request).await?;
+        let (page, select, related) =
+            organization::list_along(db, &scope(ctx), &filter, &request, along(ctx)).await?;
+        if let Some(known) = known_rows(ctx) {
+            known.add(related);
+        }
         Ok(OrganizationConnection {
             page: page.map(Organization),
             total: TotalCount::of(db, select),

@@ -12,7 +12,7 @@ use crate::domain::oversight;
 use crate::domain::page::PageRequest;
 use crate::domain::responsibility::Basis;
 use crate::domain::{category, region};
-use crate::graphql::context::{db, loader, scope};
+use crate::graphql::context::{along, db, known_rows, loader, scope};
 use crate::graphql::error::ApiResult;
 use crate::graphql::loaders::{CoordinatorOfRegion, CoverageOf, DepartmentById};
 use crate::graphql::mutation::category::RuleInput;
@@ -154,7 +154,11 @@ impl ResponsibilityQuery {
             basis: Some(Basis::None),
             ..DomainFilter::default()
         };
-        let (page, select) = organization::list(db, &scope(ctx), &filter, &request).await?;
+        let (page, select, related) =
+            organization::list_along(db, &scope(ctx), &filter, &request, along(ctx)).await?;
+        if let Some(known) = known_rows(ctx) {
+            known.add(related);
+        }
         Ok(OrganizationConnection {
             page: page.map(Organization),
             total: TotalCount::of(db, select),

@@ -7,7 +7,7 @@ use super::department::missing;
 use super::enums::PartyOrganizationStatus;
 use super::{Category, Department, Region, Responsibility};
 use crate::domain::organization::PartyOrganization;
-use crate::graphql::context::loader;
+use crate::graphql::context::{known_rows, loader};
 use crate::graphql::error::ApiResult;
 use crate::graphql::loaders::{CategoryById, DepartmentById, RegionById};
 
@@ -31,6 +31,9 @@ impl Organization {
     }
 
     async fn region_by_id(&self, ctx: &Context<'_>, id: i32) -> ApiResult<Region> {
+        if let Some(region) = known_rows(ctx).and_then(|known| known.region(id)) {
+            return Ok(Region(region));
+        }
         let region = loader(ctx)?.load_one(RegionById(id)).await?;
         region.map(Region).ok_or_else(|| missing("region"))
     }
@@ -53,6 +56,10 @@ impl Organization {
     }
 
     async fn category(&self, ctx: &Context<'_>) -> ApiResult<Category> {
+        if let Some(category) = known_rows(ctx).and_then(|known| known.category(self.0.category_id))
+        {
+            return Ok(Category(category));
+        }
         let category = loader(ctx)?
             .load_one(CategoryById(self.0.category_id))
             .await?;
