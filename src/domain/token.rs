@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, Statement,
 };
 use sha2::{Digest, Sha256};
 
@@ -183,12 +183,20 @@ pub async fn list(db: &impl ConnectionTrait, caller: &Caller) -> Result<Vec<Toke
 }
 
 /// True when at least one token is in force: then every request needs one.
+/// Asked on every request without a token, so written out once: built
+/// through the ORM as a count, its statement cost two fifths of the check.
 pub async fn any_active(db: &impl ConnectionTrait) -> Result<bool> {
-    Ok(api_token::Entity::find()
-        .filter(api_token::Column::RevokedAt.is_null())
-        .count(db)
-        .await?
-        > 0)
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM api_token WHERE revoked_at IS NULL) \
+             THEN 1 ELSE 0 END AS active",
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get::<i32>("", "active")? == 1,
+        None => false,
+    })
 }
 
 /// The caller a secret stands for; UNAUTHENTICATED when it is unknown or revoked.
@@ -202,9 +210,13 @@ pub async fn authenticate(db: &impl ConnectionTrait, secret: &str) -> Result<Cal
     if !secret.starts_with(SECRET_PREFIX) || secret.len() > 200 {
         return Err(refused());
     }
+    // Every request with a token runs this: written out once, as any_active.
     let token = api_token::Entity::find()
-        .filter(api_token::Column::SecretHash.eq(hash(secret)))
-        .filter(api_token::Column::RevokedAt.is_null())
+        .from_raw_sql(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT * FROM api_token WHERE secret_hash = $1 AND revoked_at IS NULL",
+            [hash(secret).into()],
+        ))
         .one(db)
         .await?
         .ok_or_else(refused)?;
