@@ -319,7 +319,6 @@ pub async fn list_along(
     Related,
 )> {
     use entity::{category, region as region_entity};
-    use sea_orm::sea_query::{Alias, JoinType};
     use sea_orm::{QuerySelect, QueryTrait};
 
     let select = filtered(db, scope, filter).await?;
@@ -340,32 +339,22 @@ pub async fn list_along(
     }
     let mut query = paged.limit(request.first + 1).into_query();
     if along.category {
-        query.join(
-            JoinType::InnerJoin,
+        join_whole(
+            &mut query,
             category::Entity,
-            Expr::col((category::Entity, category::Column::Id))
-                .equals((organization::Entity, organization::Column::CategoryId)),
+            category::Column::Id,
+            organization::Column::CategoryId,
+            "c_",
         );
-        for column in category::Column::iter() {
-            query.expr_as(
-                Expr::col((category::Entity, column)),
-                Alias::new(format!("c_{}", column.as_str())),
-            );
-        }
     }
     if along.region {
-        query.join(
-            JoinType::InnerJoin,
+        join_whole(
+            &mut query,
             region_entity::Entity,
-            Expr::col((region_entity::Entity, region_entity::Column::Id))
-                .equals((organization::Entity, organization::Column::RegionId)),
+            region_entity::Column::Id,
+            organization::Column::RegionId,
+            "r_",
         );
-        for column in region_entity::Column::iter() {
-            query.expr_as(
-                Expr::col((region_entity::Entity, column)),
-                Alias::new(format!("r_{}", column.as_str())),
-            );
-        }
     }
     let rows = db
         .query_all_raw(db.get_database_backend().build(&query))
@@ -385,6 +374,29 @@ pub async fn list_along(
         items.push((i64::from(org.id), org));
     }
     Ok((Page::from_rows(items, request), select, related))
+}
+
+/// Joins `entity` where its `id` is the organization's `on`, selecting
+/// every column of it as `prefix` and the column's name.
+fn join_whole<E: EntityTrait>(
+    query: &mut sea_orm::sea_query::SelectStatement,
+    entity: E,
+    id: E::Column,
+    on: organization::Column,
+    prefix: &str,
+) {
+    use sea_orm::sea_query::{Alias, JoinType};
+    query.join(
+        JoinType::InnerJoin,
+        entity,
+        Expr::col((entity, id)).equals((organization::Entity, on)),
+    );
+    for column in E::Column::iter() {
+        query.expr_as(
+            Expr::col((entity, column)),
+            Alias::new(format!("{prefix}{}", column.as_str())),
+        );
+    }
 }
 
 /// The same page of the organizations each department is responsible for

@@ -601,43 +601,14 @@ async fn unassigned_organizations_are_those_nobody_is_responsible_for_within_the
 /// order: no walk over the regions, no sort.
 #[tokio::test]
 async fn organizations_of_one_basis_are_read_in_id_order_from_an_index() {
-    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
-
     let app = TestApp::spawn().await;
-    let backend = app.db.get_database_backend();
-    let txn = app.db.begin().await.unwrap();
-    let explain = if app.is_postgres() {
-        // The table is empty here: make the planner take an index and
-        // avoid a sort wherever it can.
-        txn.execute_unprepared("SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
-            .await
-            .unwrap();
-        "EXPLAIN"
-    } else {
-        "EXPLAIN QUERY PLAN"
-    };
-    let rows = txn
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "{explain} SELECT o.id, r.name FROM organization o JOIN region r ON r.id = o.region_id \
-                 WHERE o.resp_basis = $1 AND o.id > $2 ORDER BY o.id LIMIT 101"
-            ),
-            ["NONE".into(), 0i32.into()],
-        ))
-        .await
-        .unwrap();
-    let plan: Vec<String> = rows
-        .iter()
-        .map(|row| {
-            (0..4)
-                .filter_map(|i| row.try_get_by_index::<String>(i).ok())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
-    let plan = plan.join("\n");
-    txn.rollback().await.unwrap();
+    let plan = helpers::query_plan(
+        &app,
+        "SELECT o.id, r.name FROM organization o JOIN region r ON r.id = o.region_id \
+         WHERE o.resp_basis = $1 AND o.id > $2 ORDER BY o.id LIMIT 101",
+        vec!["NONE".into(), 0i32.into()],
+    )
+    .await;
     assert!(
         plan.contains("ix_organization_basis_id"),
         "the page does not read the basis index:\n{plan}"

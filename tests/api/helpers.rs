@@ -451,3 +451,39 @@ async fn coverage_cells(app: &TestApp) -> Vec<String> {
         })
         .collect()
 }
+
+/// The query plan of `sql` (placeholders `$1`, `$2`, …) with `values`, one
+/// line per step. The tables of a test are tiny, so on PostgreSQL the
+/// planner is told to take an index and avoid a sort wherever it can: the
+/// plan shows what the indexes allow.
+pub async fn query_plan(app: &TestApp, sql: &str, values: Vec<sea_orm::Value>) -> String {
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+
+    let txn = app.db.begin().await.unwrap();
+    let explain = if app.is_postgres() {
+        txn.execute_unprepared("SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
+            .await
+            .unwrap();
+        "EXPLAIN"
+    } else {
+        "EXPLAIN QUERY PLAN"
+    };
+    let rows = txn
+        .query_all_raw(Statement::from_sql_and_values(
+            app.db.get_database_backend(),
+            format!("{explain} {sql}"),
+            values,
+        ))
+        .await
+        .unwrap();
+    txn.rollback().await.unwrap();
+    rows.iter()
+        .map(|row| {
+            (0..4)
+                .filter_map(|i| row.try_get_by_index::<String>(i).ok())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -838,39 +838,13 @@ async fn filters_naming_unknown_regions_or_categories_are_not_found() {
 /// the index cannot serve it.)
 #[tokio::test]
 async fn a_credit_code_lookup_bound_as_text_uses_the_index() {
-    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
-
     let app = TestApp::spawn().await;
-    let backend = app.db.get_database_backend();
-    let txn = app.db.begin().await.unwrap();
-    let explain = if app.is_postgres() {
-        // The table is tiny here: make the planner take an index when one can serve.
-        txn.execute_unprepared("SET LOCAL enable_seqscan = off")
-            .await
-            .unwrap();
-        "EXPLAIN"
-    } else {
-        "EXPLAIN QUERY PLAN"
-    };
-    let rows = txn
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            format!("{explain} SELECT id FROM organization WHERE credit_code = $1"),
-            [credit_code("91", "350100", 1).into()],
-        ))
-        .await
-        .unwrap();
-    let plan: Vec<String> = rows
-        .iter()
-        .map(|row| {
-            (0..4)
-                .filter_map(|i| row.try_get_by_index::<String>(i).ok())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
-    let plan = plan.join("\n");
-    txn.rollback().await.unwrap();
+    let plan = helpers::query_plan(
+        &app,
+        "SELECT id FROM organization WHERE credit_code = $1",
+        vec![credit_code("91", "350100", 1).into()],
+    )
+    .await;
     assert!(
         plan.to_lowercase().contains("index"),
         "the lookup does not use an index:\n{plan}"
