@@ -2,6 +2,7 @@
 //! departments that oversee them, keyed by credit code.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use entity::organization;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
@@ -115,6 +116,15 @@ pub async fn find(
     .await?)
 }
 
+/// The responsible department's columns, whole (as `dm_<column>`), as the
+/// answer names it beside the explanation.
+static DEPARTMENT_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    entity::department::Column::iter()
+        .map(|column| format!("d.{0} AS dm_{0}", column.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+});
+
 /// `find`, together with every name its explanation gives, in one
 /// statement: the lookup that answers "who is responsible, and why" reads
 /// the organization and the names from the same row at once, instead of
@@ -125,11 +135,6 @@ pub async fn find_explained(
     credit_code: &str,
 ) -> Result<Option<Explained>> {
     let code = CreditCode::parse("creditCode", credit_code)?;
-    // The responsible department whole, as the answer names it beside the
-    // explanation.
-    let department_columns: Vec<String> = entity::department::Column::iter()
-        .map(|column| format!("d.{0} AS dm_{0}", column.as_str()))
-        .collect();
     let within = match scope.region_id {
         Some(root) => format!(" AND {}", region::within_sql("o.region_id", root)),
         None => String::new(),
@@ -164,7 +169,7 @@ pub async fn find_explained(
                  LEFT JOIN region rs ON rs.id = rr.scope_region_id \
                  LEFT JOIN department_kind k ON k.id = rr.department_kind_id \
                  WHERE o.credit_code = $1{within}",
-                department = department_columns.join(", ")
+                department = *DEPARTMENT_COLUMNS
             ),
             [code.as_str().into()],
         ))
@@ -177,11 +182,7 @@ pub async fn find_explained(
         Some(_) => entity::department::Model::from_query_result_optional(&row, "dm_")?,
         None => None,
     };
-    let named = |prefix: &str| -> Result<Option<Named>> {
-        let code: Option<String> = row.try_get("", &format!("{prefix}_code"))?;
-        let name: Option<String> = row.try_get("", &format!("{prefix}_name"))?;
-        Ok(code.zip(name).map(|(code, name)| Named { name, code }))
-    };
+    let named = |prefix: &str| Named::from_row(&row, prefix);
     let level: String = row.try_get("", "location_level")?;
     // A rule always names a kind: no kind, no rule.
     let rule = match named("rule_kind")? {
@@ -280,16 +281,6 @@ pub async fn filtered(
     Ok(select)
 }
 
-pub async fn list(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    filter: &OrganizationFilter,
-    request: &PageRequest,
-) -> Result<(Page<organization::Model>, Select<organization::Entity>)> {
-    let (page, select, _) = list_along(db, scope, filter, request, Along::default()).await?;
-    Ok((page, select))
-}
-
 /// What a page of organizations can bring along in its own statement.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Along {
@@ -304,10 +295,11 @@ pub struct Related {
     pub regions: HashMap<i32, entity::region::Model>,
 }
 
-/// `list`, with each organization's category and region read in the same
+/// A page of the organizations a filter selects, with the select (for its
+/// total), and each organization's category and region read in the same
 /// statement when asked for: a page shown with those names is one
 /// statement, not one and then a load of each.
-pub async fn list_along(
+pub async fn list(
     db: &DatabaseConnection,
     scope: &Scope,
     filter: &OrganizationFilter,
@@ -333,11 +325,9 @@ pub async fn list_along(
         .await?;
         return Ok((page, select, Related::default()));
     }
-    let mut paged = select.clone().order_by_asc(organization::Column::Id);
-    if let Some(after) = request.after {
-        paged = paged.filter(organization::Column::Id.gt(after));
-    }
-    let mut query = paged.limit(request.first + 1).into_query();
+    let mut query = page::window(select.clone(), organization::Column::Id, request)
+        .limit(request.first + 1)
+        .into_query();
     if along.category {
         join_whole(
             &mut query,

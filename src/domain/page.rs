@@ -82,6 +82,21 @@ impl<T> Page<T> {
     }
 }
 
+/// `select` in `id_column` order from the request's cursor on: what a page
+/// is taken from (at most `first + 1` rows of it).
+pub fn window<E: EntityTrait>(
+    select: Select<E>,
+    id_column: E::Column,
+    request: &PageRequest,
+) -> Select<E> {
+    use sea_orm::ColumnTrait;
+    let select = select.order_by_asc(id_column);
+    match request.after {
+        Some(after) => select.filter(id_column.gt(after)),
+        None => select,
+    }
+}
+
 /// Fetches one page of `select`, ordered by `id_column`.
 pub async fn fetch<E, C>(
     db: &C,
@@ -95,11 +110,7 @@ where
     E::Model: Send + Sync,
     C: ConnectionTrait,
 {
-    use sea_orm::ColumnTrait;
-    let mut select = select.order_by_asc(id_column);
-    if let Some(after) = request.after {
-        select = select.filter(id_column.gt(after));
-    }
+    let select = window(select, id_column, request);
     if request.first == 0 {
         return Ok(Page {
             items: Vec::new(),

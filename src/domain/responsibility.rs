@@ -98,6 +98,19 @@ pub struct Named {
     pub code: String,
 }
 
+impl Named {
+    /// The `<prefix>_code` and `<prefix>_name` columns of a joined row;
+    /// None when the join found nothing.
+    pub fn from_row(
+        row: &sea_orm::QueryResult,
+        prefix: &str,
+    ) -> Result<Option<Named>, sea_orm::DbErr> {
+        let code: Option<String> = row.try_get("", &format!("{prefix}_code"))?;
+        let name: Option<String> = row.try_get("", &format!("{prefix}_name"))?;
+        Ok(code.zip(name).map(|(code, name)| Named { name, code }))
+    }
+}
+
 impl std::fmt::Display for Named {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} ({})", self.name, self.code)

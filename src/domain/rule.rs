@@ -97,19 +97,14 @@ pub async fn facts(db: &impl ConnectionTrait, rule_ids: &[i32]) -> Result<HashMa
             rule_ids.iter().map(|id| (*id).into()),
         ))
         .await?;
-    let named = |row: &sea_orm::QueryResult, prefix: &str| -> Result<Option<Named>> {
-        let code: Option<String> = row.try_get("", &format!("{prefix}_code"))?;
-        let name: Option<String> = row.try_get("", &format!("{prefix}_name"))?;
-        Ok(code.zip(name).map(|(code, name)| Named { name, code }))
-    };
     let mut facts = HashMap::with_capacity(rows.len());
     for row in rows {
         facts.insert(
             row.try_get::<i32>("", "id")?,
             RuleFacts {
-                category: named(&row, "category")?.unwrap_or_default(),
-                scope: named(&row, "scope")?,
-                kind: named(&row, "kind")?.unwrap_or_default(),
+                category: Named::from_row(&row, "category")?.unwrap_or_default(),
+                scope: Named::from_row(&row, "scope")?,
+                kind: Named::from_row(&row, "kind")?.unwrap_or_default(),
             },
         );
     }

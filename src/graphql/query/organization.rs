@@ -79,7 +79,7 @@ impl OrganizationQuery {
         let request = PageRequest::parse(first, after.as_deref())?;
         let filter: DomainFilter = filter.unwrap_or_default().into();
         let (page, select, related) =
-            organization::list_along(db, &scope(ctx), &filter, &request, along(ctx)).await?;
+            organization::list(db, &scope(ctx), &filter, &request, along(ctx)).await?;
         if let Some(known) = known_rows(ctx) {
             known.add(related);
         }

@@ -155,7 +155,7 @@ impl ResponsibilityQuery {
             ..DomainFilter::default()
         };
         let (page, select, related) =
-            organization::list_along(db, &scope(ctx), &filter, &request, along(ctx)).await?;
+            organization::list(db, &scope(ctx), &filter, &request, along(ctx)).await?;
         if let Some(known) = known_rows(ctx) {
             known.add(related);
         }
