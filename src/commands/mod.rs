@@ -8,13 +8,15 @@ use sea_orm::DatabaseConnection;
 
 use std::time::Duration;
 
-use crate::config::{Cli, Command, DatabaseArgs, ExportArgs, ImportArgs, ServeArgs, TokenCommand};
+pub mod config;
+
 use crate::domain::access::{Caller, Role};
 use crate::domain::scope::Scope;
 use crate::domain::transfer::export::{ExportOptions, Exporter};
 use crate::domain::transfer::{self, Encoding, Entity, Format, ImportOptions};
 use crate::domain::{self, db, token};
 use crate::{app, demo, graphql};
+use config::{Cli, Command, DatabaseArgs, ExportArgs, ImportArgs, ServeArgs, TokenCommand};
 
 /// Runs one command to its end.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
