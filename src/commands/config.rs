@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::domain::transfer::{Encoding, Entity, Format};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "orgmap",
@@ -86,28 +88,19 @@ pub struct ReportArgs {
     pub database: DatabaseArgs,
 }
 
-/// The entities a file may hold.
-pub const ENTITIES: [&str; 5] = [
-    "regions",
-    "departments",
-    "categories",
-    "rules",
-    "organizations",
-];
-
 #[derive(Args, Debug)]
 pub struct ImportArgs {
     /// The file to import.
     pub file: PathBuf,
     /// What the file holds.
-    #[arg(long, value_parser = ENTITIES)]
-    pub entity: String,
+    #[arg(long, value_enum)]
+    pub entity: Entity,
     /// csv or jsonl; default: from the file name (.jsonl, .ndjson, .json: jsonl; else csv).
-    #[arg(long, value_parser = ["csv", "jsonl"])]
-    pub format: Option<String>,
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// The file's encoding; a byte-order mark wins.
-    #[arg(long, default_value = "utf-8", value_parser = ["utf-8", "gb18030"])]
-    pub encoding: String,
+    #[arg(long, value_enum, default_value = "utf-8")]
+    pub encoding: Encoding,
     /// Validate and report, write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -118,10 +111,10 @@ pub struct ImportArgs {
 #[derive(Args, Debug)]
 pub struct ExportArgs {
     /// What to export.
-    #[arg(long, value_parser = ENTITIES)]
-    pub entity: String,
-    #[arg(long, default_value = "csv", value_parser = ["csv", "jsonl"])]
-    pub format: String,
+    #[arg(long, value_enum)]
+    pub entity: Entity,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: Format,
     /// Only this region's subtree (categories hold everywhere).
     #[arg(long)]
     pub region: Option<String>,

@@ -9,13 +9,12 @@ use super::config::ExportArgs;
 use super::database::{open, user_error};
 use crate::domain::scope::Scope;
 use crate::domain::transfer::export::{ExportOptions, Exporter};
-use crate::domain::transfer::{Entity, Format};
 
 /// Exports an entity to a file or standard output.
 pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
     let options = ExportOptions {
-        entity: Entity::parse(&args.entity).map_err(user_error)?,
-        format: Format::parse(&args.format).map_err(user_error)?,
+        entity: args.entity,
+        format: args.format,
         region_code: args.region.clone(),
     };
     let db = open(&args.database).await?;

@@ -8,16 +8,15 @@ use super::config::ImportArgs;
 use super::database::{open, user_error};
 use crate::domain::access::Caller;
 use crate::domain::scope::Scope;
-use crate::domain::transfer::{self, Encoding, Entity, Format, ImportOptions};
+use crate::domain::transfer::{self, Format, ImportOptions};
 
 /// Imports a file and prints what it did; fails when any row is bad.
 pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
-    let entity = Entity::parse(&args.entity).map_err(user_error)?;
-    let format = match &args.format {
-        Some(format) => Format::parse(format).map_err(user_error)?,
-        None => Format::from_file_name(&args.file.to_string_lossy()),
-    };
-    let encoding = Encoding::parse(&args.encoding).map_err(user_error)?;
+    let entity = args.entity;
+    let format = args
+        .format
+        .unwrap_or_else(|| Format::from_file_name(&args.file.to_string_lossy()));
+    let encoding = args.encoding;
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("cannot open {}", args.file.display()))?;
     let db = open(&args.database).await?;
