@@ -12,6 +12,11 @@ use orgmap::graphql::{self, AppSchema};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
+pub mod access;
+mod http;
+
+pub use self::http::{JSON_TYPE, Reply, post, post_query, send, urlencode};
+
 pub struct TestApp {
     pub db: DatabaseConnection,
     /// Where the database is, for a second connection pool.
