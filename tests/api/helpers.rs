@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 pub mod access;
 mod http;
 
-pub use self::http::{JSON_TYPE, Reply, post, post_query, send, urlencode};
+pub use self::http::{JSON_TYPE, Reply, get, post, post_query, send, urlencode};
 
 pub struct TestApp {
     pub db: DatabaseConnection,

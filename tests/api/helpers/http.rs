@@ -21,6 +21,11 @@ impl Reply {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
+    /// Status, headers and body, for a test that names them.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, Vec<u8>) {
+        (self.status, self.headers, self.body)
+    }
+
     /// The body as JSON; panics with the body when it is not.
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
@@ -39,6 +44,11 @@ pub async fn send(router: Router, request: Request<Body>) -> Reply {
         headers,
         body: body.to_vec(),
     }
+}
+
+/// Sends a GET of `uri` with no body through `router`.
+pub async fn get(router: Router, uri: &str) -> Reply {
+    send(router, Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
 pub const JSON_TYPE: (&str, &str) = ("content-type", "application/json");
