@@ -23,6 +23,13 @@ async fn a_mutation_over_get_is_405_and_writes_nothing() {
 
     for uri in [
         format!("/graphql?query={}", urlencode(&kind_write("OVER_GET"))),
+        // A write without spaces, as a hand-typed URL carries it.
+        format!(
+            "/graphql?query={}",
+            urlencode(
+                "mutation{upsertDepartmentKind(input:{code:\"X\",name:\"x\",role:SUPERVISOR}){code}}"
+            )
+        ),
         // The operation picked by name is the mutation.
         format!(
             "/graphql?query={}&operationName=Write",
@@ -45,6 +52,7 @@ async fn a_mutation_over_get_is_405_and_writes_nothing() {
         assert_eq!(reply.headers[header::ALLOW], "POST");
     }
     assert_eq!(app.count("department_kind").await, kinds);
+    assert_eq!(app.count("department_kind").await, 10);
 }
 
 fn multipart_body(query: &str) -> String {
