@@ -9,11 +9,10 @@
 //! - [`live`]: GraphQL subscriptions over WebSocket.
 //! - [`report`]: the coverage report as a spreadsheet.
 //! - [`demo`]: the deterministic demo-province generator.
-//! - [`config`] and [`cli`]: the command line and what each command does.
+//! - [`commands`]: the command line and what each command does.
 
 pub mod app;
-pub mod cli;
-pub mod config;
+pub mod commands;
 pub mod dashboard;
 pub mod demo;
 pub mod domain;

@@ -1,14 +1,13 @@
 //! The orgmap binary: parse the command line, set up logs, dispatch.
 
 use clap::Parser;
-use orgmap::cli;
-use orgmap::config::Cli;
+use orgmap::commands::{self, config::Cli};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    cli::init_logs();
-    cli::run(Cli::parse()).await
+    commands::init_logs();
+    commands::run(Cli::parse()).await
 }

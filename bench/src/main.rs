@@ -94,14 +94,14 @@ fn main() -> anyhow::Result<()> {
     let argv: Vec<String> = std::env::args().collect();
     if argv.get(1).map(String::as_str) == Some(ORGMAP_ROLE) {
         // The server and the generator, as `orgmap` would run them.
-        let cli = <orgmap::config::Cli as Parser>::parse_from(
+        let cli = <orgmap::commands::config::Cli as Parser>::parse_from(
             std::iter::once("orgmap".to_owned()).chain(argv.into_iter().skip(2)),
         );
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?;
-        orgmap::cli::init_logs();
-        return runtime.block_on(orgmap::cli::run(cli));
+        orgmap::commands::init_logs();
+        return runtime.block_on(orgmap::commands::run(cli));
     }
     if argv.get(1).map(String::as_str) == Some(SQL_ROLE) {
         let (Some(url), Some(listen)) = (argv.get(2), argv.get(3)) else {

@@ -1,21 +1,9 @@
 //! The embedded dashboard: the page, its assets with their content types and
 //! cache headers, and 404 for what was not built.
 
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use axum::http::{HeaderMap, StatusCode, header};
 
-use crate::helpers::TestApp;
-
-async fn get(app: &TestApp, uri: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let request = Request::get(uri).body(Body::empty()).unwrap();
-    let response = app.router().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, body.to_vec())
-}
+use crate::helpers::{TestApp, get};
 
 fn content_type(headers: &HeaderMap) -> &str {
     headers[header::CONTENT_TYPE].to_str().unwrap()
@@ -34,7 +22,7 @@ async fn the_dashboard_page_is_served_at_dashboard_with_and_without_slash() {
     let app = TestApp::spawn().await;
 
     for uri in ["/dashboard", "/dashboard/"] {
-        let (status, headers, body) = get(&app, uri).await;
+        let (status, headers, body) = get(app.router(), uri).await.into_parts();
 
         assert_eq!(status, StatusCode::OK, "{uri}");
         assert!(content_type(&headers).starts_with("text/html"), "{uri}");
@@ -48,7 +36,7 @@ async fn the_dashboard_page_is_served_at_dashboard_with_and_without_slash() {
 #[tokio::test]
 async fn the_assets_index_html_references_are_served_with_their_content_types() {
     let app = TestApp::spawn().await;
-    let (_, _, body) = get(&app, "/dashboard/").await;
+    let (_, _, body) = get(app.router(), "/dashboard/").await.into_parts();
     let assets = referenced_assets(&String::from_utf8(body).unwrap());
     assert!(
         assets.iter().any(|a| a.ends_with(".js")),
@@ -60,7 +48,7 @@ async fn the_assets_index_html_references_are_served_with_their_content_types() 
     );
 
     for asset in &assets {
-        let (status, headers, body) = get(&app, asset).await;
+        let (status, headers, body) = get(app.router(), asset).await.into_parts();
 
         assert_eq!(status, StatusCode::OK, "{asset}");
         assert!(!body.is_empty(), "{asset}");
@@ -93,7 +81,7 @@ async fn an_unknown_dashboard_path_is_404() {
         "/dashboard/missing.html",
         "/dashboard/../Cargo.toml",
     ] {
-        let (status, _, _) = get(&app, uri).await;
+        let (status, _, _) = get(app.router(), uri).await.into_parts();
 
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
     }

@@ -2,16 +2,13 @@
 
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use orgmap::app::{HttpOptions, router_with};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tower::ServiceExt;
 
-use crate::helpers::TestApp;
+use crate::helpers::{JSON_TYPE, TestApp, post, send};
 
 #[tokio::test]
 async fn a_request_past_its_deadline_is_stopped_and_writes_nothing() {
@@ -34,19 +31,10 @@ async fn a_request_past_its_deadline_is_stopped_and_writes_nothing() {
     );
     let mutation = json!({ "query": "mutation { upsertCategory(input: { code: \"SLOW\", name: \"慢\" }) { code } }" });
 
-    let response = router
-        .oneshot(
-            Request::post("/graphql")
-                .header("content-type", "application/json")
-                .body(Body::from(mutation.to_string()))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let reply = send(router, post(&[JSON_TYPE], mutation.to_string())).await;
 
-    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let body: Value =
-        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = reply.json();
     assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
     holder.rollback().await.unwrap();
     assert_eq!(app.count("category").await, categories);

@@ -1,5 +1,7 @@
 //! The test application: a fresh database with the real migrations and
-//! reference data, the production schema, and helpers to query it.
+//! reference data, the production schema, and helpers to query it; HTTP
+//! requests through the router (`http`, re-exported here) and the access
+//! tests' callers, tokens and two cities ([`access`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,6 +13,11 @@ use orgmap::domain::db;
 use orgmap::graphql::{self, AppSchema};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
+
+pub mod access;
+mod http;
+
+pub use self::http::{JSON_TYPE, Reply, get, post, post_query, send, urlencode};
 
 pub struct TestApp {
     pub db: DatabaseConnection,

@@ -4,17 +4,16 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use orgmap::domain::access::{Caller, Role};
 use orgmap::domain::scope::Scope;
 use orgmap::domain::transfer::export::{ExportOptions, Exporter};
 use orgmap::domain::transfer::import::{ImportOptions, ImportReport, RowError, import};
 use orgmap::domain::transfer::{Encoding, Entity, Format};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use crate::helpers::{
-    TestApp, assert_engine_current, credit_code, department, responsibility, small_province,
+    TestApp, assert_engine_current, credit_code, department, get, responsibility, send,
+    small_province,
 };
 
 /// The order an empty database takes files in: what a row names first.
@@ -526,14 +525,6 @@ async fn an_import_that_changes_organizations_keeps_responsibility_current() {
     assert_engine_current(&app, "after an updating import").await;
 }
 
-async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, header::HeaderMap, Vec<u8>) {
-    let response = app.router().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, body.to_vec())
-}
-
 #[tokio::test]
 async fn import_data_takes_a_multipart_upload() {
     let app = TestApp::spawn().await;
@@ -563,7 +554,7 @@ async fn import_data_takes_a_multipart_upload() {
         .body(Body::from(body))
         .unwrap();
 
-    let (status, _, body) = send(&app, request).await;
+    let (status, _, body) = send(app.router(), request).await.into_parts();
 
     assert_eq!(status, StatusCode::OK);
     let body: Value = serde_json::from_slice(&body).unwrap();
@@ -593,7 +584,7 @@ async fn exports_download_over_http_filtered_by_region() {
     let request = Request::get("/export/organizations.csv?region=350100")
         .body(Body::empty())
         .unwrap();
-    let (status, headers, body) = send(&app, request).await;
+    let (status, headers, body) = send(app.router(), request).await.into_parts();
 
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
@@ -629,7 +620,7 @@ async fn exports_download_over_http_filtered_by_region() {
             "BAD_USER_INPUT",
         ),
     ] {
-        let (got, _, body) = send(&app, Request::get(uri).body(Body::empty()).unwrap()).await;
+        let (got, _, body) = get(app.router(), uri).await.into_parts();
         assert_eq!(got, status, "{uri}");
         let body: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(body["errors"][0]["extensions"]["code"], code, "{uri}");
@@ -687,7 +678,7 @@ async fn downloads_need_a_token_once_one_exists_and_show_only_its_region() {
     let fuzhou = token(&app, Role::Viewer, Some("350100"), "fz-viewer").await;
 
     for uri in ["/export/organizations.csv", "/reports/coverage.xlsx"] {
-        let (status, headers, _) = send(&app, Request::get(uri).body(Body::empty()).unwrap()).await;
+        let (status, headers, _) = get(app.router(), uri).await.into_parts();
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
         assert_eq!(headers[header::WWW_AUTHENTICATE], "Bearer");
     }
@@ -697,7 +688,7 @@ async fn downloads_need_a_token_once_one_exists_and_show_only_its_region() {
         .header(header::AUTHORIZATION, format!("Bearer {fuzhou}"))
         .body(Body::empty())
         .unwrap();
-    let (status, _, body) = send(&app, request).await;
+    let (status, _, body) = send(app.router(), request).await.into_parts();
     assert_eq!(status, StatusCode::OK);
     let text = String::from_utf8(body).unwrap();
     assert!(text.contains("甲公司"), "{text}");
@@ -711,7 +702,7 @@ async fn downloads_need_a_token_once_one_exists_and_show_only_its_region() {
         .header(header::AUTHORIZATION, format!("Bearer {fuzhou}"))
         .body(Body::empty())
         .unwrap();
-    let (status, _, _) = send(&app, request).await;
+    let (status, _, _) = send(app.router(), request).await.into_parts();
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -748,7 +739,7 @@ async fn import_data_needs_an_editor_and_a_committed_import_is_audited() {
             .unwrap()
     };
 
-    let (_, _, refused) = send(&app, upload(&viewer)).await;
+    let (_, _, refused) = send(app.router(), upload(&viewer)).await.into_parts();
     let refused: Value = serde_json::from_slice(&refused).unwrap();
     assert_eq!(
         refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
@@ -756,7 +747,7 @@ async fn import_data_needs_an_editor_and_a_committed_import_is_audited() {
     );
     assert_eq!(app.count("organization").await, 0);
 
-    let (_, _, done) = send(&app, upload(&editor)).await;
+    let (_, _, done) = send(app.router(), upload(&editor)).await.into_parts();
     let done: Value = serde_json::from_slice(&done).unwrap();
     assert_eq!(
         done["data"]["importData"],

@@ -5,6 +5,8 @@
 
 mod helpers;
 
+mod audit_trail;
+mod authentication;
 mod categories;
 mod command_line;
 mod concurrency;
@@ -17,16 +19,20 @@ mod gaps;
 mod http;
 mod impact;
 mod import_export;
+mod introspection;
 mod limits;
 mod maintenance;
 mod organizations;
 mod outage;
 mod pagination;
+mod panics;
 mod reference_data;
+mod refused_requests;
+mod region_scope;
 mod regions;
 mod report;
 mod resolution;
+mod roles;
 mod rules;
 mod schema;
-mod security;
 mod subscription;

@@ -7,14 +7,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
-use tower::ServiceExt;
 
-use crate::helpers::{TestApp, fresh_postgres_schema};
+use crate::helpers::{JSON_TYPE, TestApp, fresh_postgres_schema, get, post, send};
 
 /// Forwards every connection on `listen` to `target` until cut.
 struct Relay {
@@ -66,12 +63,7 @@ impl Relay {
 }
 
 async fn health(router: &axum::Router) -> StatusCode {
-    router
-        .clone()
-        .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
-        .await
-        .unwrap()
-        .status()
+    get(router.clone(), "/healthz").await.status
 }
 
 /// Asks until the answer is `wanted` or `within` has passed.
@@ -122,19 +114,14 @@ async fn healthz_is_503_while_postgresql_is_away_and_recovers_without_restart() 
         health_becomes(&router, StatusCode::OK, Duration::from_secs(60)).await,
         StatusCode::OK
     );
-    let response = router
-        .clone()
-        .oneshot(
-            Request::post("/graphql")
-                .header("content-type", "application/json")
-                .body(Body::from(
-                    r#"{"query":"{ departmentKind(code: \"HEALTH\") { code } }"}"#,
-                ))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    assert!(String::from_utf8_lossy(&body).contains("\"HEALTH\""));
+    let reply = send(
+        router.clone(),
+        post(
+            &[JSON_TYPE],
+            r#"{"query":"{ departmentKind(code: \"HEALTH\") { code } }"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.text().contains("\"HEALTH\""));
 }

@@ -4,14 +4,11 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use crate::helpers::{TestApp, credit_code, department, small_province, upsert_organization};
+use crate::helpers::{TestApp, credit_code, department, get, small_province, upsert_organization};
 
 const SUMMARY: &str = "coverage { organizations byBasis { basis count } responsibilityRate \
     fallbackShare organizationalCoverageRate workCoverageRate }";
@@ -77,18 +74,6 @@ async fn province_with_gaps(app: &TestApp) {
     }
 }
 
-async fn download(app: &TestApp, uri: &str) -> (StatusCode, header::HeaderMap, Vec<u8>) {
-    let response = app
-        .router()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, body.to_vec())
-}
-
 fn text(range: &Range<Data>, row: u32, col: u32) -> String {
     match range.get_value((row, col)) {
         Some(Data::String(s)) => s.clone(),
@@ -129,7 +114,9 @@ async fn the_coverage_spreadsheet_holds_the_apis_figures() {
         )
         .await;
 
-    let (status, headers, bytes) = download(&app, "/reports/coverage.xlsx?region=350000").await;
+    let (status, headers, bytes) = get(app.router(), "/reports/coverage.xlsx?region=350000")
+        .await
+        .into_parts();
 
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
@@ -253,7 +240,9 @@ async fn the_coverage_spreadsheet_holds_the_apis_figures() {
 async fn the_report_of_an_unknown_region_is_not_found() {
     let app = TestApp::spawn().await;
 
-    let (status, _, body) = download(&app, "/reports/coverage.xlsx?region=999999").await;
+    let (status, _, body) = get(app.router(), "/reports/coverage.xlsx?region=999999")
+        .await
+        .into_parts();
 
     assert_eq!(status, StatusCode::NOT_FOUND);
     let body: Value = serde_json::from_slice(&body).unwrap();

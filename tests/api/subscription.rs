@@ -45,7 +45,8 @@ async fn connect(addr: SocketAddr) -> Socket {
     socket
 }
 
-async fn send(socket: &mut Socket, message: Value) {
+/// Sends one JSON message of the graphql-transport-ws protocol.
+async fn send_message(socket: &mut Socket, message: Value) {
     socket
         .send(Message::Text(message.to_string().into()))
         .await
@@ -81,7 +82,7 @@ async fn closed_with(socket: &mut Socket, wait: Duration) -> (u16, String) {
 /// Connects and completes the handshake.
 async fn acknowledged(addr: SocketAddr) -> Socket {
     let mut socket = connect(addr).await;
-    send(&mut socket, json!({ "type": "connection_init" })).await;
+    send_message(&mut socket, json!({ "type": "connection_init" })).await;
     let ack = receive(&mut socket, Duration::from_secs(10)).await;
     assert_eq!(ack, Some(json!({ "type": "connection_ack" })));
     socket
@@ -155,7 +156,7 @@ async fn a_subscriber_sees_a_change_made_by_a_mutation_in_its_region_only() {
     let (fuzhou, xiamen) = province(&app).await;
     let addr = serve(&app).await;
     let mut socket = acknowledged(addr).await;
-    send(
+    send_message(
         &mut socket,
         json!({ "id": "1", "type": "subscribe",
                 "payload": { "query": SUBSCRIPTION, "variables": { "region": "350100" } } }),
@@ -181,7 +182,7 @@ async fn a_subscriber_sees_a_change_made_by_a_mutation_in_its_region_only() {
     );
 
     // Completing the subscription ends it; the connection stays open.
-    send(&mut socket, json!({ "id": "1", "type": "complete" })).await;
+    send_message(&mut socket, json!({ "id": "1", "type": "complete" })).await;
     supervise(&app, &fuzhou, None).await;
     let after = receive(&mut socket, Duration::from_millis(300)).await;
     assert!(
@@ -196,7 +197,7 @@ async fn a_subscription_to_an_unknown_region_is_an_error() {
     let addr = serve(&app).await;
     let mut socket = acknowledged(addr).await;
 
-    send(
+    send_message(
         &mut socket,
         json!({ "id": "a", "type": "subscribe",
                 "payload": { "query": SUBSCRIPTION, "variables": { "region": "999999" } } }),
@@ -217,7 +218,7 @@ async fn a_subscribe_before_the_acknowledgement_is_closed_with_4401() {
     let addr = serve(&app).await;
     let mut socket = connect(addr).await;
 
-    send(
+    send_message(
         &mut socket,
         json!({ "id": "1", "type": "subscribe",
                 "payload": { "query": SUBSCRIPTION, "variables": { "region": "350000" } } }),
@@ -239,8 +240,8 @@ async fn a_second_subscribe_with_a_running_id_is_closed_with_4409() {
     let subscribe = json!({ "id": "same", "type": "subscribe",
         "payload": { "query": SUBSCRIPTION, "variables": { "region": "350000" } } });
 
-    send(&mut socket, subscribe.clone()).await;
-    send(&mut socket, subscribe).await;
+    send_message(&mut socket, subscribe.clone()).await;
+    send_message(&mut socket, subscribe).await;
 
     assert_eq!(
         closed_with(&mut socket, Duration::from_secs(10)).await,
@@ -271,7 +272,7 @@ async fn a_change_through_one_replica_reaches_subscribers_of_another() {
     let reader = TestApp::spawn_at(&writer.url).await;
     let addr = serve(&reader).await;
     let mut socket = acknowledged(addr).await;
-    send(
+    send_message(
         &mut socket,
         json!({ "id": "r", "type": "subscribe",
                 "payload": { "query": SUBSCRIPTION, "variables": { "region": "350000" } } }),
@@ -314,13 +315,13 @@ async fn once_a_token_exists_a_connection_must_bring_one() {
 
     // No credentials in connection_init: refused.
     let mut socket = connect(addr).await;
-    send(&mut socket, json!({ "type": "connection_init" })).await;
+    send_message(&mut socket, json!({ "type": "connection_init" })).await;
     let (code, _) = closed_with(&mut socket, Duration::from_secs(10)).await;
     assert_eq!(code, 4403);
 
     // A wrong token: refused too.
     let mut socket = connect(addr).await;
-    send(
+    send_message(
         &mut socket,
         json!({ "type": "connection_init", "payload": { "Authorization": "Bearer orgmap_nope" } }),
     )
@@ -331,14 +332,14 @@ async fn once_a_token_exists_a_connection_must_bring_one() {
     // The token in the payload: acknowledged, and scoped to its city, so
     // 厦门 is not found.
     let mut socket = connect(addr).await;
-    send(
+    send_message(
         &mut socket,
         json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {secret}") } }),
     )
     .await;
     let ack = receive(&mut socket, Duration::from_secs(10)).await;
     assert_eq!(ack, Some(json!({ "type": "connection_ack" })));
-    send(
+    send_message(
         &mut socket,
         json!({ "id": "1", "type": "subscribe",
                 "payload": { "query": SUBSCRIPTION, "variables": { "region": "350200" } } }),

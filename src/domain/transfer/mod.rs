@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 pub use import::{ImportOptions, ImportReport, RowError};
 
 /// What a file holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Entity {
     Regions,
     Departments,
@@ -120,7 +120,7 @@ impl Entity {
 }
 
 /// How a file is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
     Csv,
     Jsonl,
@@ -169,11 +169,12 @@ impl Format {
 
 /// The character encoding of an imported file. A byte-order mark wins over
 /// what is asked: a UTF-8 file with a BOM reads as UTF-8 either way.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Encoding {
     #[default]
+    #[value(name = "utf-8")]
     Utf8,
-    /// GB18030, a superset of GBK and GB2312.
+    // GB18030, a superset of GBK and GB2312 (not a doc comment: clap would show it as this value's help).
     Gb18030,
 }
 

@@ -1,9 +1,15 @@
-//! The command line: `serve`, `demo`, `import`, `export`, `report` and `schema`.
+//! The command line as clap parses it: `serve`, `demo`, `import`, `export`,
+//! `report`, `schema` and `token`, each flag with its help, env and default.
+//! What each command does is in the file of its name beside this one.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::app::HttpOptions;
+use crate::domain::transfer::{Encoding, Entity, Format};
+use crate::graphql::Limits;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -86,28 +92,19 @@ pub struct ReportArgs {
     pub database: DatabaseArgs,
 }
 
-/// The entities a file may hold.
-pub const ENTITIES: [&str; 5] = [
-    "regions",
-    "departments",
-    "categories",
-    "rules",
-    "organizations",
-];
-
 #[derive(Args, Debug)]
 pub struct ImportArgs {
     /// The file to import.
     pub file: PathBuf,
     /// What the file holds.
-    #[arg(long, value_parser = ENTITIES)]
-    pub entity: String,
+    #[arg(long, value_enum)]
+    pub entity: Entity,
     /// csv or jsonl; default: from the file name (.jsonl, .ndjson, .json: jsonl; else csv).
-    #[arg(long, value_parser = ["csv", "jsonl"])]
-    pub format: Option<String>,
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// The file's encoding; a byte-order mark wins.
-    #[arg(long, default_value = "utf-8", value_parser = ["utf-8", "gb18030"])]
-    pub encoding: String,
+    #[arg(long, value_enum, default_value = "utf-8")]
+    pub encoding: Encoding,
     /// Validate and report, write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -118,10 +115,10 @@ pub struct ImportArgs {
 #[derive(Args, Debug)]
 pub struct ExportArgs {
     /// What to export.
-    #[arg(long, value_parser = ENTITIES)]
-    pub entity: String,
-    #[arg(long, default_value = "csv", value_parser = ["csv", "jsonl"])]
-    pub format: String,
+    #[arg(long, value_enum)]
+    pub entity: Entity,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: Format,
     /// Only this region's subtree (categories hold everywhere).
     #[arg(long)]
     pub region: Option<String>,
@@ -168,6 +165,7 @@ pub struct ServeArgs {
 }
 
 /// Access and the limits that keep hostile requests from hurting the service.
+/// Their defaults are those of [`Limits`] and [`HttpOptions`], written once there.
 #[derive(Args, Debug, Clone)]
 pub struct LimitArgs {
     /// Serve without tokens on an address other than loopback: anyone who
@@ -175,34 +173,34 @@ pub struct LimitArgs {
     #[arg(long, env = "ORGMAP_INSECURE_OPEN")]
     pub insecure_open: bool,
     /// Largest JSON request body in bytes; larger ones get 413.
-    #[arg(long, env = "ORGMAP_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    #[arg(long, env = "ORGMAP_MAX_BODY_BYTES", default_value_t = HttpOptions::default().body_bytes)]
     pub max_body_bytes: usize,
     /// Largest multipart (upload) request body in bytes.
-    #[arg(long, env = "ORGMAP_MAX_UPLOAD_BYTES", default_value_t = 256 * 1024 * 1024)]
+    #[arg(long, env = "ORGMAP_MAX_UPLOAD_BYTES", default_value_t = HttpOptions::default().upload_bytes)]
     pub max_upload_bytes: usize,
     /// Most operations in one batched request.
-    #[arg(long, env = "ORGMAP_MAX_BATCH", default_value_t = 10)]
+    #[arg(long, env = "ORGMAP_MAX_BATCH", default_value_t = HttpOptions::default().batch)]
     pub max_batch: usize,
     /// Deepest selection nesting of a query.
-    #[arg(long, env = "ORGMAP_MAX_DEPTH", default_value_t = 16)]
+    #[arg(long, env = "ORGMAP_MAX_DEPTH", default_value_t = Limits::default().depth)]
     pub max_depth: usize,
     /// Highest query complexity (a list field counts `first` times its selection).
-    #[arg(long, env = "ORGMAP_MAX_COMPLEXITY", default_value_t = 50_000)]
+    #[arg(long, env = "ORGMAP_MAX_COMPLEXITY", default_value_t = Limits::default().complexity)]
     pub max_complexity: usize,
     /// Most aliased fields in a query.
-    #[arg(long, env = "ORGMAP_MAX_ALIASES", default_value_t = 30)]
+    #[arg(long, env = "ORGMAP_MAX_ALIASES", default_value_t = Limits::default().aliases)]
     pub max_aliases: usize,
     /// Most directives on one field.
-    #[arg(long, env = "ORGMAP_MAX_DIRECTIVES", default_value_t = 10)]
+    #[arg(long, env = "ORGMAP_MAX_DIRECTIVES", default_value_t = Limits::default().directives)]
     pub max_directives: usize,
     /// Most lexical tokens in a query.
-    #[arg(long, env = "ORGMAP_MAX_TOKENS", default_value_t = 5_000)]
+    #[arg(long, env = "ORGMAP_MAX_TOKENS", default_value_t = Limits::default().tokens)]
     pub max_tokens: usize,
     /// Most errors in one response (the rest are summed up in one).
-    #[arg(long, env = "ORGMAP_MAX_ERRORS", default_value_t = 20)]
+    #[arg(long, env = "ORGMAP_MAX_ERRORS", default_value_t = Limits::default().errors)]
     pub max_errors: usize,
     /// Seconds one request may run before it is stopped (uploads get ten times as long).
-    #[arg(long, env = "ORGMAP_REQUEST_TIMEOUT", default_value_t = 30)]
+    #[arg(long, env = "ORGMAP_REQUEST_TIMEOUT", default_value_t = HttpOptions::default().timeout.as_secs())]
     pub request_timeout: u64,
     /// Most connections held open at once; more wait in the backlog.
     #[arg(long, env = "ORGMAP_MAX_CONNECTIONS", default_value_t = 1024)]

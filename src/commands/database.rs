@@ -1,0 +1,45 @@
+//! What every command that touches the database shares: opening it (migrated,
+//! reference data loaded) and showing a domain error without database detail.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+
+use super::config::DatabaseArgs;
+use crate::domain::{self, db};
+use crate::error::Error;
+
+/// A domain error as the command line shows it: database detail hidden.
+pub fn user_error(err: Error) -> anyhow::Error {
+    if let Error::Database(db_err) = &err {
+        tracing::error!(error = %db_err, "database error");
+    }
+    anyhow::anyhow!("{}", err.public_message())
+}
+
+/// Opens and migrates the database, loads the reference data into an empty
+/// one and brings the engine's derived data up to date.
+pub async fn open(database: &DatabaseArgs) -> anyhow::Result<DatabaseConnection> {
+    open_with(database, db::Checkpoints::OnCommit).await
+}
+
+/// [`open`], with the server's choice of when SQLite checkpoints its log.
+pub async fn open_with(
+    database: &DatabaseArgs,
+    checkpoints: db::Checkpoints,
+) -> anyhow::Result<DatabaseConnection> {
+    let mut db = db::connect_with(&database.database_url, checkpoints)
+        .await
+        .context("cannot open or migrate the database")?;
+    if let Some(ms) = database.slow_statement_ms {
+        db::log_slow_statements(&mut db, Duration::from_millis(ms));
+    }
+    if domain::initialize(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        tracing::info!("loaded the reference data: department kinds, categories, province rules");
+    }
+    Ok(db)
+}

@@ -1,0 +1,18 @@
+//! `orgmap report`: writes the coverage report of a region as an .xlsx file.
+
+use anyhow::Context;
+
+use super::config::ReportArgs;
+use super::database::{open, user_error};
+use crate::domain::scope::Scope;
+
+/// Writes the spreadsheet of the region (default: everything) to `--out`.
+pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
+    let db = open(&args.database).await?;
+    let bytes = crate::report::coverage_xlsx(&db, &Scope::EVERYTHING, args.region.as_deref()).await;
+    db.close().await?;
+    let bytes = bytes.map_err(user_error)?;
+    std::fs::write(&args.out, bytes)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! `orgmap token`: creates, revokes and lists API tokens.
+
+use super::config::TokenCommand;
+use super::database::open;
+use crate::domain::access::{Caller, Role};
+use crate::domain::token;
+
+/// Runs one `orgmap token` subcommand; its database errors show only their public message.
+pub async fn run(command: TokenCommand) -> anyhow::Result<()> {
+    let operator = Caller::system("cli");
+    let fail = |e: crate::error::Error| anyhow::anyhow!("{}", e.public_message());
+    match command {
+        TokenCommand::Create(args) => {
+            let db = open(&args.database).await?;
+            let role = Role::parse(&args.role).map_err(fail)?;
+            let created = token::create(
+                &db,
+                &operator,
+                role,
+                args.region.as_deref(),
+                args.name.as_deref(),
+            )
+            .await
+            .map_err(fail)?;
+            db.close().await?;
+            eprintln!(
+                "created token '{}' ({}{}); its secret follows and is shown only this once:",
+                created.info.name,
+                created.info.role.as_str(),
+                created
+                    .info
+                    .region_code
+                    .as_deref()
+                    .map(|c| format!(", region {c}"))
+                    .unwrap_or_default()
+            );
+            println!("{}", created.secret);
+            Ok(())
+        }
+        TokenCommand::Revoke(args) => {
+            let db = open(&args.database).await?;
+            let revoked = token::revoke(&db, &operator, &args.name)
+                .await
+                .map_err(fail)?;
+            db.close().await?;
+            if revoked {
+                eprintln!("revoked token '{}'", args.name.trim());
+            } else {
+                eprintln!("token '{}' was already revoked", args.name.trim());
+            }
+            Ok(())
+        }
+        TokenCommand::List(args) => {
+            let db = open(&args.database).await?;
+            let tokens = token::list(&db, &operator).await.map_err(fail)?;
+            db.close().await?;
+            println!(
+                "{:<32} {:<7} {:<8} {:<26} revoked",
+                "name", "role", "region", "created"
+            );
+            for t in tokens {
+                println!(
+                    "{:<32} {:<7} {:<8} {:<26} {}",
+                    t.name,
+                    t.role.as_str(),
+                    t.region_code.as_deref().unwrap_or("*"),
+                    t.created_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    t.revoked_at
+                        .map(|r| r.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                        .unwrap_or_else(|| "-".to_owned())
+                );
+            }
+            Ok(())
+        }
+    }
+}
