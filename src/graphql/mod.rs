@@ -7,6 +7,7 @@
 pub mod batching;
 pub mod context;
 pub mod error;
+pub mod inputs;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;

@@ -73,6 +73,15 @@ impl PageInfo {
     }
 }
 
+/// The complexity of a connection field: its selection counted once per
+/// item it may return.
+pub fn page_complexity(first: Option<i32>, child_complexity: usize) -> usize {
+    let items = first.map_or(crate::domain::page::DEFAULT_PAGE_SIZE as usize, |n| {
+        n.clamp(0, crate::domain::page::MAX_PAGE_SIZE as i32) as usize
+    });
+    1 + items.max(1) * child_complexity
+}
+
 /// Declares a connection and its edge for a node type.
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty, $what:literal) => {
