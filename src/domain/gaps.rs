@@ -4,12 +4,10 @@
 //! department lacks a dedication. Listed kind by kind, each kind in a
 //! stable key order, with keyset cursors.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{ConnectionTrait, QueryResult, Statement, Value};
 
-use super::page::PageRequest;
-use crate::error::{Error, Result};
+use super::page::{CursorKey, PageRequest, decode_key, encode_key};
+use crate::error::Result;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GapKind {
@@ -60,41 +58,51 @@ pub struct Gap {
 }
 
 impl Gap {
+    /// Where this gap stands in the list.
+    pub fn position(&self) -> GapPosition {
+        GapPosition {
+            kind: self.kind,
+            key: self.key,
+        }
+    }
+
     pub fn cursor(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!(
-            "g1:{}:{}:{}:{}",
-            self.kind.index(),
-            self.key[0],
-            self.key[1],
-            self.key[2]
-        ))
+        encode_key(&self.position())
     }
 }
 
-fn decode_cursor(cursor: &str) -> Result<(usize, [i32; 3])> {
-    let bad = || Error::invalid("after", "not a cursor this API gave out");
-    let text = URL_SAFE_NO_PAD
-        .decode(cursor.trim())
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(bad)?;
-    let parts: Vec<&str> = text
-        .strip_prefix("g1:")
-        .ok_or_else(bad)?
-        .split(':')
-        .collect();
-    if parts.len() != 4 {
-        return Err(bad());
+/// A gap's place in the list: its kind, then its key within the kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GapPosition {
+    pub kind: GapKind,
+    pub key: [i32; 3],
+}
+
+impl CursorKey for GapPosition {
+    const TAG: &'static str = "g1";
+
+    fn parts(&self) -> Vec<i64> {
+        let [k0, k1, k2] = self.key;
+        vec![
+            self.kind.index() as i64,
+            i64::from(k0),
+            i64::from(k1),
+            i64::from(k2),
+        ]
     }
-    let kind: usize = parts[0].parse().map_err(|_| bad())?;
-    if kind >= GapKind::ALL.len() {
-        return Err(bad());
+
+    fn from_parts(parts: &[i64]) -> Option<Self> {
+        let [kind, k0, k1, k2] = parts else {
+            return None;
+        };
+        let kind = *GapKind::ALL.get(usize::try_from(*kind).ok()?)?;
+        let key = [
+            i32::try_from(*k0).ok()?,
+            i32::try_from(*k1).ok()?,
+            i32::try_from(*k2).ok()?,
+        ];
+        Some(GapPosition { kind, key })
     }
-    let mut key = [0; 3];
-    for (slot, part) in key.iter_mut().zip(&parts[1..]) {
-        *slot = part.parse().map_err(|_| bad())?;
-    }
-    Ok((kind, key))
 }
 
 /// Which gaps to list.
@@ -278,7 +286,10 @@ pub async fn list(
 ) -> Result<(Vec<Gap>, bool)> {
     let request = PageRequest::parse(first, None)?;
     let (start_kind, start_key) = match after {
-        Some(cursor) => decode_cursor(cursor)?,
+        Some(cursor) => {
+            let position = decode_key::<GapPosition>(cursor)?;
+            (position.kind.index(), position.key)
+        }
         None => (0, [i32::MIN; 3]),
     };
     let mut gaps = Vec::new();
@@ -467,6 +478,9 @@ pub async fn count(db: &impl ConnectionTrait, filter: &GapFilter) -> Result<u64>
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
     use super::*;
 
     #[test]
@@ -489,8 +503,11 @@ mod tests {
             department_kind_id: None,
             detail: String::new(),
         };
-        assert_eq!(decode_cursor(&gap.cursor()).unwrap(), (3, [7, 3, 0]));
-        assert!(decode_cursor("nonsense").is_err());
-        assert!(decode_cursor(&URL_SAFE_NO_PAD.encode("g1:9:1:2:3")).is_err());
+        // The text of the cursors given out before the codec was shared.
+        assert_eq!(gap.cursor(), URL_SAFE_NO_PAD.encode("g1:3:7:3:0"));
+        let position = decode_key::<GapPosition>(&gap.cursor()).unwrap();
+        assert_eq!((position.kind.index(), position.key), (3, [7, 3, 0]));
+        assert!(decode_key::<GapPosition>("nonsense").is_err());
+        assert!(decode_key::<GapPosition>(&URL_SAFE_NO_PAD.encode("g1:9:1:2:3")).is_err());
     }
 }

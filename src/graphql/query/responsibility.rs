@@ -8,14 +8,14 @@ use crate::domain::coverage::{self, Subject};
 use crate::domain::gaps::{self, GapFilter};
 use crate::domain::impact;
 use crate::domain::organization::{self, OrganizationFilter as DomainFilter};
-use crate::domain::page::PageRequest;
+use crate::domain::page::{Page, PageRequest};
 use crate::domain::responsibility::Basis;
 use crate::domain::{category, region};
 use crate::graphql::context::{along, db, known_rows, scope};
 use crate::graphql::error::ApiResult;
 use crate::graphql::inputs::RuleInput;
 use crate::graphql::types::coverage::{
-    CoverageCell, CoverageGapConnection, CoverageSummary, Oversight, RuleImpact,
+    CoverageCell, CoverageGap, CoverageGapConnection, CoverageSummary, Oversight, RuleImpact,
 };
 use crate::graphql::types::enums::GapKindEnum;
 use crate::graphql::types::{Department, Organization, OrganizationConnection, TotalCount};
@@ -148,9 +148,14 @@ impl ResponsibilityQuery {
         let (gaps, has_next) = gaps::list(db, &filter, first, after.as_deref()).await?;
         let counted = db.clone();
         Ok(CoverageGapConnection {
-            gaps,
-            has_next,
-            has_previous: after.is_some(),
+            page: Page {
+                items: gaps
+                    .into_iter()
+                    .map(|gap| (gap.position(), CoverageGap(gap)))
+                    .collect(),
+                has_next,
+                has_previous: after.is_some(),
+            },
             total: TotalCount::from_fn(move || {
                 let (db, filter) = (counted.clone(), filter.clone());
                 Box::pin(async move { gaps::count(&db, &filter).await })

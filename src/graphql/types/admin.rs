@@ -1,14 +1,11 @@
 //! Who is asking, API tokens and the audit trail.
 
-use async_graphql::{Enum, Json, Object, SimpleObject};
+use async_graphql::{Enum, Json, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::domain::access::{Caller, Role};
 use crate::domain::audit;
-use crate::domain::page::{Page, encode_cursor};
 use crate::domain::token::TokenInfo;
-use crate::graphql::error::ApiResult;
-use crate::graphql::types::{PageInfo, TotalCount};
 
 /// What a token may do; each role includes the ones before it.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
