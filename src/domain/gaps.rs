@@ -4,9 +4,10 @@
 //! department lacks a dedication. Listed kind by kind, each kind in a
 //! stable key order, with keyset cursors.
 
-use sea_orm::{ConnectionTrait, QueryResult, Statement, Value};
+use sea_orm::{ActiveEnum, ConnectionTrait, QueryResult, Statement, Value};
 
 use super::page::{CursorKey, PageRequest, decode_key, encode_key};
+use super::responsibility::Basis;
 use crate::error::Result;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -150,9 +151,9 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
     match kind {
         GapKind::Unassigned | GapKind::FallbackOnly | GapKind::Contested => {
             let condition = match kind {
-                GapKind::Unassigned => "o.resp_basis = 'NONE'",
-                GapKind::FallbackOnly => "o.resp_basis = 'FALLBACK'",
-                _ => "o.resp_contested = TRUE",
+                GapKind::Unassigned => basis_is("o.resp_basis", Basis::None),
+                GapKind::FallbackOnly => basis_is("o.resp_basis", Basis::Fallback),
+                _ => "o.resp_contested = TRUE".to_owned(),
             };
             let within = within("o.region_id", region);
             let k0 = binds.bind(after[0]);
@@ -384,8 +385,8 @@ fn count_sql(kind: GapKind, region: Option<i32>, binds: &mut Binds) -> String {
     let groups =
         |source: String| format!("SELECT COUNT(*) AS gaps FROM (SELECT 1 AS one {source}) g");
     match kind {
-        GapKind::Unassigned => per_organization("cc.basis = 'NONE'"),
-        GapKind::FallbackOnly => per_organization("cc.basis = 'FALLBACK'"),
+        GapKind::Unassigned => per_organization(&basis_is("cc.basis", Basis::None)),
+        GapKind::FallbackOnly => per_organization(&basis_is("cc.basis", Basis::Fallback)),
         GapKind::Contested => per_organization("cc.contested = 1"),
         GapKind::MissingDepartment => groups(missing_department_groups(region)),
         GapKind::UnruledCategory => groups(unruled_groups(region)),
@@ -393,6 +394,12 @@ fn count_sql(kind: GapKind, region: Option<i32>, binds: &mut Binds) -> String {
             format!("SELECT COUNT(*) AS gaps {}", incomplete_departments(region))
         }
     }
+}
+
+/// The condition that `column` holds `basis`, in the text its derive
+/// spells (a literal, as before, so that the planner sees the value).
+fn basis_is(column: &str, basis: Basis) -> String {
+    format!("{column} = '{}'", basis.to_value())
 }
 
 /// ` AND` the condition that `column` is a region of the subtree whose root

@@ -14,7 +14,7 @@ use sea_orm::{
 use super::access::Caller;
 use super::engine;
 use super::page::{Page, PageRequest};
-use super::responsibility::{Basis, Resolution};
+use super::responsibility::{Resolution, basis_of};
 use super::rule::{RuleInput, apply_delete, apply_upsert};
 use super::scope::Scope;
 use crate::error::Result;
@@ -103,7 +103,7 @@ pub async fn rule_impact(
             Shift {
                 organization_id: id,
                 after: Resolution {
-                    basis: Basis::from_db(&row.try_get::<String>("", "basis")?),
+                    basis: basis_of(&row.try_get::<String>("", "basis")?),
                     department_id: row.try_get("", "department_id")?,
                     kind_id: row.try_get("", "kind_id")?,
                     rule_id: row.try_get("", "rule_id")?,

@@ -2,13 +2,14 @@
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::{department, department_contact, department_kind};
+use sea_orm::ActiveEnum;
 
 use super::enums::DepartmentRole;
 use super::{
     Category, CoverageSummary, Organization, OrganizationConnection, Region, TotalCount, missing,
 };
 use crate::domain::coverage::Subject;
-use crate::domain::kind::Role;
+use crate::domain::kind::KindRole;
 use crate::domain::page::{Page, PageRequest};
 use crate::graphql::context::loader;
 use crate::graphql::error::ApiResult;
@@ -39,8 +40,9 @@ impl DepartmentKind {
     }
 
     async fn role(&self) -> DepartmentRole {
-        Role::from_db(&self.0.role)
-            .unwrap_or(Role::Supervisor)
+        // A role this build does not know reads as SUPERVISOR, the role of most kinds.
+        KindRole::try_from_value(&self.0.role)
+            .unwrap_or(KindRole::Supervisor)
             .into()
     }
 

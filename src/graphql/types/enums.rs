@@ -22,7 +22,7 @@ pub enum RegionLevel {
 
 /// What a kind of department does in the responsibility map.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "DepartmentRole", remote = "crate::domain::kind::Role")]
+#[graphql(name = "DepartmentRole", remote = "crate::domain::kind::KindRole")]
 pub enum DepartmentRole {
     /// 牵头协调: the organization department of each region.
     Coordinator,
