@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use anyhow::Context;
-use sea_orm::DatabaseConnection;
+use sea_orm::{ActiveEnum, DatabaseConnection};
 
 use std::time::Duration;
 
@@ -148,7 +148,7 @@ async fn token_command(command: TokenCommand) -> anyhow::Result<()> {
             eprintln!(
                 "created token '{}' ({}{}); its secret follows and is shown only this once:",
                 created.info.name,
-                created.info.role.as_str(),
+                created.info.role.to_value(),
                 created
                     .info
                     .region_code
@@ -184,7 +184,7 @@ async fn token_command(command: TokenCommand) -> anyhow::Result<()> {
                 println!(
                     "{:<32} {:<7} {:<8} {:<26} {}",
                     t.name,
-                    t.role.as_str(),
+                    t.role.to_value(),
                     t.region_code.as_deref().unwrap_or("*"),
                     t.created_at
                         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
