@@ -13,6 +13,7 @@ pub mod department_contact;
 pub mod department_kind;
 pub mod effective_department;
 pub mod effective_rule;
+pub mod enums;
 pub mod organization;
 pub mod region;
 pub mod region_closure;

@@ -1,5 +1,7 @@
 //! `orgmap token`: creates, revokes and lists API tokens.
 
+use sea_orm::ActiveEnum;
+
 use super::config::TokenCommand;
 use super::database::open;
 use crate::domain::access::{Caller, Role};
@@ -26,7 +28,7 @@ pub async fn run(command: TokenCommand) -> anyhow::Result<()> {
             eprintln!(
                 "created token '{}' ({}{}); its secret follows and is shown only this once:",
                 created.info.name,
-                created.info.role.as_str(),
+                created.info.role.to_value(),
                 created
                     .info
                     .region_code
@@ -62,7 +64,7 @@ pub async fn run(command: TokenCommand) -> anyhow::Result<()> {
                 println!(
                     "{:<32} {:<7} {:<8} {:<26} {}",
                     t.name,
-                    t.role.as_str(),
+                    t.role.to_value(),
                     t.region_code.as_deref().unwrap_or("*"),
                     t.created_at
                         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),

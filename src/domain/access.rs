@@ -5,43 +5,42 @@
 //! role allows writing and that every region the write touches lies in the
 //! caller's subtree; otherwise they are FORBIDDEN and write nothing.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, ConnectionTrait, DeriveActiveEnum, EntityTrait, EnumIter,
+    PaginatorTrait, QueryFilter,
+};
 
 use entity::region_closure;
 
 use super::scope::Scope;
 use crate::error::{Error, Result};
 
-/// What a token may do; each role includes the ones before it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// What a token may do; each role includes the ones before it. Stored as
+/// the text of its `string_value` in `api_token.role`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum Role {
     /// Reads.
+    #[sea_orm(string_value = "viewer")]
     Viewer,
     /// Reads and writes of the data.
+    #[sea_orm(string_value = "editor")]
     Editor,
     /// Everything, tokens and the audit trail included.
+    #[sea_orm(string_value = "admin")]
     Admin,
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Editor => "editor",
-            Role::Admin => "admin",
-        }
-    }
-
+    /// A role as a person types it: any case, with spaces around.
     pub fn parse(text: &str) -> Result<Role> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "viewer" => Ok(Role::Viewer),
-            "editor" => Ok(Role::Editor),
-            "admin" => Ok(Role::Admin),
-            other => Err(Error::invalid(
+        let text = text.trim().to_ascii_lowercase();
+        Role::try_from_value(&text).map_err(|_| {
+            Error::invalid(
                 "role",
-                format!("'{other}' is not a role; use viewer, editor or admin"),
-            )),
-        }
+                format!("'{text}' is not a role; use viewer, editor or admin"),
+            )
+        })
     }
 }
 
@@ -76,9 +75,9 @@ impl Caller {
         } else {
             Err(Error::Forbidden(format!(
                 "this needs the {} role; the token '{}' is a {}",
-                role.as_str(),
+                role.to_value(),
                 self.name,
-                self.role.as_str()
+                self.role.to_value()
             )))
         }
     }

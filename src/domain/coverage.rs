@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, Statement, Value};
+use sea_orm::{ConnectionTrait, Iterable, Statement, Value};
 
-use super::responsibility::Basis;
+use super::responsibility::{Basis, basis_of};
 use super::scope::Scope;
 use crate::error::Result;
 
@@ -143,7 +143,7 @@ pub async fn summaries(
         let Some(subject) = subjects.get(index as usize) else {
             continue;
         };
-        let basis = Basis::from_db(&row.try_get::<String>("", "basis")?);
+        let basis = basis_of(&row.try_get::<String>("", "basis")?);
         let n: i64 = row.try_get("", "n")?;
         let organized: i64 = row.try_get("", "organized")?;
         let covered: i64 = row.try_get("", "covered")?;
@@ -162,7 +162,7 @@ pub async fn summaries(
 
 fn empty() -> Summary {
     Summary {
-        by_basis: Basis::ALL.iter().map(|b| (*b, 0)).collect(),
+        by_basis: Basis::iter().map(|b| (b, 0)).collect(),
         ..Summary::default()
     }
 }
@@ -206,7 +206,7 @@ pub async fn matrix(db: &impl ConnectionTrait, region_id: Option<i32>) -> Result
             Ok(Cell {
                 category_id: row.try_get("", "category_id")?,
                 kind_id: (kind_id != 0).then_some(kind_id),
-                basis: Basis::from_db(&row.try_get::<String>("", "basis")?),
+                basis: basis_of(&row.try_get::<String>("", "basis")?),
                 count: row.try_get::<i64>("", "n")? as u64,
             })
         })

@@ -14,15 +14,16 @@ use sea_orm::{
 use super::access::Caller;
 use super::engine;
 use super::page::{Page, PageRequest};
-use super::responsibility::{Basis, Resolution};
+use super::responsibility::{Resolution, basis_of};
 use super::rule::{RuleInput, apply_delete, apply_upsert};
 use super::scope::Scope;
 use crate::error::Result;
 
-/// One organization whose responsibility would change: its id and its
-/// resolution after the change (the one before is stored on it).
+/// One organization whose responsibility would shift: its id and its
+/// resolution after the change (the one before is stored on it). Not a
+/// `Change`: that is a recorded write of the audit trail.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Change {
+pub struct Shift {
     pub organization_id: i32,
     pub after: Resolution,
 }
@@ -31,7 +32,7 @@ pub struct Change {
 #[derive(Clone, Debug)]
 pub struct Impact {
     pub changed: u64,
-    pub page: Page<Change>,
+    pub page: Page<Shift>,
     /// The rules the `after` resolutions name, as they would be (a new rule
     /// exists only in the preview).
     pub rules: HashMap<i32, rule::Model>,
@@ -99,10 +100,10 @@ pub async fn rule_impact(
         let id: i32 = row.try_get("", "id")?;
         items.push((
             i64::from(id),
-            Change {
+            Shift {
                 organization_id: id,
                 after: Resolution {
-                    basis: Basis::from_db(&row.try_get::<String>("", "basis")?),
+                    basis: basis_of(&row.try_get::<String>("", "basis")?),
                     department_id: row.try_get("", "department_id")?,
                     kind_id: row.try_get("", "kind_id")?,
                     rule_id: row.try_get("", "rule_id")?,

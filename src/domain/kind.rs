@@ -2,7 +2,7 @@
 
 use entity::department_kind;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Set,
+    ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Set,
 };
 
 use super::access::{self, Caller};
@@ -11,38 +11,13 @@ use super::db;
 use super::values::{parse_code, parse_name};
 use crate::error::{Error, Result};
 
-/// What a kind of department does in the responsibility map.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// 牵头协调: the organization department of a region.
-    Coordinator,
-    /// 主管: a line department that oversees organizations.
-    Supervisor,
-    /// 兜底: the township or subdistrict.
-    Fallback,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Coordinator => "COORDINATOR",
-            Role::Supervisor => "SUPERVISOR",
-            Role::Fallback => "FALLBACK",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<Self> {
-        [Role::Coordinator, Role::Supervisor, Role::Fallback]
-            .into_iter()
-            .find(|r| r.as_str() == value)
-    }
-}
+pub use entity::enums::KindRole;
 
 #[derive(Clone, Debug)]
 pub struct KindInput {
     pub code: String,
     pub name: String,
-    pub role: Role,
+    pub role: KindRole,
 }
 
 pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<Option<department_kind::Model>> {
@@ -91,19 +66,21 @@ pub async fn upsert(
                 None => None,
             };
             let saved: department_kind::Model = match existing {
-                Some(existing) if existing.name == name && existing.role == input.role.as_str() => {
+                Some(existing)
+                    if existing.name == name && existing.role == input.role.to_value() =>
+                {
                     Ok::<_, Error>(existing)
                 }
                 Some(existing) => {
                     let mut active: department_kind::ActiveModel = existing.into();
                     active.name = Set(name);
-                    active.role = Set(input.role.as_str().to_owned());
+                    active.role = Set(input.role.to_value());
                     Ok(active.update(txn).await?)
                 }
                 None => Ok(department_kind::ActiveModel {
                     code: Set(code),
                     name: Set(name),
-                    role: Set(input.role.as_str().to_owned()),
+                    role: Set(input.role.to_value()),
                     ..Default::default()
                 }
                 .insert(txn)

@@ -249,7 +249,8 @@ pub async fn filtered(
         select = select.filter(organization::Column::RespDepartmentId.eq(id));
     }
     if let Some(basis) = filter.basis {
-        select = select.filter(organization::Column::RespBasis.eq(basis.as_str()));
+        select = select
+            .filter(organization::Column::RespBasis.eq(sea_orm::ActiveEnum::to_value(&basis)));
     }
     if let Some(status) = filter.party_organization {
         select = select.filter(organization::Column::PartyOrganization.eq(status.as_str()));

@@ -1,4 +1,7 @@
-//! Keyset pagination: `first`/`after` over ascending ids, with opaque cursors.
+//! Keyset pagination: `first`/`after` over ascending keys, with opaque
+//! cursors. One codec writes every cursor: a key type names its list with a
+//! tag and gives its position as a few integers (an id for most lists; a
+//! gap kind and its key for the coverage gaps).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -34,36 +37,82 @@ impl PageRequest {
             }
             Some(n) => n as u64,
         };
-        let after = after.map(decode_cursor).transpose()?;
+        let after = after.map(decode_key::<i64>).transpose()?;
         Ok(PageRequest { first, after })
     }
 }
 
-/// Encodes a position as an opaque cursor.
-pub fn encode_cursor(id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("c1:{id}"))
+/// A position in a list that a cursor stands for.
+pub trait CursorKey: Sized {
+    /// Tells the cursors of one list from those of another.
+    const TAG: &'static str;
+    /// The position as integers, most significant first.
+    fn parts(&self) -> Vec<i64>;
+    /// The position back from its integers; `None` when they name none.
+    fn from_parts(parts: &[i64]) -> Option<Self>;
 }
 
-fn decode_cursor(cursor: &str) -> Result<i64> {
+/// Most lists page over ascending ids.
+impl CursorKey for i64 {
+    const TAG: &'static str = "c1";
+
+    fn parts(&self) -> Vec<i64> {
+        vec![*self]
+    }
+
+    fn from_parts(parts: &[i64]) -> Option<Self> {
+        match parts {
+            [id] => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// Encodes a position as an opaque cursor: `TAG:part:part…` in base64,
+/// so that the cursors given out before this codec was shared still read.
+pub fn encode_key<K: CursorKey>(key: &K) -> String {
+    let mut text = K::TAG.to_owned();
+    for part in key.parts() {
+        text.push(':');
+        text.push_str(&part.to_string());
+    }
+    URL_SAFE_NO_PAD.encode(text)
+}
+
+/// The position a cursor of this list stands for; BAD_USER_INPUT for any
+/// text this API did not give out for it.
+pub fn decode_key<K: CursorKey>(cursor: &str) -> Result<K> {
     URL_SAFE_NO_PAD
         .decode(cursor.trim())
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("c1:").and_then(|n| n.parse().ok()))
+        .and_then(|text| {
+            let rest = text.strip_prefix(K::TAG)?.strip_prefix(':')?;
+            let parts = rest
+                .split(':')
+                .map(|part| part.parse().ok())
+                .collect::<Option<Vec<i64>>>()?;
+            K::from_parts(&parts)
+        })
         .ok_or_else(|| Error::invalid("after", "not a cursor this API gave out"))
 }
 
-/// One page of items, each with its position.
+/// Encodes an id position as an opaque cursor.
+pub fn encode_cursor(id: i64) -> String {
+    encode_key(&id)
+}
+
+/// One page of items, each with its position (by default an id).
 #[derive(Clone, Debug)]
-pub struct Page<T> {
-    pub items: Vec<(i64, T)>,
+pub struct Page<T, K = i64> {
+    pub items: Vec<(K, T)>,
     pub has_next: bool,
     pub has_previous: bool,
 }
 
-impl<T> Page<T> {
+impl<T, K> Page<T, K> {
     /// Builds a page from up to `first + 1` fetched rows.
-    pub fn from_rows(mut rows: Vec<(i64, T)>, request: &PageRequest) -> Self {
+    pub fn from_rows(mut rows: Vec<(K, T)>, request: &PageRequest) -> Self {
         let has_next = rows.len() as u64 > request.first;
         rows.truncate(request.first as usize);
         Page {
@@ -73,7 +122,7 @@ impl<T> Page<T> {
         }
     }
 
-    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Page<U> {
+    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Page<U, K> {
         Page {
             items: self.items.into_iter().map(|(id, t)| (id, f(t))).collect(),
             has_next: self.has_next,
@@ -133,6 +182,8 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_reject_forgeries() {
         let cursor = encode_cursor(42);
+        // The text of the cursors given out before the codec was shared.
+        assert_eq!(cursor, URL_SAFE_NO_PAD.encode("c1:42"));
         assert_eq!(
             PageRequest::parse(None, Some(&cursor)).unwrap().after,
             Some(42)

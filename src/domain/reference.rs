@@ -5,7 +5,7 @@
 use entity::{category, department_kind, responsibility_rule};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
 
-use super::kind::Role;
+use super::kind::KindRole;
 use super::{category as category_domain, db};
 use crate::error::Result;
 
@@ -13,17 +13,17 @@ use crate::error::Result;
 pub const PROVINCE_BASIS: &str = "省委主题教育领导小组分工 (2019)";
 
 /// (code, name, role)
-pub const KINDS: [(&str, &str, Role); 10] = [
-    ("ORGANIZATION", "组织部门", Role::Coordinator),
-    ("UNITED_FRONT", "统战部门", Role::Supervisor),
-    ("ORGANS_WORK_COMMITTEE", "机关工委", Role::Supervisor),
-    ("EDUCATION", "教育部门", Role::Supervisor),
-    ("JUSTICE", "司法部门", Role::Supervisor),
-    ("CIVIL_AFFAIRS", "民政部门", Role::Supervisor),
-    ("COMMERCE", "商务部门", Role::Supervisor),
-    ("HEALTH", "卫生健康部门", Role::Supervisor),
-    ("MARKET_REGULATION", "市场监管部门", Role::Supervisor),
-    ("TOWNSHIP", "乡镇党委 / 街道党工委", Role::Fallback),
+pub const KINDS: [(&str, &str, KindRole); 10] = [
+    ("ORGANIZATION", "组织部门", KindRole::Coordinator),
+    ("UNITED_FRONT", "统战部门", KindRole::Supervisor),
+    ("ORGANS_WORK_COMMITTEE", "机关工委", KindRole::Supervisor),
+    ("EDUCATION", "教育部门", KindRole::Supervisor),
+    ("JUSTICE", "司法部门", KindRole::Supervisor),
+    ("CIVIL_AFFAIRS", "民政部门", KindRole::Supervisor),
+    ("COMMERCE", "商务部门", KindRole::Supervisor),
+    ("HEALTH", "卫生健康部门", KindRole::Supervisor),
+    ("MARKET_REGULATION", "市场监管部门", KindRole::Supervisor),
+    ("TOWNSHIP", "乡镇党委 / 街道党工委", KindRole::Fallback),
 ];
 
 /// (code, name, parent, province rule kind), parents before children.
@@ -194,7 +194,7 @@ async fn load(db: &impl ConnectionTrait) -> Result<()> {
         let saved = department_kind::Entity::insert(department_kind::ActiveModel {
             code: Set(code.to_owned()),
             name: Set(name.to_owned()),
-            role: Set(role.as_str().to_owned()),
+            role: Set(sea_orm::ActiveEnum::to_value(&role)),
             ..Default::default()
         })
         .exec(db)

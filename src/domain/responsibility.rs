@@ -2,42 +2,14 @@
 //! departments that contest it, and the explanation of each step in words.
 
 use entity::organization;
+use sea_orm::ActiveEnum;
 
-/// The step of the resolution order that decided.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Basis {
-    PartyAffiliation,
-    SupervisingUnit,
-    Rule,
-    Fallback,
-    None,
-}
+pub use entity::enums::Basis;
 
-impl Basis {
-    pub const ALL: [Basis; 5] = [
-        Basis::PartyAffiliation,
-        Basis::SupervisingUnit,
-        Basis::Rule,
-        Basis::Fallback,
-        Basis::None,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::PartyAffiliation => "PARTY_AFFILIATION",
-            Basis::SupervisingUnit => "SUPERVISING_UNIT",
-            Basis::Rule => "RULE",
-            Basis::Fallback => "FALLBACK",
-            Basis::None => "NONE",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Basis {
-        Self::ALL
-            .into_iter()
-            .find(|b| b.as_str() == value)
-            .unwrap_or(Basis::None)
-    }
+/// The basis stored as `text`; text that names no step reads as NONE, as a
+/// resolution that found nobody.
+pub fn basis_of(text: &str) -> Basis {
+    Basis::try_from_value(&text.to_owned()).unwrap_or(Basis::None)
 }
 
 /// A resolved responsibility: what the engine stores per organization.
@@ -60,7 +32,7 @@ impl Resolution {
     /// The resolution stored on an organization.
     pub fn of(org: &organization::Model) -> Self {
         Resolution {
-            basis: Basis::from_db(&org.resp_basis),
+            basis: basis_of(&org.resp_basis),
             department_id: org.resp_department_id,
             kind_id: org.resp_kind_id,
             rule_id: org.resp_rule_id,
@@ -244,7 +216,7 @@ pub fn explain(resolution: &Resolution, facts: &Facts) -> Vec<String> {
         }
         (Some(d), basis) => steps.push(format!(
             "Result: {d} is responsible (basis {}).",
-            basis.as_str()
+            basis.to_value()
         )),
     }
     steps

@@ -9,8 +9,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Statement,
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Statement,
 };
 use sha2::{Digest, Sha256};
 
@@ -82,7 +82,7 @@ pub async fn create(
     let secret = format!("{SECRET_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
     let saved = api_token::ActiveModel {
         name: Set(name),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role.to_value()),
         region_id: Set(region.as_ref().map(|r| r.id)),
         secret_hash: Set(hash(&secret)),
         created_at: Set(chrono::Utc::now()),
@@ -105,8 +105,8 @@ async fn default_name(
     region: Option<&region::Model>,
 ) -> Result<String> {
     let stem = match region {
-        Some(region) => format!("{}-{}", role.as_str(), region.code),
-        None => role.as_str().to_owned(),
+        Some(region) => format!("{}-{}", role.to_value(), region.code),
+        None => role.to_value(),
     };
     let taken = api_token::Entity::find()
         .filter(api_token::Column::Name.starts_with(stem.as_str()))

@@ -86,6 +86,8 @@ impl fmt::Display for CreditCode {
 }
 
 /// The level of a region in the tree PROVINCE > CITY > COUNTY > TOWNSHIP | SUBDISTRICT.
+// Text by hand, not DeriveActiveEnum: imports, tests and messages in other
+// modules take `as_str()` as a `&'static str`, which the derive does not give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RegionLevel {
     Province,

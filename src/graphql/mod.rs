@@ -1,33 +1,26 @@
 //! The GraphQL schema: types, loaders and limits.
 //!
 //! [`schema`] registers types only (SDL export needs no database);
-//! [`build`] adds the database and the limits; [`prepare`] gives each
-//! request its own loaders and scope.
+//! [`build`] adds the database and the limits; [`execute`] (in
+//! [`execution`]) runs each request with its own loaders and scope.
 
-pub mod batching;
 pub mod context;
 pub mod error;
-pub mod limits;
+pub mod execution;
+pub mod inputs;
 pub mod loaders;
 pub mod mutation;
-pub mod ordering;
-pub mod parsed;
 pub mod query;
 pub mod subscription;
 pub mod types;
 
-use async_graphql::dataloader::DataLoader;
-use std::sync::Arc;
-use std::time::Duration;
-
-use async_graphql::{BatchRequest, BatchResponse, Request, Response, Schema, SchemaBuilder};
+use async_graphql::{Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
-use crate::domain::access::Caller;
 use crate::domain::feed::ChangeFeed;
-use batching::LoadQueue;
-pub use limits::Limits;
-use loaders::Loaders;
+pub use execution::limits::Limits;
+use execution::parsed;
+pub use execution::{execute, execute_batch};
 use mutation::Mutation;
 use query::Query;
 use subscription::{PublishChanges, Subscription};
@@ -72,104 +65,3 @@ pub fn build_with(db: DatabaseConnection, limits: &Limits) -> AppSchema {
 pub fn sdl() -> String {
     schema().finish().sdl()
 }
-
-/// Runs one request with its own DataLoader (a loader shared between
-/// requests would serve stale answers) and the caller's scope, batching
-/// each level of loads completely (see [`batching`]).
-pub async fn execute(
-    schema: &AppSchema,
-    mut request: Request,
-    db: &DatabaseConnection,
-    caller: &Caller,
-) -> Response {
-    let scope = caller.scope;
-    let limits = schema.data::<Limits>().cloned().unwrap_or_default();
-    if let Err(message) = limits::check(&request.query, &limits) {
-        let mut error = async_graphql::ServerError::new(message, None);
-        with_code(&mut error);
-        return Response::from_errors(vec![error]);
-    }
-    let queue = LoadQueue::default();
-    let loader = DataLoader::new(
-        Loaders {
-            db: db.clone(),
-            scope,
-        },
-        queue.spawner(),
-    )
-    .delay(Duration::ZERO)
-    .max_batch_size(MAX_BATCH);
-    // Parsed once, here, or taken from the queries parsed before: the
-    // schema runs this document, and the response is put in its order
-    // afterwards. A query that does not parse is left to the schema, which
-    // answers with the parse error.
-    let document = match schema.data::<parsed::ParsedQueries>() {
-        Some(parsed) => parsed.prepare(&mut request),
-        None => request.parsed_query().ok().cloned().map(Arc::new),
-    };
-    let operation_name = request.operation_name.clone();
-    let request = request
-        .data(loader)
-        .data(context::KnownFacts::default())
-        .data(context::KnownRows::default())
-        .data(scope)
-        .data(caller.clone());
-    let mut response = queue.drive(schema.execute(request)).await;
-    if let Some(document) = &document {
-        ordering::reorder(document, operation_name.as_deref(), &mut response.data);
-    }
-    for error in &mut response.errors {
-        with_code(error);
-    }
-    cap_errors(&mut response.errors, limits.errors);
-    response
-}
-
-/// Keeps at most `max` errors and sums up the rest in one last error, so
-/// that a query cannot make the answer much larger than itself.
-fn cap_errors(errors: &mut Vec<async_graphql::ServerError>, max: usize) {
-    if errors.len() <= max {
-        return;
-    }
-    let omitted = errors.len() - max;
-    errors.truncate(max);
-    let mut summary =
-        async_graphql::ServerError::new(format!("{omitted} more errors not shown"), None);
-    with_code(&mut summary);
-    errors.push(summary);
-}
-
-/// Gives an error of async-graphql's own (a query that does not parse or
-/// validate, or breaks a limit) the code of a bad request, so that every
-/// error a client sees carries `extensions.code`.
-fn with_code(error: &mut async_graphql::ServerError) {
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    if extensions.get("code").is_none() {
-        extensions.set("code", crate::error::BAD_USER_INPUT);
-    }
-}
-
-/// Runs a batch of requests one after the other.
-pub async fn execute_batch(
-    schema: &AppSchema,
-    batch: BatchRequest,
-    db: &DatabaseConnection,
-    caller: &Caller,
-) -> BatchResponse {
-    match batch {
-        BatchRequest::Single(request) => {
-            BatchResponse::Single(execute(schema, request, db, caller).await)
-        }
-        BatchRequest::Batch(requests) => {
-            let mut responses = Vec::with_capacity(requests.len());
-            for request in requests {
-                responses.push(execute(schema, request, db, caller).await);
-            }
-            BatchResponse::Batch(responses)
-        }
-    }
-}
-
-/// Keys one loader statement takes at most (bound parameters stay far
-/// below SQLite's and PostgreSQL's limits).
-const MAX_BATCH: usize = 5_000;

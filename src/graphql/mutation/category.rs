@@ -2,11 +2,11 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 
-use super::patch;
 use crate::domain::category::{self, CategoryInput as DomainCategory};
-use crate::domain::rule::{self, RuleInput as DomainRule};
+use crate::domain::rule;
 use crate::graphql::context::{caller, db};
 use crate::graphql::error::ApiResult;
+use crate::graphql::inputs::{RuleInput, patch};
 use crate::graphql::types::{Category, ResponsibilityRule};
 
 /// A category by code. Omitted optional fields keep their stored value; null clears them.
@@ -17,28 +17,6 @@ pub struct CategoryInput {
     /// The category above; a parent that would close a cycle is refused.
     pub parent_code: MaybeUndefined<String>,
     pub description: MaybeUndefined<String>,
-}
-
-/// A rule by (category, scope): in the scope region and below (no scope:
-/// everywhere), organizations of the category's subtree are overseen by the kind.
-#[derive(InputObject, Clone)]
-pub struct RuleInput {
-    pub category_code: String,
-    pub department_kind_code: String,
-    pub scope_region_code: Option<String>,
-    /// The document that established the rule; omitted keeps, null clears.
-    pub basis: MaybeUndefined<String>,
-}
-
-impl From<RuleInput> for DomainRule {
-    fn from(input: RuleInput) -> Self {
-        DomainRule {
-            category_code: input.category_code,
-            department_kind_code: input.department_kind_code,
-            scope_region_code: input.scope_region_code,
-            basis: patch(input.basis),
-        }
-    }
 }
 
 #[derive(Default)]

@@ -2,13 +2,13 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 
-use super::patch;
 use crate::domain::department::{
     self, ContactInput as DomainContact, DepartmentInput as DomainInput,
 };
 use crate::domain::kind::{self, KindInput};
 use crate::graphql::context::{caller, db};
 use crate::graphql::error::ApiResult;
+use crate::graphql::inputs::patch;
 use crate::graphql::types::enums::DepartmentRole;
 use crate::graphql::types::{Department, DepartmentKind};
 

@@ -3,15 +3,13 @@
 //! explicit null clears it.
 
 mod admin;
-pub(crate) mod category;
+mod category;
 mod department;
 mod organization;
 mod region;
 pub(crate) mod transfer;
 
-use async_graphql::{MaybeUndefined, MergedObject};
-
-use crate::domain::values::Patch;
+use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
@@ -22,12 +20,3 @@ pub struct Mutation(
     admin::AdminMutation,
     transfer::TransferMutation,
 );
-
-/// Omitted keeps, null clears, a value sets.
-pub(crate) fn patch<T>(value: MaybeUndefined<T>) -> Patch<T> {
-    match value {
-        MaybeUndefined::Undefined => Patch::Keep,
-        MaybeUndefined::Null => Patch::Clear,
-        MaybeUndefined::Value(v) => Patch::Set(v),
-    }
-}

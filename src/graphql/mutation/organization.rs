@@ -2,10 +2,10 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 
-use super::patch;
 use crate::domain::organization::{self, OrganizationInput as DomainInput};
 use crate::graphql::context::{caller, db};
 use crate::graphql::error::ApiResult;
+use crate::graphql::inputs::patch;
 use crate::graphql::types::Organization;
 use crate::graphql::types::enums::PartyOrganizationStatus;
 

@@ -5,14 +5,14 @@ use async_graphql::{Context, Enum, Object, SimpleObject, Upload};
 
 use crate::domain::access::Role;
 use crate::domain::audit;
-use crate::domain::transfer::{self, Encoding, Entity, Format, ImportOptions, ImportReport};
+use crate::domain::transfer::{self, Encoding, Format, ImportOptions, ImportReport};
 use crate::error::Error;
 use crate::graphql::context::{caller, db};
 use crate::graphql::error::ApiResult;
 
 /// What a file holds.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "TransferEntity")]
+#[graphql(name = "TransferEntity", remote = "crate::domain::transfer::Entity")]
 pub enum TransferEntity {
     /// Columns code, name, level, parentCode.
     Regions,
@@ -26,21 +26,9 @@ pub enum TransferEntity {
     Organizations,
 }
 
-impl From<TransferEntity> for Entity {
-    fn from(entity: TransferEntity) -> Self {
-        match entity {
-            TransferEntity::Regions => Entity::Regions,
-            TransferEntity::Departments => Entity::Departments,
-            TransferEntity::Categories => Entity::Categories,
-            TransferEntity::Rules => Entity::Rules,
-            TransferEntity::Organizations => Entity::Organizations,
-        }
-    }
-}
-
 /// How a file is written.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "FileFormat")]
+#[graphql(name = "FileFormat", remote = "crate::domain::transfer::Format")]
 pub enum FileFormat {
     /// Comma-separated values with a header line of column names.
     Csv,
@@ -50,7 +38,7 @@ pub enum FileFormat {
 
 /// The character encoding of an uploaded file; a byte-order mark wins.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "FileEncoding")]
+#[graphql(name = "FileEncoding", remote = "crate::domain::transfer::Encoding")]
 pub enum FileEncoding {
     Utf8,
     /// GB18030, which reads GBK and GB2312 too.
@@ -136,14 +124,10 @@ impl TransferMutation {
             .value(ctx)
             .map_err(|_| Error::invalid("file", "the uploaded file cannot be read"))?;
         let format = match format {
-            Some(FileFormat::Csv) => Format::Csv,
-            Some(FileFormat::Jsonl) => Format::Jsonl,
+            Some(format) => format.into(),
             None => Format::from_file_name(&upload.filename),
         };
-        let encoding = match encoding {
-            FileEncoding::Utf8 => Encoding::Utf8,
-            FileEncoding::Gb18030 => Encoding::Gb18030,
-        };
+        let encoding: Encoding = encoding.into();
         let file_name = upload.filename.clone();
         let entity: transfer::Entity = entity.into();
         let report = transfer::import::import(

@@ -34,7 +34,9 @@ impl AdminQuery {
 
     /// The audit trail, oldest first (admins only): every write with who
     /// made it, when, and the values before and after.
-    #[graphql(complexity = "super::page_complexity(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::types::connection::page_complexity(first, child_complexity)"
+    )]
     async fn changes(
         &self,
         ctx: &Context<'_>,

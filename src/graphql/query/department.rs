@@ -39,7 +39,9 @@ impl DepartmentQuery {
     }
 
     /// Departments, optionally of one kind and/or within a region subtree, in creation order.
-    #[graphql(complexity = "super::page_complexity(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::types::connection::page_complexity(first, child_complexity)"
+    )]
     async fn departments(
         &self,
         ctx: &Context<'_>,

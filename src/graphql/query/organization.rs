@@ -67,7 +67,9 @@ impl OrganizationQuery {
     }
 
     /// Organizations matching the filter, in creation order.
-    #[graphql(complexity = "super::page_complexity(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::types::connection::page_complexity(first, child_complexity)"
+    )]
     async fn organizations(
         &self,
         ctx: &Context<'_>,

@@ -21,7 +21,9 @@ impl RegionQuery {
     }
 
     /// Regions, optionally of one level and/or directly under one parent, in creation order.
-    #[graphql(complexity = "super::page_complexity(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::types::connection::page_complexity(first, child_complexity)"
+    )]
     async fn regions(
         &self,
         ctx: &Context<'_>,

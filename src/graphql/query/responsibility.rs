@@ -8,66 +8,20 @@ use crate::domain::coverage::{self, Subject};
 use crate::domain::gaps::{self, GapFilter};
 use crate::domain::impact;
 use crate::domain::organization::{self, OrganizationFilter as DomainFilter};
-use crate::domain::oversight;
-use crate::domain::page::PageRequest;
+use crate::domain::page::{Page, PageRequest};
 use crate::domain::responsibility::Basis;
 use crate::domain::{category, region};
-use crate::graphql::context::{along, db, known_rows, loader, scope};
+use crate::graphql::context::{along, db, known_rows, scope};
 use crate::graphql::error::ApiResult;
-use crate::graphql::loaders::{CoordinatorOfRegion, CoverageOf, DepartmentById};
-use crate::graphql::mutation::category::RuleInput;
+use crate::graphql::inputs::RuleInput;
 use crate::graphql::types::coverage::{
-    CoverageCell, CoverageGapConnection, CoverageSummary, Oversight, RuleImpact,
+    CoverageCell, CoverageGap, CoverageGapConnection, CoverageSummary, Oversight, RuleImpact,
 };
 use crate::graphql::types::enums::GapKindEnum;
 use crate::graphql::types::{Department, Organization, OrganizationConnection, TotalCount};
 
 #[derive(Default)]
 pub struct ResponsibilityQuery;
-
-/// Who oversees a category in a region (one statement), or, with no region,
-/// by the rule that holds everywhere. Shared by whoOversees and
-/// Category.oversight.
-pub(crate) async fn oversight_of(
-    ctx: &Context<'_>,
-    category_code: &str,
-    region_code: Option<&str>,
-) -> ApiResult<Oversight> {
-    let db = db(ctx)?;
-    let answer = match region_code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(region_code) => {
-            oversight::who_oversees_in(db, &scope(ctx), category_code, region_code).await?
-        }
-        None => {
-            let category = category::require(db, "categoryCode", category_code).await?;
-            oversight::who_oversees_everywhere(db, category.id).await?
-        }
-    };
-    Ok(Oversight {
-        rule: answer.rule,
-        kind_id: answer.kind_id,
-        department: answer.department,
-        kind: answer.kind,
-    })
-}
-
-/// The coordinator of a region, through the request's loaders.
-pub(crate) async fn coordinator_of(
-    ctx: &Context<'_>,
-    region_id: i32,
-) -> ApiResult<Option<Department>> {
-    let loader = loader(ctx)?;
-    let Some(id) = loader.load_one(CoordinatorOfRegion(region_id)).await? else {
-        return Ok(None);
-    };
-    Ok(loader.load_one(DepartmentById(id)).await?.map(Department))
-}
-
-/// Coverage figures of a subject, through the request's loaders.
-pub(crate) async fn coverage_of(ctx: &Context<'_>, subject: Subject) -> ApiResult<CoverageSummary> {
-    let summary = loader(ctx)?.load_one(CoverageOf(subject)).await?;
-    Ok(CoverageSummary(summary.unwrap_or_default()))
-}
 
 async fn optional_region(ctx: &Context<'_>, code: Option<&str>) -> ApiResult<Option<i32>> {
     let db = db(ctx)?;
@@ -123,7 +77,7 @@ impl ResponsibilityQuery {
         category_code: String,
         region_code: Option<String>,
     ) -> ApiResult<Oversight> {
-        oversight_of(ctx, &category_code, region_code.as_deref()).await
+        Oversight::of(ctx, &category_code, region_code.as_deref()).await
     }
 
     /// The ORGANIZATION-kind department of the region or its nearest ancestor.
@@ -133,11 +87,13 @@ impl ResponsibilityQuery {
         region_code: String,
     ) -> ApiResult<Option<Department>> {
         let region = region::require(db(ctx)?, &scope(ctx), "regionCode", &region_code).await?;
-        coordinator_of(ctx, region.id).await
+        Department::coordinator_of(ctx, region.id).await
     }
 
     /// Organizations with basis NONE, optionally within a region subtree and/or category subtree.
-    #[graphql(complexity = "super::page_complexity(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::types::connection::page_complexity(first, child_complexity)"
+    )]
     async fn unassigned_organizations(
         &self,
         ctx: &Context<'_>,
@@ -169,7 +125,9 @@ impl ResponsibilityQuery {
     /// some kinds and within a region subtree (by the organization's
     /// location, the administering region, the region without a rule, or the
     /// department's region).
-    #[graphql(complexity = "super::page_complexity(first, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::types::connection::page_complexity(first, child_complexity)"
+    )]
     async fn coverage_gaps(
         &self,
         ctx: &Context<'_>,
@@ -190,9 +148,14 @@ impl ResponsibilityQuery {
         let (gaps, has_next) = gaps::list(db, &filter, first, after.as_deref()).await?;
         let counted = db.clone();
         Ok(CoverageGapConnection {
-            gaps,
-            has_next,
-            has_previous: after.is_some(),
+            page: Page {
+                items: gaps
+                    .into_iter()
+                    .map(|gap| (gap.position(), CoverageGap(gap)))
+                    .collect(),
+                has_next,
+                has_previous: after.is_some(),
+            },
             total: TotalCount::from_fn(move || {
                 let (db, filter) = (counted.clone(), filter.clone());
                 Box::pin(async move { gaps::count(&db, &filter).await })
@@ -212,7 +175,7 @@ impl ResponsibilityQuery {
             category_id: optional_category(ctx, category_code.as_deref()).await?,
             department_id: None,
         };
-        coverage_of(ctx, subject).await
+        CoverageSummary::of(ctx, subject).await
     }
 
     /// Organization counts by category x department kind that decides them, within a region subtree.

@@ -1,17 +1,15 @@
 //! Who is asking, API tokens and the audit trail.
 
-use async_graphql::{Enum, Json, Object, SimpleObject};
+use async_graphql::{Enum, Json, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use crate::domain::access::{Caller, Role};
+use crate::domain::access::Caller;
 use crate::domain::audit;
-use crate::domain::page::{Page, encode_cursor};
 use crate::domain::token::TokenInfo;
-use crate::graphql::error::ApiResult;
-use crate::graphql::types::{PageInfo, TotalCount};
 
 /// What a token may do; each role includes the ones before it.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::access::Role")]
 pub enum TokenRole {
     /// Reads.
     Viewer,
@@ -19,26 +17,6 @@ pub enum TokenRole {
     Editor,
     /// Everything, tokens and the audit trail included.
     Admin,
-}
-
-impl From<Role> for TokenRole {
-    fn from(role: Role) -> Self {
-        match role {
-            Role::Viewer => TokenRole::Viewer,
-            Role::Editor => TokenRole::Editor,
-            Role::Admin => TokenRole::Admin,
-        }
-    }
-}
-
-impl From<TokenRole> for Role {
-    fn from(role: TokenRole) -> Self {
-        match role {
-            TokenRole::Viewer => Role::Viewer,
-            TokenRole::Editor => Role::Editor,
-            TokenRole::Admin => Role::Admin,
-        }
-    }
 }
 
 /// The caller of this request.
@@ -96,6 +74,7 @@ pub struct CreatedApiToken {
 
 /// What a recorded change is about.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::audit::Entity")]
 pub enum ChangeEntity {
     Region,
     DepartmentKind,
@@ -106,34 +85,14 @@ pub enum ChangeEntity {
     Token,
 }
 
-impl From<ChangeEntity> for audit::Entity {
-    fn from(entity: ChangeEntity) -> Self {
-        match entity {
-            ChangeEntity::Region => audit::Entity::Region,
-            ChangeEntity::DepartmentKind => audit::Entity::DepartmentKind,
-            ChangeEntity::Department => audit::Entity::Department,
-            ChangeEntity::Category => audit::Entity::Category,
-            ChangeEntity::Rule => audit::Entity::Rule,
-            ChangeEntity::Organization => audit::Entity::Organization,
-            ChangeEntity::Token => audit::Entity::Token,
-        }
-    }
-}
-
+/// The entity a stored change names; text this build does not know reads
+/// as an organization rather than failing the whole page.
 fn entity_of(text: &str) -> ChangeEntity {
-    match audit::Entity::ALL
+    audit::Entity::ALL
         .into_iter()
         .find(|e| e.as_str() == text)
         .unwrap_or(audit::Entity::Organization)
-    {
-        audit::Entity::Region => ChangeEntity::Region,
-        audit::Entity::DepartmentKind => ChangeEntity::DepartmentKind,
-        audit::Entity::Department => ChangeEntity::Department,
-        audit::Entity::Category => ChangeEntity::Category,
-        audit::Entity::Rule => ChangeEntity::Rule,
-        audit::Entity::Organization => ChangeEntity::Organization,
-        audit::Entity::Token => ChangeEntity::Token,
-    }
+        .into()
 }
 
 /// One write in the audit trail.

@@ -3,9 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use entity::{category, responsibility_rule};
 
-use super::coverage::Oversight;
-use super::department::missing;
-use super::{DepartmentKind, Region};
+use super::{DepartmentKind, Oversight, Region, missing};
 use crate::graphql::context::loader;
 use crate::graphql::error::ApiResult;
 use crate::graphql::loaders::{
@@ -64,7 +62,7 @@ impl Category {
         ctx: &Context<'_>,
         region_code: Option<String>,
     ) -> ApiResult<Oversight> {
-        crate::graphql::query::oversight_of(ctx, &self.0.code, region_code.as_deref()).await
+        Oversight::of(ctx, &self.0.code, region_code.as_deref()).await
     }
 
     /// The rules that name this category itself (the rule that holds

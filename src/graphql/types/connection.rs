@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Object, SimpleObject};
+use async_graphql::SimpleObject;
 use futures::future::BoxFuture;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, Select};
 
 use super::{Department, Organization, Region};
-use crate::domain::page::{Page, encode_cursor};
+use crate::domain::page::{CursorKey, Page, encode_key};
 use crate::error::Result;
 use crate::graphql::error::ApiResult;
 
@@ -63,54 +63,85 @@ pub struct PageInfo {
 }
 
 impl PageInfo {
-    pub fn of<T>(page: &Page<T>) -> Self {
+    pub fn of<T, K: CursorKey>(page: &Page<T, K>) -> Self {
         PageInfo {
             has_next_page: page.has_next,
-            end_cursor: page.items.last().map(|(id, _)| encode_cursor(*id)),
+            end_cursor: page.items.last().map(|(key, _)| encode_key(key)),
             has_previous_page: page.has_previous,
-            start_cursor: page.items.first().map(|(id, _)| encode_cursor(*id)),
+            start_cursor: page.items.first().map(|(key, _)| encode_key(key)),
         }
     }
 }
 
-/// Declares a connection and its edge for a node type.
+/// The complexity of a connection field: its selection counted once per
+/// item it may return.
+pub fn page_complexity(first: Option<i32>, child_complexity: usize) -> usize {
+    let items = first.map_or(crate::domain::page::DEFAULT_PAGE_SIZE as usize, |n| {
+        n.clamp(0, crate::domain::page::MAX_PAGE_SIZE as i32) as usize
+    });
+    1 + items.max(1) * child_complexity
+}
+
+/// Declares a connection and its edge for a node type. The short form
+/// pages over ids with the usual field descriptions; the long form names
+/// the key type and each description (a bracket left empty gives none), so
+/// that a connection whose contract was written differently keeps its SDL.
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty, $what:literal) => {
-        #[doc = concat!("A page of ", $what, ".")]
+        $crate::graphql::types::connection::connection!(
+            $connection, $edge, $node, i64,
+            edges: ["The items of this page, each with its cursor."],
+            page_info: ["Where this page stands in the list."],
+            total_count: ["How many items the whole list holds."],
+            edge: [concat!("One of ", $what, " with its cursor.")],
+            cursor: ["Pass as `after` to continue after this item."],
+            connection: [concat!("A page of ", $what, ".")]
+        );
+    };
+    (
+        $connection:ident, $edge:ident, $node:ty, $key:ty,
+        edges: [$($edges_doc:tt)?],
+        page_info: [$($page_info_doc:tt)?],
+        total_count: [$($total_doc:tt)?],
+        edge: [$($edge_doc:tt)+],
+        cursor: [$($cursor_doc:tt)?],
+        connection: [$($connection_doc:tt)+]
+    ) => {
+        #[doc = $($connection_doc)+]
         pub struct $connection {
-            pub page: Page<$node>,
-            pub total: TotalCount,
+            pub page: $crate::domain::page::Page<$node, $key>,
+            pub total: $crate::graphql::types::TotalCount,
         }
 
-        #[Object]
+        #[async_graphql::Object]
         impl $connection {
-            /// The items of this page, each with its cursor.
+            $(#[doc = $edges_doc])?
             async fn edges(&self) -> Vec<$edge> {
                 self.page
                     .items
                     .iter()
-                    .map(|(id, node)| $edge {
-                        cursor: encode_cursor(*id),
+                    .map(|(key, node)| $edge {
+                        cursor: $crate::domain::page::encode_key(key),
                         node: node.clone(),
                     })
                     .collect()
             }
 
-            /// Where this page stands in the list.
-            async fn page_info(&self) -> PageInfo {
-                PageInfo::of(&self.page)
+            $(#[doc = $page_info_doc])?
+            async fn page_info(&self) -> $crate::graphql::types::PageInfo {
+                $crate::graphql::types::PageInfo::of(&self.page)
             }
 
-            /// How many items the whole list holds.
-            async fn total_count(&self) -> ApiResult<i32> {
+            $(#[doc = $total_doc])?
+            async fn total_count(&self) -> $crate::graphql::error::ApiResult<i32> {
                 self.total.get().await
             }
         }
 
-        #[doc = concat!("One of ", $what, " with its cursor.")]
-        #[derive(SimpleObject)]
+        #[doc = $($edge_doc)+]
+        #[derive(async_graphql::SimpleObject)]
         pub struct $edge {
-            /// Pass as `after` to continue after this item.
+            $(#[doc = $cursor_doc])?
             pub cursor: String,
             pub node: $node,
         }

@@ -5,21 +5,24 @@ use std::sync::Arc;
 use async_graphql::{Context, Object, SimpleObject};
 use entity::{department, responsibility_rule};
 
-use super::connection::{PageInfo, TotalCount};
-use super::department::missing;
+use super::connection::TotalCount;
 use super::enums::{GapKindEnum, ResponsibilityBasis};
-use super::responsibility::Responsibility;
-use super::{Category, Department, DepartmentKind, Organization, Region, ResponsibilityRule};
-use crate::domain::coverage::{Cell, Summary};
-use crate::domain::gaps::Gap;
+
+use super::{
+    Category, Department, DepartmentKind, Organization, Region, Responsibility, ResponsibilityRule,
+    missing,
+};
+use crate::domain::coverage::{Cell, Subject, Summary};
+use crate::domain::gaps::{Gap, GapPosition};
 use crate::domain::impact::{self, Impact};
+use crate::domain::page::Page;
 use crate::domain::page::PageRequest;
-use crate::domain::page::{Page, encode_cursor};
 use crate::domain::rule::RuleInput;
+use crate::domain::{category, oversight};
 use crate::graphql::context::{db, loader, scope};
 use crate::graphql::error::ApiResult;
 use crate::graphql::loaders::{
-    CategoryById, DepartmentById, KindById, OrganizationById, RegionById,
+    CategoryById, CoverageOf, DepartmentById, KindById, OrganizationById, RegionById,
 };
 
 /// How many organizations one basis decided.
@@ -36,6 +39,14 @@ fn int(n: u64) -> i32 {
 /// Coverage figures of a set of organizations.
 #[derive(Clone, Debug)]
 pub struct CoverageSummary(pub Summary);
+
+impl CoverageSummary {
+    /// The figures of a subject, through the request's loaders.
+    pub(crate) async fn of(ctx: &Context<'_>, subject: Subject) -> ApiResult<CoverageSummary> {
+        let summary = loader(ctx)?.load_one(CoverageOf(subject)).await?;
+        Ok(CoverageSummary(summary.unwrap_or_default()))
+    }
+}
 
 #[Object]
 impl CoverageSummary {
@@ -94,6 +105,34 @@ pub struct Oversight {
     pub department: Option<department::Model>,
     /// The kind, when it was read with the answer.
     pub kind: Option<entity::department_kind::Model>,
+}
+
+impl Oversight {
+    /// Who oversees a category in a region (one statement), or, with no
+    /// region, by the rule that holds everywhere. Shared by whoOversees and
+    /// Category.oversight.
+    pub(crate) async fn of(
+        ctx: &Context<'_>,
+        category_code: &str,
+        region_code: Option<&str>,
+    ) -> ApiResult<Oversight> {
+        let db = db(ctx)?;
+        let answer = match region_code.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(region_code) => {
+                oversight::who_oversees_in(db, &scope(ctx), category_code, region_code).await?
+            }
+            None => {
+                let category = category::require(db, "categoryCode", category_code).await?;
+                oversight::who_oversees_everywhere(db, category.id).await?
+            }
+        };
+        Ok(Oversight {
+            rule: answer.rule,
+            kind_id: answer.kind_id,
+            department: answer.department,
+            kind: answer.kind,
+        })
+    }
 }
 
 #[Object]
@@ -221,47 +260,17 @@ impl CoverageGap {
     }
 }
 
-/// A page of coverage gaps.
-pub struct CoverageGapConnection {
-    pub gaps: Vec<Gap>,
-    pub has_next: bool,
-    pub has_previous: bool,
-    pub total: TotalCount,
-}
-
-#[Object]
-impl CoverageGapConnection {
-    async fn edges(&self) -> Vec<CoverageGapEdge> {
-        self.gaps
-            .iter()
-            .map(|gap| CoverageGapEdge {
-                cursor: gap.cursor(),
-                node: CoverageGap(gap.clone()),
-            })
-            .collect()
-    }
-
-    async fn page_info(&self) -> PageInfo {
-        PageInfo {
-            has_next_page: self.has_next,
-            end_cursor: self.gaps.last().map(Gap::cursor),
-            has_previous_page: self.has_previous,
-            start_cursor: self.gaps.first().map(Gap::cursor),
-        }
-    }
-
-    /// How many gaps match, all pages together.
-    async fn total_count(&self) -> ApiResult<i32> {
-        self.total.get().await
-    }
-}
-
-/// One gap with its cursor.
-#[derive(SimpleObject)]
-pub struct CoverageGapEdge {
-    pub cursor: String,
-    pub node: CoverageGap,
-}
+// The gap connection's contract was written before the others, with
+// fewer descriptions: the long form keeps its SDL as it is.
+crate::graphql::types::connection::connection!(
+    CoverageGapConnection, CoverageGapEdge, CoverageGap, GapPosition,
+    edges: [],
+    page_info: [],
+    total_count: ["How many gaps match, all pages together."],
+    edge: ["One gap with its cursor."],
+    cursor: [],
+    connection: ["A page of coverage gaps."]
+);
 
 /// What a rule change would do.
 pub struct RuleImpact {

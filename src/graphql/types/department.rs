@@ -2,18 +2,21 @@
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::{department, department_contact, department_kind};
+use sea_orm::ActiveEnum;
 
-use super::coverage::CoverageSummary;
 use super::enums::DepartmentRole;
-use super::{Category, Organization, OrganizationConnection, Region, TotalCount};
+use super::{
+    Category, CoverageSummary, Organization, OrganizationConnection, Region, TotalCount, missing,
+};
 use crate::domain::coverage::Subject;
-use crate::domain::kind::Role;
+use crate::domain::kind::KindRole;
 use crate::domain::page::{Page, PageRequest};
 use crate::graphql::context::loader;
 use crate::graphql::error::ApiResult;
 use crate::graphql::loaders::{
-    CategoriesOverseen, CategoryById, ContactsOfDepartment, DepartmentsOfKind, KindById,
-    OrganizationCountOfDepartment, OrganizationsOfDepartment, RegionById,
+    CategoriesOverseen, CategoryById, ContactsOfDepartment, CoordinatorOfRegion, DepartmentById,
+    DepartmentsOfKind, KindById, OrganizationCountOfDepartment, OrganizationsOfDepartment,
+    RegionById,
 };
 
 /// A line of work (部门条线) that exists at every level.
@@ -37,8 +40,9 @@ impl DepartmentKind {
     }
 
     async fn role(&self) -> DepartmentRole {
-        Role::from_db(&self.0.role)
-            .unwrap_or(Role::Supervisor)
+        // A role this build does not know reads as SUPERVISOR, the role of most kinds.
+        KindRole::try_from_value(&self.0.role)
+            .unwrap_or(KindRole::Supervisor)
             .into()
     }
 
@@ -78,6 +82,19 @@ impl From<department_contact::Model> for Contact {
 pub struct Department(pub department::Model);
 
 impl Department {
+    /// The coordinator of a region (its ORGANIZATION-kind department or its
+    /// nearest ancestor's), through the request's loaders.
+    pub(crate) async fn coordinator_of(
+        ctx: &Context<'_>,
+        region_id: i32,
+    ) -> ApiResult<Option<Department>> {
+        let loader = loader(ctx)?;
+        let Some(id) = loader.load_one(CoordinatorOfRegion(region_id)).await? else {
+            return Ok(None);
+        };
+        Ok(loader.load_one(DepartmentById(id)).await?.map(Department))
+    }
+
     async fn contacts(&self, ctx: &Context<'_>) -> ApiResult<Vec<department_contact::Model>> {
         Ok(loader(ctx)?
             .load_one(ContactsOfDepartment(self.0.id))
@@ -134,7 +151,7 @@ impl Department {
     }
 
     /// Organizations this department is responsible for (by resolution), in creation order.
-    #[graphql(complexity = "crate::graphql::query::page_complexity(first, child_complexity)")]
+    #[graphql(complexity = "super::connection::page_complexity(first, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -192,7 +209,7 @@ impl Department {
             department_id: Some(self.0.id),
             ..Subject::default()
         };
-        crate::graphql::query::coverage_of(ctx, subject).await
+        CoverageSummary::of(ctx, subject).await
     }
 
     /// True when dedicatedUnit, at least one dedicatedStaff and method are all present.
@@ -201,12 +218,4 @@ impl Department {
             && self.0.method.is_some()
             && !self.contacts(ctx).await?.is_empty())
     }
-}
-
-/// A row that a foreign key guarantees went missing: internal.
-pub(crate) fn missing(what: &str) -> crate::graphql::error::ApiError {
-    crate::error::Error::Database(sea_orm::DbErr::RecordNotFound(format!(
-        "referenced {what} not found"
-    )))
-    .into()
 }

@@ -1,16 +1,12 @@
-//! The contract's enums, mapped to the domain's.
+//! The contract's enums. Each names the domain enum it mirrors with
+//! `remote`, and async-graphql derives the conversions both ways (a variant
+//! added on one side only fails to compile).
 
 use async_graphql::Enum;
 
-use crate::domain::gaps::GapKind;
-use crate::domain::kind::Role;
-use crate::domain::organization::PartyOrganization;
-use crate::domain::responsibility::Basis;
-use crate::domain::values::RegionLevel as DomainLevel;
-
 /// The level of a region.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "RegionLevel")]
+#[graphql(name = "RegionLevel", remote = "crate::domain::values::RegionLevel")]
 pub enum RegionLevel {
     /// 省: 6-digit code ending in 0000.
     Province,
@@ -24,33 +20,9 @@ pub enum RegionLevel {
     Subdistrict,
 }
 
-impl From<RegionLevel> for DomainLevel {
-    fn from(level: RegionLevel) -> Self {
-        match level {
-            RegionLevel::Province => DomainLevel::Province,
-            RegionLevel::City => DomainLevel::City,
-            RegionLevel::County => DomainLevel::County,
-            RegionLevel::Township => DomainLevel::Township,
-            RegionLevel::Subdistrict => DomainLevel::Subdistrict,
-        }
-    }
-}
-
-impl From<DomainLevel> for RegionLevel {
-    fn from(level: DomainLevel) -> Self {
-        match level {
-            DomainLevel::Province => RegionLevel::Province,
-            DomainLevel::City => RegionLevel::City,
-            DomainLevel::County => RegionLevel::County,
-            DomainLevel::Township => RegionLevel::Township,
-            DomainLevel::Subdistrict => RegionLevel::Subdistrict,
-        }
-    }
-}
-
 /// What a kind of department does in the responsibility map.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "DepartmentRole")]
+#[graphql(name = "DepartmentRole", remote = "crate::domain::kind::KindRole")]
 pub enum DepartmentRole {
     /// 牵头协调: the organization department of each region.
     Coordinator,
@@ -60,29 +32,12 @@ pub enum DepartmentRole {
     Fallback,
 }
 
-impl From<DepartmentRole> for Role {
-    fn from(role: DepartmentRole) -> Self {
-        match role {
-            DepartmentRole::Coordinator => Role::Coordinator,
-            DepartmentRole::Supervisor => Role::Supervisor,
-            DepartmentRole::Fallback => Role::Fallback,
-        }
-    }
-}
-
-impl From<Role> for DepartmentRole {
-    fn from(role: Role) -> Self {
-        match role {
-            Role::Coordinator => DepartmentRole::Coordinator,
-            Role::Supervisor => DepartmentRole::Supervisor,
-            Role::Fallback => DepartmentRole::Fallback,
-        }
-    }
-}
-
 /// Party-organization status (党组织建立情况).
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "PartyOrganizationStatus")]
+#[graphql(
+    name = "PartyOrganizationStatus",
+    remote = "crate::domain::organization::PartyOrganization"
+)]
 pub enum PartyOrganizationStatus {
     /// A party organization of its own (单独建立).
     Own,
@@ -92,29 +47,12 @@ pub enum PartyOrganizationStatus {
     None,
 }
 
-impl From<PartyOrganizationStatus> for PartyOrganization {
-    fn from(status: PartyOrganizationStatus) -> Self {
-        match status {
-            PartyOrganizationStatus::Own => PartyOrganization::Own,
-            PartyOrganizationStatus::Joint => PartyOrganization::Joint,
-            PartyOrganizationStatus::None => PartyOrganization::None,
-        }
-    }
-}
-
-impl From<PartyOrganization> for PartyOrganizationStatus {
-    fn from(status: PartyOrganization) -> Self {
-        match status {
-            PartyOrganization::Own => PartyOrganizationStatus::Own,
-            PartyOrganization::Joint => PartyOrganizationStatus::Joint,
-            PartyOrganization::None => PartyOrganizationStatus::None,
-        }
-    }
-}
-
 /// The step of the resolution order that decided who is responsible.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "ResponsibilityBasis")]
+#[graphql(
+    name = "ResponsibilityBasis",
+    remote = "crate::domain::responsibility::Basis"
+)]
 pub enum ResponsibilityBasis {
     /// 1. Its party organization is affiliated with the department (机关工委's case).
     PartyAffiliation,
@@ -128,33 +66,9 @@ pub enum ResponsibilityBasis {
     None,
 }
 
-impl From<Basis> for ResponsibilityBasis {
-    fn from(basis: Basis) -> Self {
-        match basis {
-            Basis::PartyAffiliation => ResponsibilityBasis::PartyAffiliation,
-            Basis::SupervisingUnit => ResponsibilityBasis::SupervisingUnit,
-            Basis::Rule => ResponsibilityBasis::Rule,
-            Basis::Fallback => ResponsibilityBasis::Fallback,
-            Basis::None => ResponsibilityBasis::None,
-        }
-    }
-}
-
-impl From<ResponsibilityBasis> for Basis {
-    fn from(basis: ResponsibilityBasis) -> Self {
-        match basis {
-            ResponsibilityBasis::PartyAffiliation => Basis::PartyAffiliation,
-            ResponsibilityBasis::SupervisingUnit => Basis::SupervisingUnit,
-            ResponsibilityBasis::Rule => Basis::Rule,
-            ResponsibilityBasis::Fallback => Basis::Fallback,
-            ResponsibilityBasis::None => Basis::None,
-        }
-    }
-}
-
 /// A kind of coverage gap.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "GapKind")]
+#[graphql(name = "GapKind", remote = "crate::domain::gaps::GapKind")]
 pub enum GapKindEnum {
     /// An organization with basis NONE: nobody is responsible (one gap per organization).
     Unassigned,
@@ -171,30 +85,4 @@ pub enum GapKindEnum {
     /// A department responsible for at least one organization lacks a dedicated unit,
     /// staff or method (one per department).
     IncompleteDedication,
-}
-
-impl From<GapKindEnum> for GapKind {
-    fn from(kind: GapKindEnum) -> Self {
-        match kind {
-            GapKindEnum::Unassigned => GapKind::Unassigned,
-            GapKindEnum::FallbackOnly => GapKind::FallbackOnly,
-            GapKindEnum::MissingDepartment => GapKind::MissingDepartment,
-            GapKindEnum::UnruledCategory => GapKind::UnruledCategory,
-            GapKindEnum::Contested => GapKind::Contested,
-            GapKindEnum::IncompleteDedication => GapKind::IncompleteDedication,
-        }
-    }
-}
-
-impl From<GapKind> for GapKindEnum {
-    fn from(kind: GapKind) -> Self {
-        match kind {
-            GapKind::Unassigned => GapKindEnum::Unassigned,
-            GapKind::FallbackOnly => GapKindEnum::FallbackOnly,
-            GapKind::MissingDepartment => GapKindEnum::MissingDepartment,
-            GapKind::UnruledCategory => GapKindEnum::UnruledCategory,
-            GapKind::Contested => GapKindEnum::Contested,
-            GapKind::IncompleteDedication => GapKindEnum::IncompleteDedication,
-        }
-    }
 }

@@ -3,9 +3,8 @@
 use async_graphql::{Context, ID, Object};
 use entity::organization;
 
-use super::department::missing;
 use super::enums::PartyOrganizationStatus;
-use super::{Category, Department, Region, Responsibility};
+use super::{Category, Department, Region, Responsibility, missing};
 use crate::domain::organization::PartyOrganization;
 use crate::graphql::context::{known_rows, loader};
 use crate::graphql::error::ApiResult;

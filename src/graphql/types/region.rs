@@ -3,9 +3,8 @@
 use async_graphql::{Context, ID, Object};
 use entity::region;
 
-use super::Department;
-use super::coverage::CoverageSummary;
 use super::enums::RegionLevel;
+use super::{CoverageSummary, Department};
 use crate::domain::category;
 use crate::domain::coverage::Subject;
 use crate::domain::region::level_of;
@@ -78,7 +77,7 @@ impl Region {
 
     /// The ORGANIZATION-kind department of this region or its nearest ancestor.
     async fn coordinator(&self, ctx: &Context<'_>) -> ApiResult<Option<Department>> {
-        crate::graphql::query::coordinator_of(ctx, self.0.id).await
+        Department::coordinator_of(ctx, self.0.id).await
     }
 
     /// Coverage figures of the organizations located in this region and
@@ -101,7 +100,7 @@ impl Region {
             category_id,
             department_id: None,
         };
-        crate::graphql::query::coverage_of(ctx, subject).await
+        CoverageSummary::of(ctx, subject).await
     }
 
     /// The departments at this region (not below it), by kind.
