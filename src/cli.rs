@@ -14,7 +14,8 @@ use crate::domain::scope::Scope;
 use crate::domain::transfer::export::{ExportOptions, Exporter};
 use crate::domain::transfer::{self, Encoding, Entity, Format, ImportOptions};
 use crate::domain::{self, db, token};
-use crate::{app, demo, graphql};
+use crate::http as app;
+use crate::{demo, graphql};
 
 /// Runs one command to its end.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {

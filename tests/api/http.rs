@@ -86,10 +86,10 @@ async fn graphiql_is_served_at_the_root() {
 #[tokio::test]
 async fn without_graphiql_the_root_leads_to_the_dashboard() {
     let app = TestApp::spawn().await;
-    let router = orgmap::app::router_with(
+    let router = orgmap::http::router_with(
         app.schema.clone(),
         app.db.clone(),
-        orgmap::app::HttpOptions {
+        orgmap::http::HttpOptions {
             graphiql: false,
             ..Default::default()
         },

@@ -9,11 +9,11 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use axum::routing::get;
 use http_body_util::BodyExt;
-use orgmap::app::{Access, HttpOptions};
 use orgmap::domain::access::{Caller, Role};
 use orgmap::domain::scope::Scope;
 use orgmap::domain::token;
 use orgmap::graphql::Limits;
+use orgmap::http::{Access, HttpOptions};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -857,7 +857,7 @@ async fn once_a_token_exists_every_request_needs_a_valid_one() {
 #[tokio::test]
 async fn tokens_required_refuses_a_request_without_token_even_when_none_exists() {
     let app = TestApp::spawn().await;
-    let router = orgmap::app::router_with(
+    let router = orgmap::http::router_with(
         app.schema.clone(),
         app.db.clone(),
         HttpOptions {
@@ -1039,7 +1039,7 @@ async fn a_post_that_a_browser_could_send_without_preflight_is_415_and_writes_no
 #[tokio::test]
 async fn a_body_over_the_limit_is_413_and_writes_nothing() {
     let app = TestApp::spawn().await;
-    let router = orgmap::app::router_with(
+    let router = orgmap::http::router_with(
         app.schema.clone(),
         app.db.clone(),
         HttpOptions {
@@ -1342,7 +1342,7 @@ async fn raw_request(addr: SocketAddr, method: &str, path: &str, body: &str) -> 
 #[tokio::test]
 async fn a_panicking_handler_answers_500_without_its_detail_and_the_server_keeps_serving() {
     let app = TestApp::spawn().await;
-    let router = orgmap::app::protect(Router::new().route("/boom", get(boom)).merge(app.router()));
+    let router = orgmap::http::protect(Router::new().route("/boom", get(boom)).merge(app.router()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move { axum::serve(listener, router).await });

@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::domain::access::{Caller, Role};
 use crate::domain::transfer::export::{ExportOptions, Exporter};
 use crate::domain::transfer::{Entity, Format};
 use crate::error::Error;
+use crate::http::AppState;
 
 /// The download routes, merged into the application's router.
 pub fn routes() -> Router<AppState> {
@@ -33,7 +33,7 @@ pub struct RegionQuery {
 /// The caller of a download, or the refusal to send: downloads read like
 /// queries, so they need what a query needs and see only the caller's scope.
 async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
-    let caller = crate::app::auth::caller(&state.db, state.options.access, headers)
+    let caller = crate::http::auth::caller(&state.db, state.options.access, headers)
         .await
         .map_err(|err| {
             let mut response = error_response(&err);

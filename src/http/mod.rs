@@ -3,9 +3,12 @@
 //! protections, and the server with graceful shutdown.
 
 pub mod auth;
+pub mod dashboard;
+pub mod downloads;
 mod gate;
-pub mod graphql_http;
+pub mod graphql;
 mod listener;
+pub mod ws;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -84,8 +87,8 @@ pub fn router_with(schema: AppSchema, db: DatabaseConnection, options: HttpOptio
     let mut router = Router::new()
         .route(
             "/graphql",
-            get(graphql_http::get).post(graphql_http::post).route_layer(
-                axum::middleware::from_fn_with_state(state.clone(), crate::live::upgrade),
+            get(graphql::get).post(graphql::post).route_layer(
+                axum::middleware::from_fn_with_state(state.clone(), ws::upgrade),
             ),
         )
         .route("/healthz", get(healthz));
@@ -95,8 +98,8 @@ pub fn router_with(schema: AppSchema, db: DatabaseConnection, options: HttpOptio
         router.route("/", get(|| async { Redirect::temporary("/dashboard/") }))
     };
     let router = router
-        .merge(crate::downloads::routes())
-        .merge(crate::dashboard::routes())
+        .merge(downloads::routes())
+        .merge(dashboard::routes())
         .with_state(state);
     protect(router)
 }
@@ -117,11 +120,11 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
     tracing::error!(panic = %detail, "a request handler panicked");
-    graphql_http::error_response(
+    graphql::error_response(
         StatusCode::INTERNAL_SERVER_ERROR,
         crate::error::INTERNAL,
         "internal error",
-        graphql_http::MediaType::Json,
+        graphql::MediaType::Json,
     )
 }
 

@@ -22,10 +22,10 @@ use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 use sea_orm::DatabaseConnection;
 
-use crate::app::Access;
-use crate::app::AppState;
 use crate::domain::access::Caller;
 use crate::graphql::loaders::Loaders;
+use crate::http::Access;
+use crate::http::AppState;
 
 /// How long a client has to send `connection_init`.
 pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -47,9 +47,9 @@ pub async fn upgrade(State(state): State<AppState>, request: Request, next: Next
     // A client that can set headers authenticates on the upgrade; a browser
     // sends its token in `connection_init` instead.
     let known = if parts.headers.contains_key(header::AUTHORIZATION) {
-        match crate::app::auth::caller(&state.db, state.options.access, &parts.headers).await {
+        match crate::http::auth::caller(&state.db, state.options.access, &parts.headers).await {
             Ok(caller) => Some(caller),
-            Err(err) => return crate::downloads::error_response(&err),
+            Err(err) => return crate::http::downloads::error_response(&err),
         }
     } else {
         None
@@ -90,7 +90,7 @@ async fn caller_of(
     if let Some(value) = given.and_then(|g| axum::http::HeaderValue::from_str(&g).ok()) {
         headers.insert(header::AUTHORIZATION, value);
     }
-    crate::app::auth::caller(db, access, &headers).await
+    crate::http::auth::caller(db, access, &headers).await
 }
 
 /// What each subscription of a connection reads from: its own loaders
