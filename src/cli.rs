@@ -318,9 +318,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
 
 /// A domain error as the command line shows it: database detail hidden.
 fn user_error(err: crate::error::Error) -> anyhow::Error {
-    if let crate::error::Error::Database(db_err) = &err {
-        tracing::error!(error = %db_err, "database error");
-    }
+    err.log_hidden();
     anyhow::anyhow!("{}", err.public_message())
 }
 

@@ -79,7 +79,7 @@ fn level_label(level: &str) -> &'static str {
 
 /// A spreadsheet failure is ours, not the caller's: internal, logged.
 fn sheet_error(err: XlsxError) -> Error {
-    Error::Database(sea_orm::DbErr::Custom(format!("spreadsheet: {err}")))
+    Error::Internal(format!("spreadsheet: {err}"))
 }
 
 /// The report of `region_code`'s subtree (None: the caller's scope), as

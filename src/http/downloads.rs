@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -13,8 +13,8 @@ use serde::Deserialize;
 use crate::domain::access::{Caller, Role};
 use crate::domain::transfer::export::{ExportOptions, Exporter};
 use crate::domain::transfer::{Entity, Format};
-use crate::error::Error;
-use crate::http::AppState;
+use crate::error::{Error, Result};
+use crate::http::state::AppState;
 
 /// The download routes, merged into the application's router.
 pub fn routes() -> Router<AppState> {
@@ -30,51 +30,29 @@ pub struct RegionQuery {
     pub region: Option<String>,
 }
 
-/// The caller of a download, or the refusal to send: downloads read like
-/// queries, so they need what a query needs and see only the caller's scope.
-async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
-    let caller = crate::http::auth::caller(&state.db, state.options.access, headers)
-        .await
-        .map_err(|err| {
-            let mut response = error_response(&err);
-            if matches!(err, Error::Unauthenticated(_)) {
-                response
-                    .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            }
-            response
-        })?;
-    caller
-        .require(Role::Viewer)
-        .map_err(|err| error_response(&err))?;
-    Ok(caller)
-}
+// Downloads read like queries, so they need what a query needs and see
+// only the caller's scope. The caller comes after the path and the query,
+// in the order they were checked before it became an extractor.
 
 async fn export(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(file): Path<String>,
     Query(query): Query<RegionQuery>,
-) -> Response {
-    let caller = match caller(&state, &headers).await {
-        Ok(caller) => caller,
-        Err(refusal) => return refusal,
-    };
+    caller: Caller,
+) -> Result<Response> {
+    caller.require(Role::Viewer)?;
     let Some((entity, format)) = file.rsplit_once('.') else {
-        return not_found(&file);
+        return Err(not_found(&file));
     };
     let (Ok(entity), Ok(format)) = (Entity::parse(entity), Format::parse(format)) else {
-        return not_found(&file);
+        return Err(not_found(&file));
     };
     let options = ExportOptions {
         entity,
         format,
         region_code: query.region,
     };
-    let exporter = match Exporter::new(&state.db, &caller.scope, options).await {
-        Ok(exporter) => exporter,
-        Err(err) => return error_response(&err),
-    };
+    let exporter = Exporter::new(&state.db, &caller.scope, options).await?;
     let name = exporter.file_name();
     let stream = futures::stream::unfold(exporter, |mut exporter| async move {
         match exporter.next_chunk().await {
@@ -97,61 +75,38 @@ async fn export(
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    response
+    Ok(response)
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 async fn coverage_report(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Query(query): Query<RegionQuery>,
-) -> Response {
-    let caller = match caller(&state, &headers).await {
-        Ok(caller) => caller,
-        Err(refusal) => return refusal,
-    };
-    match crate::report::coverage_xlsx(&state.db, &caller.scope, query.region.as_deref()).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static(XLSX)),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("attachment; filename=\"coverage.xlsx\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(err) => error_response(&err),
-    }
+    caller: Caller,
+) -> Result<Response> {
+    caller.require(Role::Viewer)?;
+    let bytes =
+        crate::report::coverage_xlsx(&state.db, &caller.scope, query.region.as_deref()).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(XLSX)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"coverage.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
-fn not_found(file: &str) -> Response {
-    error_response(&Error::not_found(
+fn not_found(file: &str) -> Error {
+    Error::not_found(
         "file",
         format!(
             "no download is called '{}'; try /export/organizations.csv or /export/regions.jsonl",
             file.chars().take(60).collect::<String>()
         ),
-    ))
-}
-
-/// An error as JSON with the code GraphQL would give it.
-pub fn error_response(err: &Error) -> Response {
-    if let Error::Database(db_err) = err {
-        tracing::error!(error = %db_err, "database error");
-    }
-    let status = match err {
-        Error::InvalidInput { .. } => StatusCode::BAD_REQUEST,
-        Error::NotFound { .. } => StatusCode::NOT_FOUND,
-        Error::Conflict(_) => StatusCode::CONFLICT,
-        Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        Error::Forbidden(_) => StatusCode::FORBIDDEN,
-        Error::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let body = serde_json::json!({
-        "errors": [{ "message": err.public_message(), "extensions": { "code": err.code() } }]
-    });
-    (status, axum::Json(body)).into_response()
+    )
 }
