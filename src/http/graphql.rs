@@ -330,13 +330,8 @@ fn respond(response: BatchResponse, media: MediaType) -> Response {
         BatchResponse::Batch(responses) => (StatusCode::OK, serde_json::to_string(&responses)),
     };
     let Ok(body) = body else {
-        tracing::error!("a response could not be serialised");
-        return error_response(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            error::INTERNAL,
-            "internal error",
-            media,
-        );
+        let err = Error::Internal("a response could not be serialised".to_owned());
+        return answers::respond_as(&err, media.content_type());
     };
     let mut response = (status, body).into_response();
     response
