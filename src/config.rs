@@ -175,37 +175,37 @@ pub struct LimitArgs {
     #[arg(long, env = "ORGMAP_INSECURE_OPEN")]
     pub insecure_open: bool,
     /// Largest JSON request body in bytes; larger ones get 413.
-    #[arg(long, env = "ORGMAP_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    #[arg(long, env = "ORGMAP_MAX_BODY_BYTES", default_value_t = crate::http::DEFAULT_BODY_BYTES)]
     pub max_body_bytes: usize,
     /// Largest multipart (upload) request body in bytes.
-    #[arg(long, env = "ORGMAP_MAX_UPLOAD_BYTES", default_value_t = 256 * 1024 * 1024)]
+    #[arg(long, env = "ORGMAP_MAX_UPLOAD_BYTES", default_value_t = crate::http::DEFAULT_UPLOAD_BYTES)]
     pub max_upload_bytes: usize,
     /// Most operations in one batched request.
-    #[arg(long, env = "ORGMAP_MAX_BATCH", default_value_t = 10)]
+    #[arg(long, env = "ORGMAP_MAX_BATCH", default_value_t = crate::http::DEFAULT_BATCH)]
     pub max_batch: usize,
     /// Deepest selection nesting of a query.
-    #[arg(long, env = "ORGMAP_MAX_DEPTH", default_value_t = 16)]
+    #[arg(long, env = "ORGMAP_MAX_DEPTH", default_value_t = crate::graphql::Limits::default().depth)]
     pub max_depth: usize,
     /// Highest query complexity (a list field counts `first` times its selection).
-    #[arg(long, env = "ORGMAP_MAX_COMPLEXITY", default_value_t = 50_000)]
+    #[arg(long, env = "ORGMAP_MAX_COMPLEXITY", default_value_t = crate::graphql::Limits::default().complexity)]
     pub max_complexity: usize,
     /// Most aliased fields in a query.
-    #[arg(long, env = "ORGMAP_MAX_ALIASES", default_value_t = 30)]
+    #[arg(long, env = "ORGMAP_MAX_ALIASES", default_value_t = crate::graphql::Limits::default().aliases)]
     pub max_aliases: usize,
     /// Most directives on one field.
-    #[arg(long, env = "ORGMAP_MAX_DIRECTIVES", default_value_t = 10)]
+    #[arg(long, env = "ORGMAP_MAX_DIRECTIVES", default_value_t = crate::graphql::Limits::default().directives)]
     pub max_directives: usize,
     /// Most lexical tokens in a query.
-    #[arg(long, env = "ORGMAP_MAX_TOKENS", default_value_t = 5_000)]
+    #[arg(long, env = "ORGMAP_MAX_TOKENS", default_value_t = crate::graphql::Limits::default().tokens)]
     pub max_tokens: usize,
     /// Most errors in one response (the rest are summed up in one).
-    #[arg(long, env = "ORGMAP_MAX_ERRORS", default_value_t = 20)]
+    #[arg(long, env = "ORGMAP_MAX_ERRORS", default_value_t = crate::graphql::Limits::default().errors)]
     pub max_errors: usize,
     /// Seconds one request may run before it is stopped (uploads get ten times as long).
-    #[arg(long, env = "ORGMAP_REQUEST_TIMEOUT", default_value_t = 30)]
+    #[arg(long, env = "ORGMAP_REQUEST_TIMEOUT", default_value_t = crate::http::DEFAULT_TIMEOUT_SECS)]
     pub request_timeout: u64,
     /// Most connections held open at once; more wait in the backlog.
-    #[arg(long, env = "ORGMAP_MAX_CONNECTIONS", default_value_t = 1024)]
+    #[arg(long, env = "ORGMAP_MAX_CONNECTIONS", default_value_t = crate::http::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
     /// Turn off introspection (`__schema`, `__type`).
     #[arg(long, env = "ORGMAP_NO_INTROSPECTION")]

@@ -29,7 +29,10 @@ use sea_orm::DatabaseConnection;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-pub use state::{Access, AppState, HttpOptions};
+pub use state::{
+    Access, AppState, DEFAULT_BATCH, DEFAULT_BODY_BYTES, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_TIMEOUT_SECS, DEFAULT_UPLOAD_BYTES, HttpOptions,
+};
 
 use crate::domain::db;
 use crate::error::Error;
