@@ -7,6 +7,12 @@
 //! a `subscribe` before the server's `connection_ack` with 4401, and a
 //! `subscribe` whose id is in use with 4409; a `connection_init` without
 //! valid credentials (once tokens exist) is closed with 4403.
+//!
+//! async-graphql-axum's `GraphQLWebSocket` would run the same protocol, but
+//! it passes the client's messages straight through with no hook before
+//! the protocol sees them, and forwards async-graphql's 1002 as is: none of
+//! these close codes would survive, so the guard drives async-graphql's
+//! protocol type itself.
 
 use std::collections::HashSet;
 use std::time::Duration;
