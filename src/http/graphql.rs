@@ -47,7 +47,7 @@ const PREFLIGHT_HEADERS: [&str; 3] = [
 
 /// The media type of the answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MediaType {
+enum MediaType {
     Json,
     GraphQLResponse,
 }
@@ -64,7 +64,7 @@ impl MediaType {
 /// The answer's media type from `Accept`, or None when the client accepts
 /// neither JSON type. Without `Accept`, JSON. On a tie the newer
 /// `application/graphql-response+json` wins.
-pub fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
     let Some(accept) = headers
         .get_all(header::ACCEPT)
         .iter()
@@ -461,7 +461,7 @@ async fn read_multipart(
 }
 
 /// A JSON body: one request object, or a batch of them (at most `max_batch`).
-pub fn parse_json_body(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, String> {
+fn parse_json_body(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("the request body is empty; send {\"query\": \"…\"}".to_owned());
     }
