@@ -1,5 +1,6 @@
 //! The one error type of orgmap. Each variant maps to a GraphQL
-//! `extensions.code`; database errors are logged and never shown.
+//! `extensions.code`; database and internal errors are logged and never
+//! shown.
 
 use sea_orm::{DbErr, SqlErr};
 
@@ -31,6 +32,10 @@ pub enum Error {
     Forbidden(String),
     #[error("database error: {0}")]
     Database(DbErr),
+    /// A failure of ours outside the database (a spreadsheet that cannot be
+    /// written, a handler that panicked); the text is for the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -56,16 +61,27 @@ impl Error {
             Error::Conflict(_) => CONFLICT,
             Error::Unauthenticated(_) => UNAUTHENTICATED,
             Error::Forbidden(_) => FORBIDDEN,
-            Error::Database(_) => INTERNAL,
+            Error::Database(_) | Error::Internal(_) => INTERNAL,
         }
     }
 
-    /// The message a client may read: everything but database errors, which
-    /// could carry SQL, become "internal error".
+    /// The message a client may read: database errors, which could carry
+    /// SQL, and internal errors become "internal error".
     pub fn public_message(&self) -> String {
         match self {
-            Error::Database(_) => "internal error".to_owned(),
+            Error::Database(_) | Error::Internal(_) => "internal error".to_owned(),
             other => other.to_string(),
+        }
+    }
+
+    /// Logs what the client is not shown: the detail of database and
+    /// internal errors. Each boundary that answers a client (GraphQL,
+    /// HTTP) calls it once per error it answers.
+    pub fn log_hidden(&self) {
+        match self {
+            Error::Database(err) => tracing::error!(error = %err, "database error"),
+            Error::Internal(detail) => tracing::error!(error = %detail, "internal error"),
+            _ => {}
         }
     }
 
@@ -114,5 +130,19 @@ impl Error {
         } else {
             self
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_has_code_internal_and_hides_its_detail() {
+        let err = Error::Internal("spreadsheet: disk full".to_owned());
+
+        assert_eq!(err.code(), INTERNAL);
+        assert_eq!(err.public_message(), "internal error");
+        assert!(!err.is_retryable());
     }
 }

@@ -79,8 +79,15 @@ fn level_label(level: &str) -> &'static str {
 
 /// A spreadsheet failure is ours, not the caller's: internal, logged.
 fn sheet_error(err: XlsxError) -> Error {
-    Error::Database(sea_orm::DbErr::Custom(format!("spreadsheet: {err}")))
+    Error::Internal(format!("spreadsheet: {err}"))
 }
+
+/// Column widths of the summary sheet, one per header.
+const SUMMARY_WIDTHS: [f64; 13] = [
+    12.0, 18.0, 8.0, 10.0, 12.0, 14.0, 14.0, 14.0, 10.0, 12.0, 10.0, 12.0, 12.0,
+];
+/// Column widths of the gap list, one per header.
+const GAP_WIDTHS: [f64; 9] = [16.0, 80.0, 12.0, 18.0, 22.0, 24.0, 16.0, 22.0, 30.0];
 
 /// The report of `region_code`'s subtree (None: the caller's scope), as
 /// the bytes of an .xlsx file.
@@ -89,186 +96,266 @@ pub async fn coverage_xlsx(
     scope: &Scope,
     region_code: Option<&str>,
 ) -> Result<Vec<u8>> {
-    let root = match region_code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => Some(region_domain::require(db, scope, "region", code).await?),
-        None => match scope.region_id {
-            Some(id) => region::Entity::find_by_id(id).one(db).await?,
-            None => None,
-        },
-    };
+    let report = Report::load(db, scope, region_code).await?;
     let mut workbook = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_background_color("#DDEBF7")
-        .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
-    let percent = Format::new().set_num_format("0.0%");
+    report.summary_sheet(&mut workbook).await?;
+    report.matrix_sheet(&mut workbook).await?;
+    report.gaps_sheet(&mut workbook).await?;
+    workbook.save_to_buffer().map_err(sheet_error)
+}
 
-    // Summary: the region itself, then each child.
-    let mut rows: Vec<region::Model> = Vec::new();
-    let children = match &root {
-        Some(root) => {
-            rows.push(root.clone());
-            region::Entity::find().filter(region::Column::ParentId.eq(root.id))
+/// What every sheet reads: the region reported on and the names of the
+/// kinds and categories. Each sheet is one method.
+struct Report<'a> {
+    db: &'a DatabaseConnection,
+    scope: &'a Scope,
+    /// None: every top-level region.
+    root: Option<region::Model>,
+    /// In id order, the order of the matrix's columns.
+    kinds: Vec<department_kind::Model>,
+    categories: HashMap<i32, category::Model>,
+    formats: Formats,
+}
+
+/// The cell formats the sheets share.
+struct Formats {
+    header: Format,
+    percent: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_background_color("#DDEBF7")
+                .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin),
+            percent: Format::new().set_num_format("0.0%"),
         }
-        None => region::Entity::find().filter(region::Column::ParentId.is_null()),
-    };
-    rows.extend(children.order_by_asc(region::Column::Code).all(db).await?);
-    let subjects: Vec<Subject> = rows
-        .iter()
-        .map(|r| Subject {
-            region_id: Some(r.id),
-            ..Subject::default()
-        })
-        .collect();
-    let summaries = coverage::summaries(db, scope, &subjects).await?;
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(SUMMARY_SHEET).map_err(sheet_error)?;
-    write_header(sheet, &SUMMARY_HEADERS, &header)?;
-    for (i, (region, subject)) in rows.iter().zip(&subjects).enumerate() {
-        let row = i as u32 + 1;
-        let empty = Summary::default();
-        let s = summaries.get(subject).unwrap_or(&empty);
-        write_summary_row(sheet, row, region, s, &percent).map_err(sheet_error)?;
     }
-    set_widths(
-        sheet,
-        &[
-            12.0, 18.0, 8.0, 10.0, 12.0, 14.0, 14.0, 14.0, 10.0, 12.0, 10.0, 12.0, 12.0,
-        ],
-    )?;
+}
 
-    // The matrix: categories down, the kinds that decide across.
-    let kinds = department_kind::Entity::find()
-        .order_by_asc(department_kind::Column::Id)
-        .all(db)
-        .await?;
-    let categories: HashMap<i32, category::Model> = category::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
-    let mut matrix: BTreeMap<String, HashMap<Option<i32>, u64>> = BTreeMap::new();
-    for cell in coverage::matrix(db, root.as_ref().map(|r| r.id)).await? {
-        let code = categories
-            .get(&cell.category_id)
-            .map(|c| c.code.clone())
-            .unwrap_or_default();
-        *matrix
-            .entry(code)
-            .or_default()
-            .entry(cell.kind_id)
-            .or_default() += cell.count;
+impl<'a> Report<'a> {
+    async fn load(
+        db: &'a DatabaseConnection,
+        scope: &'a Scope,
+        region_code: Option<&str>,
+    ) -> Result<Report<'a>> {
+        let root = match region_code.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => Some(region_domain::require(db, scope, "region", code).await?),
+            None => match scope.region_id {
+                Some(id) => region::Entity::find_by_id(id).one(db).await?,
+                None => None,
+            },
+        };
+        let kinds = department_kind::Entity::find()
+            .order_by_asc(department_kind::Column::Id)
+            .all(db)
+            .await?;
+        let categories = category::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        Ok(Report {
+            db,
+            scope,
+            root,
+            kinds,
+            categories,
+            formats: Formats::new(),
+        })
     }
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(MATRIX_SHEET).map_err(sheet_error)?;
-    let mut headers: Vec<&str> = vec!["类别代码", "类别名称"];
-    headers.extend(kinds.iter().map(|k| k.name.as_str()));
-    headers.extend(["无人负责", "合计"]);
-    write_header(sheet, &headers, &header)?;
-    let by_code: HashMap<&str, &category::Model> =
-        categories.values().map(|c| (c.code.as_str(), c)).collect();
-    for (i, (code, counts)) in matrix.iter().enumerate() {
-        let row = i as u32 + 1;
-        let name = by_code.get(code.as_str()).map_or("", |c| c.name.as_str());
-        sheet.write_string(row, 0, code).map_err(sheet_error)?;
-        sheet.write_string(row, 1, name).map_err(sheet_error)?;
-        for (j, kind) in kinds.iter().enumerate() {
-            let n = counts.get(&Some(kind.id)).copied().unwrap_or(0);
+
+    fn root_id(&self) -> Option<i32> {
+        self.root.as_ref().map(|r| r.id)
+    }
+
+    /// A new sheet called `name` with a frozen header row of `headers` and
+    /// columns `widths` wide.
+    fn add_sheet<'w>(
+        &self,
+        workbook: &'w mut Workbook,
+        name: &str,
+        headers: &[&str],
+        widths: &[f64],
+    ) -> Result<&'w mut Worksheet> {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).map_err(sheet_error)?;
+        for (col, text) in headers.iter().enumerate() {
             sheet
-                .write_number(row, j as u16 + 2, n as f64)
+                .write_string_with_format(0, col as u16, *text, &self.formats.header)
                 .map_err(sheet_error)?;
         }
-        let nobody = counts.get(&None).copied().unwrap_or(0);
-        let total: u64 = counts.values().sum();
-        let col = kinds.len() as u16 + 2;
-        sheet
-            .write_number(row, col, nobody as f64)
-            .map_err(sheet_error)?;
-        sheet
-            .write_number(row, col + 1, total as f64)
-            .map_err(sheet_error)?;
+        sheet.set_freeze_panes(1, 0).map_err(sheet_error)?;
+        for (col, width) in widths.iter().enumerate() {
+            sheet
+                .set_column_width(col as u16, *width)
+                .map_err(sheet_error)?;
+        }
+        Ok(sheet)
     }
-    let mut widths = vec![26.0, 22.0];
-    widths.extend(std::iter::repeat_n(14.0, kinds.len() + 2));
-    set_widths(sheet, &widths)?;
-    sheet.set_freeze_panes(1, 2).map_err(sheet_error)?;
 
-    // The gap list.
-    let filter = GapFilter {
-        region_id: root.as_ref().map(|r| r.id),
-        kinds: Vec::new(),
-    };
-    let total = gaps::count(db, &filter).await?;
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(GAPS_SHEET).map_err(sheet_error)?;
-    write_header(sheet, &GAP_HEADERS, &header)?;
-    set_widths(
-        sheet,
-        &[16.0, 80.0, 12.0, 18.0, 22.0, 24.0, 16.0, 22.0, 30.0],
-    )?;
-    let names = Names::load(db).await?;
-    let mut after: Option<String> = None;
-    let mut row = 1u32;
-    'pages: loop {
-        let (page, has_next) = gaps::list(db, &filter, Some(GAP_PAGE), after.as_deref()).await?;
-        let org_ids: Vec<i32> = page.iter().filter_map(|g| g.organization_id).collect();
-        let orgs: HashMap<i32, (String, String)> = if org_ids.is_empty() {
-            HashMap::new()
-        } else {
-            organization::Entity::find()
-                .filter(organization::Column::Id.is_in(org_ids))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|o| (o.id, (o.credit_code, o.name)))
-                .collect()
+    /// The summary: the region itself, then each child (without a region, the
+    /// top-level regions).
+    async fn summary_sheet(&self, workbook: &mut Workbook) -> Result<()> {
+        let db = self.db;
+        let mut rows: Vec<region::Model> = Vec::new();
+        let children = match &self.root {
+            Some(root) => {
+                rows.push(root.clone());
+                region::Entity::find().filter(region::Column::ParentId.eq(root.id))
+            }
+            None => region::Entity::find().filter(region::Column::ParentId.is_null()),
         };
-        for gap in &page {
-            if u64::from(row) > MAX_GAP_ROWS {
-                sheet
-                    .write_string(
-                        row,
-                        0,
-                        format!("共 {total} 条缺口，此处列出前 {MAX_GAP_ROWS} 条"),
-                    )
-                    .map_err(sheet_error)?;
-                break 'pages;
-            }
-            let region = gap.region_id.and_then(|id| names.regions.get(&id));
-            let org = gap.organization_id.and_then(|id| orgs.get(&id));
-            let cells = [
-                gap_label(gap.kind),
-                gap.detail.as_str(),
-                region.map_or("", |r| r.0.as_str()),
-                region.map_or("", |r| r.1.as_str()),
-                gap.category_id
-                    .and_then(|id| categories.get(&id))
-                    .map_or("", |c| c.name.as_str()),
-                gap.department_id
-                    .and_then(|id| names.departments.get(&id))
-                    .map_or("", String::as_str),
-                gap.department_kind_id
-                    .and_then(|id| kinds.iter().find(|k| k.id == id))
-                    .map_or("", |k| k.name.as_str()),
-                org.map_or("", |o| o.0.as_str()),
-                org.map_or("", |o| o.1.as_str()),
-            ];
-            for (col, text) in cells.iter().enumerate() {
-                if !text.is_empty() {
-                    sheet
-                        .write_string(row, col as u16, *text)
-                        .map_err(sheet_error)?;
-                }
-            }
-            row += 1;
+        rows.extend(children.order_by_asc(region::Column::Code).all(db).await?);
+        let subjects: Vec<Subject> = rows
+            .iter()
+            .map(|r| Subject {
+                region_id: Some(r.id),
+                ..Subject::default()
+            })
+            .collect();
+        let summaries = coverage::summaries(db, self.scope, &subjects).await?;
+        let sheet = self.add_sheet(workbook, SUMMARY_SHEET, &SUMMARY_HEADERS, &SUMMARY_WIDTHS)?;
+        let empty = Summary::default();
+        for (i, (region, subject)) in rows.iter().zip(&subjects).enumerate() {
+            let summary = summaries.get(subject).unwrap_or(&empty);
+            write_summary_row(sheet, i as u32 + 1, region, summary, &self.formats.percent)
+                .map_err(sheet_error)?;
         }
-        match (has_next, page.last()) {
-            (true, Some(last)) => after = Some(last.cursor()),
-            _ => break,
+        Ok(())
+    }
+
+    /// The matrix: categories down (by code), the kinds that decide across,
+    /// then those nobody decides and the total.
+    async fn matrix_sheet(&self, workbook: &mut Workbook) -> Result<()> {
+        let mut matrix: BTreeMap<String, HashMap<Option<i32>, u64>> = BTreeMap::new();
+        for cell in coverage::matrix(self.db, self.root_id()).await? {
+            let code = self
+                .categories
+                .get(&cell.category_id)
+                .map(|c| c.code.clone())
+                .unwrap_or_default();
+            *matrix
+                .entry(code)
+                .or_default()
+                .entry(cell.kind_id)
+                .or_default() += cell.count;
+        }
+        let kinds = &self.kinds;
+        let mut headers: Vec<&str> = vec!["类别代码", "类别名称"];
+        headers.extend(kinds.iter().map(|k| k.name.as_str()));
+        headers.extend(["无人负责", "合计"]);
+        let mut widths = vec![26.0, 22.0];
+        widths.extend(std::iter::repeat_n(14.0, kinds.len() + 2));
+        let sheet = self.add_sheet(workbook, MATRIX_SHEET, &headers, &widths)?;
+        sheet.set_freeze_panes(1, 2).map_err(sheet_error)?;
+        let by_code: HashMap<&str, &category::Model> = self
+            .categories
+            .values()
+            .map(|c| (c.code.as_str(), c))
+            .collect();
+        for (i, (code, counts)) in matrix.iter().enumerate() {
+            let name = by_code.get(code.as_str()).map_or("", |c| c.name.as_str());
+            write_matrix_row(sheet, i as u32 + 1, code, name, counts, kinds)
+                .map_err(sheet_error)?;
+        }
+        Ok(())
+    }
+
+    /// The gap list, a page of gaps at a time, cut after [`MAX_GAP_ROWS`]
+    /// rows with a last row that says how many there are in all.
+    async fn gaps_sheet(&self, workbook: &mut Workbook) -> Result<()> {
+        let db = self.db;
+        let filter = GapFilter {
+            region_id: self.root_id(),
+            kinds: Vec::new(),
+        };
+        let total = gaps::count(db, &filter).await?;
+        let sheet = self.add_sheet(workbook, GAPS_SHEET, &GAP_HEADERS, &GAP_WIDTHS)?;
+        let names = Names::load(db).await?;
+        let mut after: Option<String> = None;
+        let mut row = 1u32;
+        loop {
+            let (page, has_next) =
+                gaps::list(db, &filter, Some(GAP_PAGE), after.as_deref()).await?;
+            let org_ids: Vec<i32> = page.iter().filter_map(|g| g.organization_id).collect();
+            let orgs: HashMap<i32, (String, String)> = if org_ids.is_empty() {
+                HashMap::new()
+            } else {
+                organization::Entity::find()
+                    .filter(organization::Column::Id.is_in(org_ids))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|o| (o.id, (o.credit_code, o.name)))
+                    .collect()
+            };
+            for gap in &page {
+                if u64::from(row) > MAX_GAP_ROWS {
+                    let note = format!("共 {total} 条缺口，此处列出前 {MAX_GAP_ROWS} 条");
+                    sheet.write_string(row, 0, note).map_err(sheet_error)?;
+                    return Ok(());
+                }
+                let region = gap.region_id.and_then(|id| names.regions.get(&id));
+                let org = gap.organization_id.and_then(|id| orgs.get(&id));
+                let cells = [
+                    gap_label(gap.kind),
+                    gap.detail.as_str(),
+                    region.map_or("", |r| r.0.as_str()),
+                    region.map_or("", |r| r.1.as_str()),
+                    gap.category_id
+                        .and_then(|id| self.categories.get(&id))
+                        .map_or("", |c| c.name.as_str()),
+                    gap.department_id
+                        .and_then(|id| names.departments.get(&id))
+                        .map_or("", String::as_str),
+                    gap.department_kind_id
+                        .and_then(|id| self.kinds.iter().find(|k| k.id == id))
+                        .map_or("", |k| k.name.as_str()),
+                    org.map_or("", |o| o.0.as_str()),
+                    org.map_or("", |o| o.1.as_str()),
+                ];
+                for (col, text) in cells.iter().enumerate() {
+                    if !text.is_empty() {
+                        sheet
+                            .write_string(row, col as u16, *text)
+                            .map_err(sheet_error)?;
+                    }
+                }
+                row += 1;
+            }
+            match (has_next, page.last()) {
+                (true, Some(last)) => after = Some(last.cursor()),
+                _ => return Ok(()),
+            }
         }
     }
-    workbook.save_to_buffer().map_err(sheet_error)
+}
+
+/// One category's row of the matrix.
+fn write_matrix_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    code: &str,
+    name: &str,
+    counts: &HashMap<Option<i32>, u64>,
+    kinds: &[department_kind::Model],
+) -> Result<(), XlsxError> {
+    sheet.write_string(row, 0, code)?;
+    sheet.write_string(row, 1, name)?;
+    for (j, kind) in kinds.iter().enumerate() {
+        let n = counts.get(&Some(kind.id)).copied().unwrap_or(0);
+        sheet.write_number(row, j as u16 + 2, n as f64)?;
+    }
+    let nobody = counts.get(&None).copied().unwrap_or(0);
+    let total: u64 = counts.values().sum();
+    let col = kinds.len() as u16 + 2;
+    sheet.write_number(row, col, nobody as f64)?;
+    sheet.write_number(row, col + 1, total as f64)?;
+    Ok(())
 }
 
 /// Region codes and names, department names, by id.
@@ -296,51 +383,32 @@ impl Names {
     }
 }
 
-fn write_header(sheet: &mut Worksheet, headers: &[&str], format: &Format) -> Result<()> {
-    for (col, text) in headers.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *text, format)
-            .map_err(sheet_error)?;
-    }
-    sheet.set_freeze_panes(1, 0).map_err(sheet_error)?;
-    Ok(())
-}
-
-fn set_widths(sheet: &mut Worksheet, widths: &[f64]) -> Result<()> {
-    for (col, width) in widths.iter().enumerate() {
-        sheet
-            .set_column_width(col as u16, *width)
-            .map_err(sheet_error)?;
-    }
-    Ok(())
-}
-
 fn write_summary_row(
     sheet: &mut Worksheet,
     row: u32,
     region: &region::Model,
-    s: &Summary,
+    summary: &Summary,
     percent: &Format,
 ) -> Result<(), XlsxError> {
     sheet.write_string(row, 0, &region.code)?;
     sheet.write_string(row, 1, &region.name)?;
     sheet.write_string(row, 2, level_label(&region.level))?;
     let counts = [
-        s.organizations,
-        s.count(Basis::PartyAffiliation),
-        s.count(Basis::SupervisingUnit),
-        s.count(Basis::Rule),
-        s.count(Basis::Fallback),
-        s.count(Basis::None),
+        summary.organizations,
+        summary.count(Basis::PartyAffiliation),
+        summary.count(Basis::SupervisingUnit),
+        summary.count(Basis::Rule),
+        summary.count(Basis::Fallback),
+        summary.count(Basis::None),
     ];
     for (i, n) in counts.iter().enumerate() {
         sheet.write_number(row, 3 + i as u16, *n as f64)?;
     }
     let rates = [
-        s.responsibility_rate(),
-        s.fallback_share(),
-        s.organizational_coverage_rate(),
-        s.work_coverage_rate(),
+        summary.responsibility_rate(),
+        summary.fallback_share(),
+        summary.organizational_coverage_rate(),
+        summary.work_coverage_rate(),
     ];
     for (i, rate) in rates.iter().enumerate() {
         sheet.write_number_with_format(row, 9 + i as u16, *rate, percent)?;

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::app::HttpOptions;
 use crate::domain::transfer::{Encoding, Entity, Format};
 use crate::graphql::Limits;
 
@@ -165,7 +164,8 @@ pub struct ServeArgs {
 }
 
 /// Access and the limits that keep hostile requests from hurting the service.
-/// Their defaults are those of [`Limits`] and [`HttpOptions`], written once there.
+/// Their defaults are those of [`Limits`] and the `DEFAULT_*` constants of
+/// [`crate::http`], written once there.
 #[derive(Args, Debug, Clone)]
 pub struct LimitArgs {
     /// Serve without tokens on an address other than loopback: anyone who
@@ -173,13 +173,13 @@ pub struct LimitArgs {
     #[arg(long, env = "ORGMAP_INSECURE_OPEN")]
     pub insecure_open: bool,
     /// Largest JSON request body in bytes; larger ones get 413.
-    #[arg(long, env = "ORGMAP_MAX_BODY_BYTES", default_value_t = HttpOptions::default().body_bytes)]
+    #[arg(long, env = "ORGMAP_MAX_BODY_BYTES", default_value_t = crate::http::DEFAULT_BODY_BYTES)]
     pub max_body_bytes: usize,
     /// Largest multipart (upload) request body in bytes.
-    #[arg(long, env = "ORGMAP_MAX_UPLOAD_BYTES", default_value_t = HttpOptions::default().upload_bytes)]
+    #[arg(long, env = "ORGMAP_MAX_UPLOAD_BYTES", default_value_t = crate::http::DEFAULT_UPLOAD_BYTES)]
     pub max_upload_bytes: usize,
     /// Most operations in one batched request.
-    #[arg(long, env = "ORGMAP_MAX_BATCH", default_value_t = HttpOptions::default().batch)]
+    #[arg(long, env = "ORGMAP_MAX_BATCH", default_value_t = crate::http::DEFAULT_BATCH)]
     pub max_batch: usize,
     /// Deepest selection nesting of a query.
     #[arg(long, env = "ORGMAP_MAX_DEPTH", default_value_t = Limits::default().depth)]
@@ -200,10 +200,10 @@ pub struct LimitArgs {
     #[arg(long, env = "ORGMAP_MAX_ERRORS", default_value_t = Limits::default().errors)]
     pub max_errors: usize,
     /// Seconds one request may run before it is stopped (uploads get ten times as long).
-    #[arg(long, env = "ORGMAP_REQUEST_TIMEOUT", default_value_t = HttpOptions::default().timeout.as_secs())]
+    #[arg(long, env = "ORGMAP_REQUEST_TIMEOUT", default_value_t = crate::http::DEFAULT_TIMEOUT_SECS)]
     pub request_timeout: u64,
     /// Most connections held open at once; more wait in the backlog.
-    #[arg(long, env = "ORGMAP_MAX_CONNECTIONS", default_value_t = 1024)]
+    #[arg(long, env = "ORGMAP_MAX_CONNECTIONS", default_value_t = crate::http::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
     /// Turn off introspection (`__schema`, `__type`).
     #[arg(long, env = "ORGMAP_NO_INTROSPECTION")]

@@ -12,9 +12,7 @@ use crate::error::Error;
 
 /// A domain error as the command line shows it: database detail hidden.
 pub fn user_error(err: Error) -> anyhow::Error {
-    if let Error::Database(db_err) = &err {
-        tracing::error!(error = %db_err, "database error");
-    }
+    err.log_hidden();
     anyhow::anyhow!("{}", err.public_message())
 }
 

@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use super::config::ServeArgs;
 use super::database::open_with;
 use crate::domain::{db, token};
-use crate::{app, demo, graphql};
+use crate::{demo, graphql, http};
 
 /// Opens the database (with the demo province if asked), builds the schema
 /// with the configured limits and serves until shut down.
@@ -41,7 +41,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             ..graphql::Limits::default()
         },
     );
-    let options = app::HttpOptions {
+    let options = http::HttpOptions {
         body_bytes: limits.max_body_bytes,
         upload_bytes: limits.max_upload_bytes,
         batch: limits.max_batch.max(1),
@@ -50,8 +50,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         graphiql: !limits.no_graphiql,
         access,
     };
-    let router = app::router_with(schema, db.clone(), options);
-    let served = app::serve(args.listen, router, limits.max_connections).await;
+    let router = http::router_with(schema, db.clone(), options);
+    let served = http::serve(args.listen, router, limits.max_connections).await;
     db.close().await?;
     served
 }
@@ -59,7 +59,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
 /// Who may come in without a token. On loopback the service is open for
 /// local use until a token exists; elsewhere it refuses to start without
 /// tokens unless told `--insecure-open`.
-async fn access(db: &DatabaseConnection, args: &ServeArgs) -> anyhow::Result<app::Access> {
+async fn access(db: &DatabaseConnection, args: &ServeArgs) -> anyhow::Result<http::Access> {
     let tokens = token::any_active(db)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -69,9 +69,9 @@ async fn access(db: &DatabaseConnection, args: &ServeArgs) -> anyhow::Result<app
             "API tokens are in force: every request needs 'Authorization: Bearer <token>'"
         );
         return Ok(if loopback || args.limits.insecure_open {
-            app::Access::OpenUntilTokens
+            http::Access::OpenUntilTokens
         } else {
-            app::Access::TokensRequired
+            http::Access::TokensRequired
         });
     }
     if loopback {
@@ -79,14 +79,14 @@ async fn access(db: &DatabaseConnection, args: &ServeArgs) -> anyhow::Result<app
             "no API token exists: open to anyone who can reach {} (local use); create one with `orgmap token create --role admin` to lock it",
             args.listen
         );
-        return Ok(app::Access::OpenUntilTokens);
+        return Ok(http::Access::OpenUntilTokens);
     }
     if args.limits.insecure_open {
         tracing::warn!(
             "no API token exists and --insecure-open is set: anyone who can reach {} may read and write everything",
             args.listen
         );
-        return Ok(app::Access::OpenUntilTokens);
+        return Ok(http::Access::OpenUntilTokens);
     }
     anyhow::bail!(
         "refusing to serve {} without API tokens: anyone could read and write. Create one with `orgmap token create --role admin`, listen on 127.0.0.1, or pass --insecure-open",

@@ -16,17 +16,13 @@ pub struct ApiError(async_graphql::Error);
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// The GraphQL error a client sees for `err`: its message (database errors
-/// hidden) and `extensions.code`. Database errors are logged here.
+/// The GraphQL error a client sees for `err`: its message (database and
+/// internal errors hidden) and `extensions.code`. What is hidden is logged
+/// here.
 fn to_graphql(err: &Error) -> async_graphql::Error {
-    {
-        let this = err;
-        if let Error::Database(db_err) = this {
-            tracing::error!(error = %db_err, "database error");
-        }
-        let code = this.code();
-        async_graphql::Error::new(this.public_message()).extend_with(|_, ext| ext.set("code", code))
-    }
+    err.log_hidden();
+    let code = err.code();
+    async_graphql::Error::new(err.public_message()).extend_with(|_, ext| ext.set("code", code))
 }
 
 impl From<Error> for ApiError {

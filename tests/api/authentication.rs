@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use orgmap::app::{Access, HttpOptions};
+use orgmap::http::{Access, HttpOptions};
 use orgmap::domain::access::{Caller, Role};
 use orgmap::domain::token;
 use sea_orm::{ConnectionTrait, Statement};
@@ -107,7 +107,7 @@ async fn once_a_token_exists_every_request_needs_a_valid_one() {
 #[tokio::test]
 async fn tokens_required_refuses_a_request_without_token_even_when_none_exists() {
     let app = TestApp::spawn().await;
-    let router = orgmap::app::router_with(
+    let router = orgmap::http::router_with(
         app.schema.clone(),
         app.db.clone(),
         HttpOptions {

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use orgmap::app::{HttpOptions, router_with};
+use orgmap::http::{HttpOptions, router_with};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -62,7 +62,7 @@ async fn connections_past_the_limit_wait_until_one_closes() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let router = app.router();
-    tokio::spawn(orgmap::app::serve_on(
+    tokio::spawn(orgmap::http::serve_on(
         listener,
         router,
         1,

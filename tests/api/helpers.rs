@@ -132,7 +132,7 @@ impl TestApp {
     }
 
     pub fn router(&self) -> Router {
-        orgmap::app::router(self.schema.clone(), self.db.clone())
+        orgmap::http::router(self.schema.clone(), self.db.clone())
     }
 
     /// Counts rows of a table.

@@ -1,4 +1,5 @@
-//! HTTP wiring: POST and GET /graphql, GraphiQL, /healthz.
+//! HTTP wiring: POST and GET /graphql, GraphiQL, /healthz, and the one
+//! refusal every route gives a caller it does not know.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -72,10 +73,10 @@ async fn graphiql_is_served_at_the_root() {
 #[tokio::test]
 async fn without_graphiql_the_root_leads_to_the_dashboard() {
     let app = TestApp::spawn().await;
-    let router = orgmap::app::router_with(
+    let router = orgmap::http::router_with(
         app.schema.clone(),
         app.db.clone(),
-        orgmap::app::HttpOptions {
+        orgmap::http::HttpOptions {
             graphiql: false,
             ..Default::default()
         },
@@ -133,4 +134,73 @@ async fn response_fields_come_in_the_order_the_query_selected_them() {
         in_order(&["\"totalCount\"", "\"pageInfo\"", "\"edges\""]),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn every_route_refuses_an_unknown_caller_with_the_same_401_and_challenge() {
+    let app = TestApp::spawn().await;
+    let router = orgmap::http::router_with(
+        app.schema.clone(),
+        app.db.clone(),
+        orgmap::http::HttpOptions {
+            access: orgmap::http::Access::TokensRequired,
+            ..Default::default()
+        },
+    );
+    let query = json!({ "query": "{ __typename }" }).to_string();
+    let requests = [
+        (
+            "POST /graphql",
+            Request::post("/graphql")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(query))
+                .unwrap(),
+        ),
+        (
+            "GET /graphql",
+            Request::get("/graphql?query=%7B__typename%7D")
+                .body(Body::empty())
+                .unwrap(),
+        ),
+        (
+            "an export",
+            Request::get("/export/regions.csv")
+                .body(Body::empty())
+                .unwrap(),
+        ),
+        (
+            "the report",
+            Request::get("/reports/coverage.xlsx")
+                .body(Body::empty())
+                .unwrap(),
+        ),
+        (
+            "a WebSocket upgrade with credentials of another scheme",
+            Request::get("/graphql")
+                .header(header::UPGRADE, "websocket")
+                .header(header::CONNECTION, "upgrade")
+                .header(header::AUTHORIZATION, "Basic eDp5")
+                .body(Body::empty())
+                .unwrap(),
+        ),
+    ];
+
+    for (case, request) in requests {
+        let response = router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let challenge = response.headers().get(header::WWW_AUTHENTICATE).cloned();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let body: Value = serde_json::from_slice(&body).unwrap();
+
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{case}: {body}");
+        assert_eq!(
+            challenge.as_ref().map(|v| v.to_str().unwrap()),
+            Some("Bearer"),
+            "{case}"
+        );
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+            "{case}"
+        );
+    }
 }

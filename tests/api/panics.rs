@@ -41,7 +41,7 @@ async fn raw_request(addr: SocketAddr, method: &str, path: &str, body: &str) -> 
 #[tokio::test]
 async fn a_panicking_handler_answers_500_without_its_detail_and_the_server_keeps_serving() {
     let app = TestApp::spawn().await;
-    let router = orgmap::app::protect(Router::new().route("/boom", get(boom)).merge(app.router()));
+    let router = orgmap::http::protect(Router::new().route("/boom", get(boom)).merge(app.router()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move { axum::serve(listener, router).await });

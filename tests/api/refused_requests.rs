@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use orgmap::app::HttpOptions;
+use orgmap::http::HttpOptions;
 use serde_json::{Value, json};
 
 use crate::helpers::{JSON_TYPE, TestApp, post, send, urlencode};
@@ -133,7 +133,7 @@ async fn a_post_that_a_browser_could_send_without_preflight_is_415_and_writes_no
 #[tokio::test]
 async fn a_body_over_the_limit_is_413_and_writes_nothing() {
     let app = TestApp::spawn().await;
-    let router = orgmap::app::router_with(
+    let router = orgmap::http::router_with(
         app.schema.clone(),
         app.db.clone(),
         HttpOptions {

@@ -116,7 +116,7 @@ impl ImportReport {
             Error::Unauthenticated(_) | Error::Forbidden(_) => {
                 (column.to_owned(), OUTSIDE.to_owned())
             }
-            Error::Database(err) => return Err(Error::Database(err)),
+            err @ (Error::Database(_) | Error::Internal(_)) => return Err(err),
         };
         self.reject(RowError {
             line,

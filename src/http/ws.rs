@@ -7,6 +7,12 @@
 //! a `subscribe` before the server's `connection_ack` with 4401, and a
 //! `subscribe` whose id is in use with 4409; a `connection_init` without
 //! valid credentials (once tokens exist) is closed with 4403.
+//!
+//! async-graphql-axum's `GraphQLWebSocket` would run the same protocol, but
+//! it passes the client's messages straight through with no hook before
+//! the protocol sees them, and forwards async-graphql's 1002 as is: none of
+//! these close codes would survive, so the guard drives async-graphql's
+//! protocol type itself.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -15,17 +21,17 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::http::{WebSocket as Protocol, WebSocketProtocols, WsMessage};
 use async_graphql::{Data, Executor};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request, State};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 use sea_orm::DatabaseConnection;
 
-use crate::app::Access;
-use crate::app::AppState;
 use crate::domain::access::Caller;
 use crate::graphql::loaders::Loaders;
+use crate::http::auth;
+use crate::http::state::{Access, AppState};
 
 /// How long a client has to send `connection_init`.
 pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -46,13 +52,13 @@ pub async fn upgrade(State(state): State<AppState>, request: Request, next: Next
     let (mut parts, _) = request.into_parts();
     // A client that can set headers authenticates on the upgrade; a browser
     // sends its token in `connection_init` instead.
-    let known = if parts.headers.contains_key(header::AUTHORIZATION) {
-        match crate::app::auth::caller(&state.db, state.options.access, &parts.headers).await {
-            Ok(caller) => Some(caller),
-            Err(err) => return crate::downloads::error_response(&err),
-        }
-    } else {
-        None
+    let known = match <Caller as OptionalFromRequestParts<AppState>>::from_request_parts(
+        &mut parts, &state,
+    )
+    .await
+    {
+        Ok(known) => known,
+        Err(refusal) => return refusal.into_response(),
     };
     let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
         Ok(upgrade) => upgrade,
@@ -60,7 +66,7 @@ pub async fn upgrade(State(state): State<AppState>, request: Request, next: Next
     };
     let access = state.options.access;
     upgrade.protocols([PROTOCOL]).on_upgrade(move |socket| {
-        serve_as(socket, state.schema, state.db, INIT_TIMEOUT, access, known)
+        serve(socket, state.schema, state.db, INIT_TIMEOUT, access, known)
     })
 }
 
@@ -86,11 +92,9 @@ async fn caller_of(
                 .and_then(|v| v.as_str())
                 .map(|t| format!("Bearer {t}"))
         });
-    let mut headers = axum::http::HeaderMap::new();
-    if let Some(value) = given.and_then(|g| axum::http::HeaderValue::from_str(&g).ok()) {
-        headers.insert(header::AUTHORIZATION, value);
-    }
-    crate::app::auth::caller(db, access, &headers).await
+    // A credential that no header could carry counts as none.
+    let authorization = given.and_then(|g| HeaderValue::from_str(&g).ok());
+    auth::caller(db, access, authorization.as_ref()).await
 }
 
 /// What each subscription of a connection reads from: its own loaders
@@ -104,28 +108,9 @@ fn connection_data(db: DatabaseConnection, caller: Caller) -> Data {
     data
 }
 
-/// Serves one connection of an open service (no token needed while none
-/// exists) until either side closes it.
-pub async fn serve<E: Executor>(
-    socket: WebSocket,
-    executor: E,
-    db: DatabaseConnection,
-    init_timeout: Duration,
-) {
-    serve_as(
-        socket,
-        executor,
-        db,
-        init_timeout,
-        Access::OpenUntilTokens,
-        None,
-    )
-    .await
-}
-
 /// Serves one connection until either side closes it; a `connection_init`
 /// without valid credentials is refused (4403).
-pub async fn serve_as<E: Executor>(
+async fn serve<E: Executor>(
     socket: WebSocket,
     executor: E,
     db: DatabaseConnection,

@@ -1,11 +1,20 @@
 //! The HTTP side: the router (GraphQL over POST and GET, subscriptions
 //! over WebSocket, GraphiQL, health, downloads, the dashboard), its
 //! protections, and the server with graceful shutdown.
+//!
+//! The router imports the handlers ([`graphql`], [`ws`], [`downloads`],
+//! [`dashboard`]); they import what they share ([`state`], [`auth`],
+//! [`error`]) and never the router.
 
 pub mod auth;
+pub mod dashboard;
+pub mod downloads;
+pub mod error;
 mod gate;
-pub mod graphql_http;
+pub mod graphql;
 mod listener;
+pub mod state;
+pub mod ws;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -20,53 +29,14 @@ use sea_orm::DatabaseConnection;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-pub use auth::Access;
+pub use state::{
+    Access, AppState, DEFAULT_BATCH, DEFAULT_BODY_BYTES, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_TIMEOUT_SECS, DEFAULT_UPLOAD_BYTES, HttpOptions,
+};
 
 use crate::domain::db;
+use crate::error::Error;
 use crate::graphql::AppSchema;
-
-/// What the HTTP layer enforces, each with its default.
-#[derive(Clone, Debug)]
-pub struct HttpOptions {
-    /// Largest JSON request body, in bytes (2 MiB).
-    pub body_bytes: usize,
-    /// Largest multipart (upload) request body, in bytes (256 MiB).
-    pub upload_bytes: usize,
-    /// Most operations in one batch (10).
-    pub batch: usize,
-    /// Deadline of one request (30 s).
-    pub timeout: Duration,
-    /// Deadline of one multipart (upload) request (10 min).
-    pub upload_timeout: Duration,
-    /// Whether GraphiQL is served at `/`.
-    pub graphiql: bool,
-    /// Whether requests without a token get in.
-    pub access: Access,
-}
-
-impl Default for HttpOptions {
-    fn default() -> Self {
-        HttpOptions {
-            body_bytes: 2 * 1024 * 1024,
-            upload_bytes: 256 * 1024 * 1024,
-            batch: 10,
-            timeout: Duration::from_secs(30),
-            upload_timeout: Duration::from_secs(600),
-            graphiql: true,
-            access: Access::OpenUntilTokens,
-        }
-    }
-}
-
-/// What every handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    pub schema: AppSchema,
-    pub db: DatabaseConnection,
-    pub options: std::sync::Arc<HttpOptions>,
-    /// Reads take turns while a write runs.
-    pub gate: std::sync::Arc<gate::WriteGate>,
-}
 
 /// The whole HTTP surface with the default options.
 pub fn router(schema: AppSchema, db: DatabaseConnection) -> Router {
@@ -75,17 +45,12 @@ pub fn router(schema: AppSchema, db: DatabaseConnection) -> Router {
 
 /// The whole HTTP surface of the service.
 pub fn router_with(schema: AppSchema, db: DatabaseConnection, options: HttpOptions) -> Router {
-    let state = AppState {
-        schema,
-        db,
-        options: std::sync::Arc::new(options),
-        gate: std::sync::Arc::default(),
-    };
+    let state = AppState::new(schema, db, options);
     let mut router = Router::new()
         .route(
             "/graphql",
-            get(graphql_http::get).post(graphql_http::post).route_layer(
-                axum::middleware::from_fn_with_state(state.clone(), crate::live::upgrade),
+            get(graphql::get).post(graphql::post).route_layer(
+                axum::middleware::from_fn_with_state(state.clone(), ws::upgrade),
             ),
         )
         .route("/healthz", get(healthz));
@@ -95,8 +60,8 @@ pub fn router_with(schema: AppSchema, db: DatabaseConnection, options: HttpOptio
         router.route("/", get(|| async { Redirect::temporary("/dashboard/") }))
     };
     let router = router
-        .merge(crate::downloads::routes())
-        .merge(crate::dashboard::routes())
+        .merge(downloads::routes())
+        .merge(dashboard::routes())
         .with_state(state);
     protect(router)
 }
@@ -116,13 +81,7 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .map(|s| (*s).to_owned())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
-    tracing::error!(panic = %detail, "a request handler panicked");
-    graphql_http::error_response(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        crate::error::INTERNAL,
-        "internal error",
-        graphql_http::MediaType::Json,
-    )
+    Error::Internal(format!("a request handler panicked: {detail}")).into_response()
 }
 
 /// GraphiQL, with a link to the dashboard in a corner.

@@ -28,9 +28,11 @@ use futures::TryStreamExt;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::{Map, Value, json};
 
-use super::{AppState, auth};
+use crate::domain::access::Caller;
 use crate::error::{self, Error};
 use crate::graphql;
+use crate::http::error as answers;
+use crate::http::state::AppState;
 
 const JSON: &str = "application/json";
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -45,7 +47,7 @@ const PREFLIGHT_HEADERS: [&str; 3] = [
 
 /// The media type of the answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MediaType {
+enum MediaType {
     Json,
     GraphQLResponse,
 }
@@ -62,7 +64,7 @@ impl MediaType {
 /// The answer's media type from `Accept`, or None when the client accepts
 /// neither JSON type. Without `Accept`, JSON. On a tie the newer
 /// `application/graphql-response+json` wins.
-pub fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
     let Some(accept) = headers
         .get_all(header::ACCEPT)
         .iter()
@@ -97,18 +99,24 @@ pub fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
     }
 }
 
-/// An answer that is one error, with its status and code.
-pub fn error_response(status: StatusCode, code: &str, message: &str, media: MediaType) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    let mut response = (status, body.to_string()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, media.content_type());
-    response
+/// An answer that is one error raised before execution (most are the
+/// protocol's own, such as UNSUPPORTED_MEDIA_TYPE), in the negotiated
+/// media type.
+fn error_response(status: StatusCode, code: &str, message: &str, media: MediaType) -> Response {
+    answers::answer(status, code, message, media.content_type())
 }
 
+// The caller is extracted first but its refusal is answered only after
+// the request is read and checked, so that a malformed request gets the
+// same answer with or without credentials.
+
 /// POST /graphql.
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub async fn post(
+    State(state): State<AppState>,
+    caller: Result<Caller, Error>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
@@ -169,7 +177,7 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
     };
     run(
         &state,
-        &headers,
+        caller,
         batch,
         media,
         essence.starts_with("multipart/"),
@@ -178,7 +186,12 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
 }
 
 /// GET /graphql: queries only.
-pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Result<Caller, Error>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
@@ -234,39 +247,25 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) ->
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    run(
-        &state,
-        &headers,
-        BatchRequest::Single(request),
-        media,
-        false,
-    )
-    .await
+    run(&state, caller, BatchRequest::Single(request), media, false).await
 }
 
-/// Authenticates, runs the batch under the deadline, and answers.
+/// Refuses an unknown caller, else runs the batch under the deadline and
+/// answers.
 async fn run(
     state: &AppState,
-    headers: &HeaderMap,
+    caller: Result<Caller, Error>,
     batch: BatchRequest,
     media: MediaType,
     upload: bool,
 ) -> Response {
-    let caller = match auth::caller(&state.db, state.options.access, headers).await {
+    let caller = match caller {
         Ok(caller) => caller,
         Err(err @ Error::Unauthenticated(_)) => {
-            let mut response = error_response(
-                StatusCode::UNAUTHORIZED,
-                error::UNAUTHENTICATED,
-                &err.public_message(),
-                media,
-            );
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            return response;
+            return answers::respond_as(&err, media.content_type());
         }
         Err(err) => {
+            // The database did not answer: unavailable rather than broken.
             tracing::error!(error = %err, "authenticating a request failed");
             return error_response(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -331,13 +330,8 @@ fn respond(response: BatchResponse, media: MediaType) -> Response {
         BatchResponse::Batch(responses) => (StatusCode::OK, serde_json::to_string(&responses)),
     };
     let Ok(body) = body else {
-        tracing::error!("a response could not be serialised");
-        return error_response(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            error::INTERNAL,
-            "internal error",
-            media,
-        );
+        let err = Error::Internal("a response could not be serialised".to_owned());
+        return answers::respond_as(&err, media.content_type());
     };
     let mut response = (status, body).into_response();
     response
@@ -467,7 +461,7 @@ async fn read_multipart(
 }
 
 /// A JSON body: one request object, or a batch of them (at most `max_batch`).
-pub fn parse_json_body(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, String> {
+fn parse_json_body(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("the request body is empty; send {\"query\": \"…\"}".to_owned());
     }

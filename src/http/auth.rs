@@ -1,32 +1,59 @@
 //! Who a request comes from: its `Authorization: Bearer` token, or, when
 //! the service is open for local use and no token is in force, the local
-//! user.
+//! user. Every route learns its caller through the [`Caller`] extractor
+//! defined here; its rejection is an [`Error`], whose answer (status, body,
+//! `WWW-Authenticate`) is written once in [`super::error`].
 
-use axum::http::{HeaderMap, header};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
 use sea_orm::DatabaseConnection;
 
 use crate::domain::access::Caller;
 use crate::domain::token;
 use crate::error::{Error, Result};
+use crate::http::state::{Access, AppState};
 
-/// Whether requests without a token are let in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// Listening on loopback (or told `--insecure-open`): without a token in
-    /// force, anyone who reaches the port is the local admin. Once a token
-    /// exists, every request needs one.
-    OpenUntilTokens,
-    /// Every request needs a token.
-    TokensRequired,
+/// The caller of a request: the one its `Authorization` header names, else
+/// (without one) the local user while the service is open and no token
+/// is in force.
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        caller(
+            &state.db,
+            state.options.access,
+            parts.headers.get(header::AUTHORIZATION),
+        )
+        .await
+    }
 }
 
-/// The caller of a request with these headers.
+/// The caller a request names in its `Authorization` header, None when it
+/// has none: a browser cannot set headers on a WebSocket upgrade and sends
+/// its credentials later, in `connection_init`.
+impl OptionalFromRequestParts<AppState> for Caller {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>> {
+        match parts.headers.get(header::AUTHORIZATION) {
+            Some(authorization) => caller(&state.db, state.options.access, Some(authorization))
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// The caller presenting `authorization` (the value of an `Authorization`
+/// header, or of a WebSocket `connection_init` payload), or none.
 pub async fn caller(
     db: &DatabaseConnection,
     access: Access,
-    headers: &HeaderMap,
+    authorization: Option<&HeaderValue>,
 ) -> Result<Caller> {
-    match headers.get(header::AUTHORIZATION) {
+    match authorization {
         Some(value) => {
             let secret = value.to_str().ok().and_then(bearer).ok_or_else(|| {
                 Error::Unauthenticated(

@@ -1,0 +1,91 @@
+//! What every handler shares: the router's state, the options the HTTP
+//! layer enforces and their defaults. Handlers import this module, not the
+//! router, so that the router depends on the handlers and never the other
+//! way round.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+
+use super::gate::WriteGate;
+use crate::graphql::AppSchema;
+
+/// Largest JSON request body, in bytes, unless told otherwise (the
+/// command line's `--max-body-bytes` defaults to it too).
+pub const DEFAULT_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Largest multipart (upload) request body, in bytes.
+pub const DEFAULT_UPLOAD_BYTES: usize = 256 * 1024 * 1024;
+/// Most operations in one batch.
+pub const DEFAULT_BATCH: usize = 10;
+/// Deadline of one request, in seconds.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// Deadline of one multipart (upload) request, in seconds.
+pub const DEFAULT_UPLOAD_TIMEOUT_SECS: u64 = 600;
+/// Most connections held at once by the server.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+/// Whether requests without a token are let in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Listening on loopback (or told `--insecure-open`): without a token in
+    /// force, anyone who reaches the port is the local admin. Once a token
+    /// exists, every request needs one.
+    OpenUntilTokens,
+    /// Every request needs a token.
+    TokensRequired,
+}
+
+/// What the HTTP layer enforces.
+#[derive(Clone, Debug)]
+pub struct HttpOptions {
+    /// Largest JSON request body, in bytes.
+    pub body_bytes: usize,
+    /// Largest multipart (upload) request body, in bytes.
+    pub upload_bytes: usize,
+    /// Most operations in one batch.
+    pub batch: usize,
+    /// Deadline of one request.
+    pub timeout: Duration,
+    /// Deadline of one multipart (upload) request.
+    pub upload_timeout: Duration,
+    /// Whether GraphiQL is served at `/`.
+    pub graphiql: bool,
+    /// Whether requests without a token get in.
+    pub access: Access,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            body_bytes: DEFAULT_BODY_BYTES,
+            upload_bytes: DEFAULT_UPLOAD_BYTES,
+            batch: DEFAULT_BATCH,
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            upload_timeout: Duration::from_secs(DEFAULT_UPLOAD_TIMEOUT_SECS),
+            graphiql: true,
+            access: Access::OpenUntilTokens,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: AppSchema,
+    pub db: DatabaseConnection,
+    pub options: Arc<HttpOptions>,
+    /// Reads take turns while a write runs.
+    pub gate: Arc<WriteGate>,
+}
+
+impl AppState {
+    pub fn new(schema: AppSchema, db: DatabaseConnection, options: HttpOptions) -> Self {
+        AppState {
+            schema,
+            db,
+            options: Arc::new(options),
+            gate: Arc::default(),
+        }
+    }
+}
