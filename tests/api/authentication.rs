@@ -3,9 +3,9 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use orgmap::http::{Access, HttpOptions};
 use orgmap::domain::access::{Caller, Role};
 use orgmap::domain::token;
+use orgmap::http::{Access, HttpOptions};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 
