@@ -11,8 +11,9 @@ use sea_orm::{
 
 use super::access::{Caller, Role};
 use super::audit::{self, Entity};
+use super::engine;
+use super::store::{self, db};
 use super::values::{Patch, parse_code, parse_name, parse_optional_text};
-use super::{db, engine};
 use crate::error::{Error, Result};
 
 #[derive(Clone, Debug)]
@@ -75,7 +76,7 @@ pub async fn upsert(
     let parent_code = input
         .parent_code
         .try_map(|p| Ok(Some(parse_code("parentCode", &p)?)))?;
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let (code, name) = (code.clone(), name.clone());
         let (description, parent_code) = (description.clone(), parent_code.clone());
         let caller = caller.clone();

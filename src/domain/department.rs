@@ -13,8 +13,9 @@ use super::access::{Caller, Role};
 use super::audit::{self, Entity};
 use super::page::{self, Page, PageRequest};
 use super::scope::Scope;
+use super::store;
 use super::values::{Patch, parse_code, parse_name, parse_optional_text};
-use super::{db, engine, kind, region};
+use super::{engine, kind, region};
 use crate::error::{Error, Result};
 
 pub const MAX_CONTACTS: usize = 50;
@@ -184,7 +185,7 @@ pub async fn upsert(
         Patch::Keep => None,
     };
     let caller = caller.clone();
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let (code, name) = (code.clone(), name.clone());
         let (dedicated_unit, method, staff) = (dedicated_unit.clone(), method.clone(), staff.clone());
         let caller = caller.clone();

@@ -7,7 +7,7 @@ use sea_orm::{
 
 use super::access::{self, Caller};
 use super::audit::{self, Entity};
-use super::db;
+use super::store;
 use super::values::{parse_code, parse_name};
 use crate::error::{Error, Result};
 
@@ -79,7 +79,7 @@ pub async fn upsert(
     let code = parse_code("code", &input.code)?;
     let name = parse_name("name", &input.name, 100)?;
     let caller = caller.clone();
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let (code, name) = (code.clone(), name.clone());
         let caller = caller.clone();
         Box::pin(async move {

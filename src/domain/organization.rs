@@ -17,8 +17,9 @@ use super::engine::{self, Target};
 use super::page::{self, Page, PageRequest};
 use super::responsibility::{Basis, Facts, Named, RuleFacts};
 use super::scope::Scope;
+use super::store;
 use super::values::{CreditCode, Patch, RegionLevel, parse_name};
-use super::{category, db, department, region};
+use super::{category, department, region};
 use crate::error::{Error, Result};
 
 /// Party-organization status (党组织建立情况).
@@ -482,7 +483,7 @@ pub async fn upsert(
         check_party_member_count(count)?;
     }
     let caller = caller.clone();
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let input = input.clone();
         let (credit_code, name) = (credit_code.clone(), name.clone());
         let caller = caller.clone();
@@ -735,7 +736,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, credit_code: &str)
     caller.require(Role::Editor)?;
     let code = CreditCode::parse("creditCode", credit_code)?;
     let caller = caller.clone();
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let code = code.clone();
         let caller = caller.clone();
         Box::pin(async move {

@@ -10,10 +10,11 @@ use sea_orm::{
 
 use super::access::{Caller, Role};
 use super::audit::{self, Entity};
+use super::engine;
 use super::page::{self, Page, PageRequest};
 use super::scope::Scope;
+use super::store::{self, db};
 use super::values::{RegionCode, RegionLevel, parse_name};
-use super::{db, engine};
 use crate::error::{Error, Result};
 
 /// What `upsert` takes.
@@ -145,7 +146,7 @@ pub async fn upsert(
         .map(|c| RegionCode::parse("parentCode", c))
         .transpose()?;
     let caller = caller.clone();
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let (code, name, parent_code) = (code.clone(), name.clone(), parent_code.clone());
         let caller = caller.clone();
         Box::pin(async move {

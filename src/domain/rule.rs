@@ -13,8 +13,9 @@ use super::access::{Caller, Role};
 use super::audit::{self, Entity};
 use super::responsibility::{Named, RuleFacts};
 use super::scope::Scope;
+use super::store;
 use super::values::{Patch, parse_optional_text};
-use super::{category, db, engine, kind, region};
+use super::{category, engine, kind, region};
 use crate::error::Result;
 
 #[derive(Clone, Debug)]
@@ -221,7 +222,7 @@ pub async fn upsert(
         .clone()
         .try_map(|b| parse_optional_text("basis", Some(&b), 500))?;
     let caller = caller.clone();
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let input = input.clone();
         let caller = caller.clone();
         Box::pin(async move {
@@ -248,7 +249,7 @@ pub async fn delete(
     let caller = caller.clone();
     let category_code = category_code.to_owned();
     let scope_region_code = scope_code(scope_region_code).map(str::to_owned);
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let (category_code, scope_region_code) = (category_code.clone(), scope_region_code.clone());
         let caller = caller.clone();
         Box::pin(async move {

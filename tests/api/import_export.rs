@@ -8,8 +8,9 @@ use http_body_util::BodyExt;
 use orgmap::domain::access::{Caller, Role};
 use orgmap::domain::scope::Scope;
 use orgmap::domain::transfer::export::{ExportOptions, Exporter};
-use orgmap::domain::transfer::import::{ImportOptions, ImportReport, RowError, import};
+use orgmap::domain::transfer::import::{ImportOptions, import};
 use orgmap::domain::transfer::{Encoding, Entity, Format};
+use orgmap::domain::transfer::{ImportReport, RowError};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 

@@ -9,10 +9,12 @@
 pub mod export;
 pub mod import;
 mod read;
+mod report;
 
 use crate::error::{Error, Result};
 
-pub use import::{ImportOptions, ImportReport, RowError};
+pub use import::ImportOptions;
+pub use report::{ImportReport, MAX_LISTED_ERRORS, RowError};
 
 /// What a file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

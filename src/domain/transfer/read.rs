@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
-use super::import::RowError;
+use super::report::RowError;
 use super::{Encoding, Entity, Format};
 
 /// The longest line (JSON lines) or record (CSV) read, in bytes.

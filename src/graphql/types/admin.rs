@@ -154,8 +154,8 @@ pub struct Change {
     pub after: Option<Json<serde_json::Value>>,
 }
 
-impl From<audit::Change> for Change {
-    fn from(change: audit::Change) -> Self {
+impl From<audit::trail::Change> for Change {
+    fn from(change: audit::trail::Change) -> Self {
         Change {
             at: change.at,
             actor: change.actor,

@@ -3,19 +3,20 @@
 //! write's own transaction, so that a change and its record commit together.
 //!
 //! Values are recorded by natural key (codes, not ids), as a person reading
-//! the trail knows them, each from one statement.
+//! the trail knows them, each from one statement. Reading the trail back
+//! is [`trail`]'s: writers depend on this module, and the reading on the
+//! regions (a region-bound admin reads its subtree's changes only).
+
+pub mod trail;
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
-    JsonValue, QueryFilter, Select, Statement,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, FromQueryResult, JsonValue, Statement,
 };
 use serde_json::Value;
 
 use entity::{api_token, change};
 
-use super::access::{Caller, Role};
-use super::page::{self, Page, PageRequest};
-use super::region as region_domain;
+use crate::domain::access::Caller;
 use crate::error::Result;
 
 /// What a change can be about.
@@ -264,60 +265,4 @@ async fn insert(
     .insert(db)
     .await?;
     Ok(())
-}
-
-/// A recorded change as served.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Change {
-    pub at: chrono::DateTime<chrono::Utc>,
-    pub actor: String,
-    pub entity: String,
-    pub key: String,
-    pub action: String,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
-}
-
-impl From<change::Model> for Change {
-    fn from(row: change::Model) -> Self {
-        let parse = |text: Option<String>| {
-            text.map(|t| serde_json::from_str(&t).unwrap_or(Value::String(t)))
-        };
-        Change {
-            at: row.at,
-            actor: row.actor,
-            entity: row.entity,
-            key: row.entity_key,
-            action: row.action,
-            before: parse(row.before),
-            after: parse(row.after),
-        }
-    }
-}
-
-/// The changes an admin may read, oldest first: of one entity or all, from
-/// `since` on, within the admin's subtree (a region-bound admin does not
-/// see changes to what belongs to no region). Also returns the whole
-/// selection, for counting.
-pub async fn changes(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    entity: Option<Entity>,
-    since: Option<chrono::DateTime<chrono::Utc>>,
-    request: &PageRequest,
-) -> Result<(Page<Change>, Select<change::Entity>)> {
-    caller.require(Role::Admin)?;
-    let mut select = change::Entity::find();
-    if let Some(entity) = entity {
-        select = select.filter(change::Column::Entity.eq(entity.as_str()));
-    }
-    if let Some(since) = since {
-        select = select.filter(change::Column::At.gte(since));
-    }
-    if let Some(root) = caller.scope.region_id {
-        select =
-            select.filter(change::Column::RegionId.in_subquery(region_domain::subtree_ids(root)));
-    }
-    let page = page::fetch(db, select.clone(), change::Column::Id, |m| m.id, request).await?;
-    Ok((page.map(Change::from), select))
 }
