@@ -212,7 +212,8 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let report = transfer::import::import(
         &db,
-        &Scope::EVERYTHING,
+        &Caller::system("cli"),
+        &args.file.display().to_string(),
         Box::new(file),
         ImportOptions {
             entity,
@@ -222,20 +223,6 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
         },
     )
     .await;
-    if let Ok(report) = &report
-        && report.committed
-    {
-        let file_name = args.file.display().to_string();
-        crate::domain::audit::record_import(
-            &db,
-            &Caller::system("cli"),
-            entity.audited(),
-            &file_name,
-            report.summary(),
-        )
-        .await
-        .map_err(user_error)?;
-    }
     db.close().await?;
     let report = report.map_err(user_error)?;
     let mut out = std::io::stdout().lock();

@@ -54,9 +54,16 @@ async fn import_with(
     dry_run: bool,
     bytes: Vec<u8>,
 ) -> ImportReport {
+    // An editor bound to `scope`, as the API's importData is called.
+    let caller = Caller {
+        name: "importer".to_owned(),
+        role: Role::Editor,
+        scope: *scope,
+    };
     import(
         &app.db,
-        scope,
+        &caller,
+        "test-file",
         Box::new(std::io::Cursor::new(bytes)),
         ImportOptions {
             entity,

@@ -17,6 +17,7 @@ mod gaps;
 mod http;
 mod impact;
 mod import_export;
+mod import_write_path;
 mod limits;
 mod maintenance;
 mod organizations;

@@ -218,8 +218,9 @@ pub async fn record_token(
     .await
 }
 
-/// Records a bulk import that committed: one entry naming the file and
-/// what it did (the rows themselves are in the file the caller keeps).
+/// Records a bulk import in its own transaction, just before it commits:
+/// one entry naming the file and what it did (the rows themselves are in
+/// the file the caller keeps).
 pub async fn record_import(
     db: &impl ConnectionTrait,
     caller: &Caller,

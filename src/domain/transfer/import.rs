@@ -27,15 +27,17 @@ use sea_orm::{
 use super::read::{Cell, Record, RecordReader};
 use super::report::{ImportReport, OUTSIDE, RowError};
 use super::{Encoding, Entity, Format};
+use crate::domain::access::Caller;
 use crate::domain::department::{ContactInput, MAX_CONTACTS, parse_contact};
 use crate::domain::organization::{
     Fields, PartyOrganization, check_party_member_count, stored_row,
 };
 use crate::domain::scope::Scope;
+use crate::domain::store::{Outcome, db};
 use crate::domain::values::{
     CreditCode, Patch, RegionCode, RegionLevel, parse_code, parse_name, parse_optional_text,
 };
-use crate::domain::{category as category_domain, db, engine, region as region_domain};
+use crate::domain::{audit, category as category_domain, engine, region as region_domain, store};
 use crate::error::{Error, Result};
 
 /// Organizations validated and compared with the stored rows together.
@@ -54,58 +56,54 @@ pub struct ImportOptions {
     pub dry_run: bool,
 }
 
-/// Imports `source` in one transaction: all of it, or (when any row is
-/// bad, or on a dry run) nothing.
+/// Imports `source` in one transaction through the one write function:
+/// all of it, or (when any row is bad, or on a dry run) nothing. A
+/// committed import records its audit entry (`caller` as the actor,
+/// `file_name` in the key) in that same transaction. The file is read
+/// once, as it streams, so the write is attempted once.
 pub async fn import(
     db: &DatabaseConnection,
-    scope: &Scope,
+    caller: &Caller,
+    file_name: &str,
     source: Box<dyn Read + Send>,
     options: ImportOptions,
 ) -> Result<ImportReport> {
     let mut reader = RecordReader::new(source, options.entity, options.format, options.encoding);
-    let (report, changed) = crate::domain::feed::attempt(async {
-        let txn = db::begin_write(db).await?;
-        if !options.dry_run {
-            // Orders the import with every other write, as a structural write does.
-            engine::lock_exclusive(&txn).await?;
-        }
-        let mut report = ImportReport {
-            dry_run: options.dry_run,
-            ..Default::default()
-        };
-        let write = !options.dry_run;
-        let imported = match options.entity {
-            Entity::Regions => import_regions(&txn, scope, &mut reader, &mut report, write).await,
-            Entity::Categories => {
-                import_categories(&txn, scope, &mut reader, &mut report, write).await
+    let caller = caller.clone();
+    let file_name = file_name.to_owned();
+    let outcome = store::write_once(db, move |txn| {
+        Box::pin(async move {
+            let write = !options.dry_run;
+            if write {
+                // Orders the import with every other write, as a structural write does.
+                engine::lock_exclusive(txn).await?;
             }
-            Entity::Departments => {
-                import_departments(&txn, scope, &mut reader, &mut report, write).await
+            let mut report = ImportReport {
+                dry_run: options.dry_run,
+                ..Default::default()
+            };
+            let scope = &caller.scope;
+            let (reader, rows) = (&mut reader, &mut report);
+            match options.entity {
+                Entity::Regions => import_regions(txn, scope, reader, rows, write).await?,
+                Entity::Categories => import_categories(txn, scope, reader, rows, write).await?,
+                Entity::Departments => import_departments(txn, scope, reader, rows, write).await?,
+                Entity::Rules => import_rules(txn, scope, reader, rows, write).await?,
+                Entity::Organizations => {
+                    import_organizations(txn, scope, reader, rows, write).await?
+                }
             }
-            Entity::Rules => import_rules(&txn, scope, &mut reader, &mut report, write).await,
-            Entity::Organizations => {
-                import_organizations(&txn, scope, &mut reader, &mut report, write).await
+            if !(write && report.is_clean()) {
+                return Ok(Outcome::Discard(report));
             }
-        };
-        if let Err(err) = imported {
-            txn.rollback().await.ok();
-            return Err(err.settle());
-        }
-        if report.is_clean() && write {
-            crate::domain::feed::announce(&txn).await?;
-            txn.commit().await.map_err(|e| Error::from(e).settle())?;
             report.committed = true;
-        } else {
-            txn.rollback().await?;
-        }
-        Ok(report)
+            let audited = options.entity.audited();
+            audit::record_import(txn, &caller, audited, &file_name, report.summary()).await?;
+            Ok(Outcome::Commit(report))
+        })
     })
-    .await;
-    let report = report?;
-    if report.committed {
-        crate::domain::feed::committed(changed);
-    }
-    Ok(report)
+    .await?;
+    Ok(outcome.into_inner())
 }
 
 /// A record with its entity's columns, read the way the API reads inputs.

@@ -4,7 +4,6 @@
 use async_graphql::{Context, Enum, Object, SimpleObject, Upload};
 
 use crate::domain::access::Role;
-use crate::domain::audit;
 use crate::domain::transfer::{self, Encoding, Entity, Format, ImportOptions, ImportReport};
 use crate::error::Error;
 use crate::graphql::context::{caller, db};
@@ -148,7 +147,8 @@ impl TransferMutation {
         let entity: transfer::Entity = entity.into();
         let report = transfer::import::import(
             db(ctx)?,
-            &caller.scope,
+            caller,
+            &file_name,
             Box::new(upload.into_read()),
             ImportOptions {
                 entity,
@@ -158,16 +158,6 @@ impl TransferMutation {
             },
         )
         .await?;
-        if report.committed {
-            audit::record_import(
-                db(ctx)?,
-                caller,
-                entity.audited(),
-                &file_name,
-                report.summary(),
-            )
-            .await?;
-        }
         Ok(report.into())
     }
 }
