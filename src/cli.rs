@@ -12,7 +12,7 @@ use crate::config::{Cli, Command, DatabaseArgs, ExportArgs, ImportArgs, ServeArg
 use crate::domain::access::{Caller, Role};
 use crate::domain::scope::Scope;
 use crate::domain::transfer::export::{ExportOptions, Exporter};
-use crate::domain::transfer::{self, Encoding, Entity, Format, ImportOptions};
+use crate::domain::transfer::{self, Dataset, Encoding, Format, ImportOptions};
 use crate::domain::{self, db, token};
 use crate::{app, demo, graphql};
 
@@ -200,7 +200,7 @@ async fn token_command(command: TokenCommand) -> anyhow::Result<()> {
 
 /// Imports a file and prints what it did; fails when any row is bad.
 async fn import(args: ImportArgs) -> anyhow::Result<()> {
-    let entity = Entity::parse(&args.entity).map_err(user_error)?;
+    let entity = Dataset::parse(&args.entity).map_err(user_error)?;
     let format = match &args.format {
         Some(format) => Format::parse(format).map_err(user_error)?,
         None => Format::from_file_name(&args.file.to_string_lossy()),
@@ -275,7 +275,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
 /// Exports an entity to a file or standard output.
 async fn export(args: ExportArgs) -> anyhow::Result<()> {
     let options = ExportOptions {
-        entity: Entity::parse(&args.entity).map_err(user_error)?,
+        entity: Dataset::parse(&args.entity).map_err(user_error)?,
         format: Format::parse(&args.format).map_err(user_error)?,
         region_code: args.region.clone(),
     };

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::access::{Caller, Role};
-use super::audit::{self, Entity};
+use super::audit::{self, AuditedKind};
 use super::page::{self, Page, PageRequest};
 use super::scope::Scope;
 use super::store;
@@ -199,7 +199,7 @@ pub async fn upsert(
             let before = match &existing {
                 Some(existing) => {
                     caller.require_region(txn, existing.region_id).await?;
-                    audit::snapshot(txn, Entity::Department, existing.id).await?
+                    audit::snapshot(txn, AuditedKind::Department, existing.id).await?
                 }
                 None => None,
             };
@@ -262,7 +262,7 @@ pub async fn upsert(
             if structural {
                 engine::refresh(txn).await?;
             }
-            audit::record(txn, &caller, Entity::Department, &saved.code, before, Some(saved.id))
+            audit::record(txn, &caller, AuditedKind::Department, &saved.code, before, Some(saved.id))
                 .await?;
             Ok(saved)
         })

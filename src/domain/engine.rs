@@ -434,9 +434,9 @@ async fn stage_and_apply(db: &impl ConnectionTrait) -> Result<()> {
         let all = [keys, values].concat().join(", ");
         db::execute_unprepared(db, &format!(
             "INSERT INTO {dirty} ({keys_list}) \
-             SELECT {keys_list} FROM (SELECT {all} FROM {table}_next EXCEPT SELECT {all} FROM {table}) a \
+             SELECT {keys_list} FROM (SELECT {all} FROM {table}_next EXCEPT SELECT {all} FROM {table}) added \
              UNION \
-             SELECT {keys_list} FROM (SELECT {all} FROM {table} EXCEPT SELECT {all} FROM {table}_next) b"
+             SELECT {keys_list} FROM (SELECT {all} FROM {table} EXCEPT SELECT {all} FROM {table}_next) removed"
         ))
         .await?;
         let matches = |alias: &str| {

@@ -6,7 +6,7 @@ use sea_orm::{
 };
 
 use super::access::{self, Caller};
-use super::audit::{self, Entity};
+use super::audit::{self, AuditedKind};
 use super::store;
 use super::values::{parse_code, parse_name};
 use crate::error::{Error, Result};
@@ -87,7 +87,9 @@ pub async fn upsert(
                 .one(txn)
                 .await?;
             let before = match &existing {
-                Some(existing) => audit::snapshot(txn, Entity::DepartmentKind, existing.id).await?,
+                Some(existing) => {
+                    audit::snapshot(txn, AuditedKind::DepartmentKind, existing.id).await?
+                }
                 None => None,
             };
             let saved: department_kind::Model = match existing {
@@ -112,7 +114,7 @@ pub async fn upsert(
             audit::record(
                 txn,
                 &caller,
-                Entity::DepartmentKind,
+                AuditedKind::DepartmentKind,
                 &saved.code,
                 before,
                 Some(saved.id),

@@ -10,7 +10,7 @@ use orgmap::domain::access::{Caller, Role};
 use orgmap::domain::engine;
 use orgmap::domain::scope::Scope;
 use orgmap::domain::transfer::import::{ImportOptions, import};
-use orgmap::domain::transfer::{Encoding, Entity, Format, ImportReport};
+use orgmap::domain::transfer::{Dataset, Encoding, Format, ImportReport};
 use sea_orm::{ConnectionTrait, DbBackend};
 
 use crate::helpers::{TestApp, credit_code, small_province};
@@ -50,7 +50,7 @@ async fn import_organizations(
         "orgs.csv",
         Box::new(std::io::Cursor::new(file.into_bytes())),
         ImportOptions {
-            entity: Entity::Organizations,
+            entity: Dataset::Organizations,
             format: Format::Csv,
             encoding: Encoding::Utf8,
             dry_run,
@@ -90,7 +90,7 @@ async fn an_import_takes_the_structural_gate_while_it_reads_and_writes() {
         "orgs.csv",
         Box::new(file),
         ImportOptions {
-            entity: Entity::Organizations,
+            entity: Dataset::Organizations,
             format: Format::Csv,
             encoding: Encoding::Utf8,
             dry_run: false,

@@ -21,7 +21,7 @@ use crate::error::Result;
 
 /// What a change can be about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Entity {
+pub enum AuditedKind {
     Region,
     DepartmentKind,
     Department,
@@ -31,26 +31,26 @@ pub enum Entity {
     Token,
 }
 
-impl Entity {
-    pub const ALL: [Entity; 7] = [
-        Entity::Region,
-        Entity::DepartmentKind,
-        Entity::Department,
-        Entity::Category,
-        Entity::Rule,
-        Entity::Organization,
-        Entity::Token,
+impl AuditedKind {
+    pub const ALL: [AuditedKind; 7] = [
+        AuditedKind::Region,
+        AuditedKind::DepartmentKind,
+        AuditedKind::Department,
+        AuditedKind::Category,
+        AuditedKind::Rule,
+        AuditedKind::Organization,
+        AuditedKind::Token,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Entity::Region => "region",
-            Entity::DepartmentKind => "departmentKind",
-            Entity::Department => "department",
-            Entity::Category => "category",
-            Entity::Rule => "rule",
-            Entity::Organization => "organization",
-            Entity::Token => "token",
+            AuditedKind::Region => "region",
+            AuditedKind::DepartmentKind => "departmentKind",
+            AuditedKind::Department => "department",
+            AuditedKind::Category => "category",
+            AuditedKind::Rule => "rule",
+            AuditedKind::Organization => "organization",
+            AuditedKind::Token => "token",
         }
     }
 
@@ -58,59 +58,59 @@ impl Entity {
     /// `_region`, and the columns that hold booleans.
     fn snapshot_sql(self) -> (&'static str, &'static [&'static str]) {
         match self {
-            Entity::Region => (
-                "SELECT r.code AS code, r.name AS name, r.level AS level, p.code AS \"parentCode\", \
-                 r.id AS _region FROM region r LEFT JOIN region p ON p.id = r.parent_id WHERE r.id = $1",
+            AuditedKind::Region => (
+                "SELECT reg.code AS code, reg.name AS name, reg.level AS level, parent.code AS \"parentCode\", \
+                 reg.id AS _region FROM region reg LEFT JOIN region parent ON parent.id = reg.parent_id WHERE reg.id = $1",
                 &[],
             ),
-            Entity::DepartmentKind => (
-                "SELECT k.code AS code, k.name AS name, k.role AS role, NULL AS _region \
-                 FROM department_kind k WHERE k.id = $1",
+            AuditedKind::DepartmentKind => (
+                "SELECT kind.code AS code, kind.name AS name, kind.role AS role, NULL AS _region \
+                 FROM department_kind kind WHERE kind.id = $1",
                 &[],
             ),
-            Entity::Department => (
-                "SELECT d.code AS code, d.name AS name, k.code AS \"kindCode\", r.code AS \"regionCode\", \
-                 d.dedicated_unit AS \"dedicatedUnit\", d.method AS method, \
-                 (SELECT COUNT(*) FROM department_contact c WHERE c.department_id = d.id) AS \"dedicatedStaffCount\", \
-                 d.region_id AS _region \
-                 FROM department d JOIN department_kind k ON k.id = d.kind_id \
-                 JOIN region r ON r.id = d.region_id WHERE d.id = $1",
+            AuditedKind::Department => (
+                "SELECT dept.code AS code, dept.name AS name, kind.code AS \"kindCode\", reg.code AS \"regionCode\", \
+                 dept.dedicated_unit AS \"dedicatedUnit\", dept.method AS method, \
+                 (SELECT COUNT(*) FROM department_contact contact WHERE contact.department_id = dept.id) AS \"dedicatedStaffCount\", \
+                 dept.region_id AS _region \
+                 FROM department dept JOIN department_kind kind ON kind.id = dept.kind_id \
+                 JOIN region reg ON reg.id = dept.region_id WHERE dept.id = $1",
                 &[],
             ),
-            Entity::Category => (
-                "SELECT c.code AS code, c.name AS name, c.description AS description, \
-                 p.code AS \"parentCode\", NULL AS _region \
-                 FROM category c LEFT JOIN category p ON p.id = c.parent_id WHERE c.id = $1",
+            AuditedKind::Category => (
+                "SELECT cat.code AS code, cat.name AS name, cat.description AS description, \
+                 parent.code AS \"parentCode\", NULL AS _region \
+                 FROM category cat LEFT JOIN category parent ON parent.id = cat.parent_id WHERE cat.id = $1",
                 &[],
             ),
-            Entity::Rule => (
-                "SELECT c.code AS \"categoryCode\", k.code AS \"kindCode\", s.code AS \"scopeRegionCode\", \
-                 u.basis AS basis, u.scope_region_id AS _region \
-                 FROM responsibility_rule u JOIN category c ON c.id = u.category_id \
-                 JOIN department_kind k ON k.id = u.department_kind_id \
-                 LEFT JOIN region s ON s.id = u.scope_region_id WHERE u.id = $1",
+            AuditedKind::Rule => (
+                "SELECT cat.code AS \"categoryCode\", kind.code AS \"kindCode\", scope_reg.code AS \"scopeRegionCode\", \
+                 resp_rule.basis AS basis, resp_rule.scope_region_id AS _region \
+                 FROM responsibility_rule resp_rule JOIN category cat ON cat.id = resp_rule.category_id \
+                 JOIN department_kind kind ON kind.id = resp_rule.department_kind_id \
+                 LEFT JOIN region scope_reg ON scope_reg.id = resp_rule.scope_region_id WHERE resp_rule.id = $1",
                 &[],
             ),
-            Entity::Organization => (
-                "SELECT o.credit_code AS \"creditCode\", o.name AS name, c.code AS \"categoryCode\", \
-                 r.code AS \"regionCode\", a.code AS \"administeringRegionCode\", \
-                 sd.code AS \"supervisingDepartmentCode\", pa.code AS \"partyAffiliationCode\", \
+            AuditedKind::Organization => (
+                "SELECT o.credit_code AS \"creditCode\", o.name AS name, cat.code AS \"categoryCode\", \
+                 loc.code AS \"regionCode\", admin.code AS \"administeringRegionCode\", \
+                 superv.code AS \"supervisingDepartmentCode\", affil.code AS \"partyAffiliationCode\", \
                  o.party_organization AS \"partyOrganization\", o.work_covered AS \"workCovered\", \
                  o.party_member_count AS \"partyMemberCount\", o.is_model AS model, \
-                 o.resp_basis AS \"responsibilityBasis\", rd.code AS \"responsibleDepartmentCode\", \
+                 o.resp_basis AS \"responsibilityBasis\", resp.code AS \"responsibleDepartmentCode\", \
                  o.region_id AS _region \
-                 FROM organization o JOIN category c ON c.id = o.category_id \
-                 JOIN region r ON r.id = o.region_id \
-                 LEFT JOIN region a ON a.id = o.administering_region_id \
-                 LEFT JOIN department sd ON sd.id = o.supervising_department_id \
-                 LEFT JOIN department pa ON pa.id = o.party_affiliation_id \
-                 LEFT JOIN department rd ON rd.id = o.resp_department_id WHERE o.id = $1",
+                 FROM organization o JOIN category cat ON cat.id = o.category_id \
+                 JOIN region loc ON loc.id = o.region_id \
+                 LEFT JOIN region admin ON admin.id = o.administering_region_id \
+                 LEFT JOIN department superv ON superv.id = o.supervising_department_id \
+                 LEFT JOIN department affil ON affil.id = o.party_affiliation_id \
+                 LEFT JOIN department resp ON resp.id = o.resp_department_id WHERE o.id = $1",
                 &["workCovered", "model"],
             ),
-            Entity::Token => (
-                "SELECT t.name AS name, t.role AS role, r.code AS \"regionCode\", \
-                 CASE WHEN t.revoked_at IS NULL THEN 0 ELSE 1 END AS revoked, t.region_id AS _region \
-                 FROM api_token t LEFT JOIN region r ON r.id = t.region_id WHERE t.id = $1",
+            AuditedKind::Token => (
+                "SELECT token.name AS name, token.role AS role, reg.code AS \"regionCode\", \
+                 CASE WHEN token.revoked_at IS NULL THEN 0 ELSE 1 END AS revoked, token.region_id AS _region \
+                 FROM api_token token LEFT JOIN region reg ON reg.id = token.region_id WHERE token.id = $1",
                 &["revoked"],
             ),
         }
@@ -127,7 +127,7 @@ pub struct Snapshot {
 /// The values of the row `id` of `entity`, or None when there is none.
 pub async fn snapshot(
     db: &impl ConnectionTrait,
-    entity: Entity,
+    entity: AuditedKind,
     id: i32,
 ) -> Result<Option<Snapshot>> {
     let (sql, booleans) = entity.snapshot_sql();
@@ -164,7 +164,7 @@ pub async fn snapshot(
 pub async fn record(
     db: &impl ConnectionTrait,
     caller: &Caller,
-    entity: Entity,
+    entity: AuditedKind,
     key: &str,
     before: Option<Snapshot>,
     after_id: Option<i32>,
@@ -204,11 +204,11 @@ pub async fn record_token(
     token: &api_token::Model,
     action: &str,
 ) -> Result<()> {
-    let after = snapshot(db, Entity::Token, token.id).await?;
+    let after = snapshot(db, AuditedKind::Token, token.id).await?;
     insert(
         db,
         caller,
-        Entity::Token,
+        AuditedKind::Token,
         &token.name,
         action,
         token.region_id,
@@ -224,7 +224,7 @@ pub async fn record_token(
 pub async fn record_import(
     db: &impl ConnectionTrait,
     caller: &Caller,
-    entity: Entity,
+    entity: AuditedKind,
     file: &str,
     summary: Value,
 ) -> Result<()> {
@@ -245,7 +245,7 @@ pub async fn record_import(
 async fn insert(
     db: &impl ConnectionTrait,
     caller: &Caller,
-    entity: Entity,
+    entity: AuditedKind,
     key: &str,
     action: &str,
     region_id: Option<i32>,

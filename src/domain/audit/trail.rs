@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use entity::change;
 
-use super::Entity;
+use super::AuditedKind;
 use crate::domain::access::{Caller, Role};
 use crate::domain::page::{self, Page, PageRequest};
 use crate::domain::region as region_domain;
@@ -14,7 +14,7 @@ use crate::error::Result;
 
 /// A recorded change as served.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Change {
+pub struct Entry {
     pub at: chrono::DateTime<chrono::Utc>,
     pub actor: String,
     pub entity: String,
@@ -24,12 +24,12 @@ pub struct Change {
     pub after: Option<Value>,
 }
 
-impl From<change::Model> for Change {
+impl From<change::Model> for Entry {
     fn from(row: change::Model) -> Self {
         let parse = |text: Option<String>| {
             text.map(|t| serde_json::from_str(&t).unwrap_or(Value::String(t)))
         };
-        Change {
+        Entry {
             at: row.at,
             actor: row.actor,
             entity: row.entity,
@@ -48,10 +48,10 @@ impl From<change::Model> for Change {
 pub async fn changes(
     db: &impl ConnectionTrait,
     caller: &Caller,
-    entity: Option<Entity>,
+    entity: Option<AuditedKind>,
     since: Option<chrono::DateTime<chrono::Utc>>,
     request: &PageRequest,
-) -> Result<(Page<Change>, Select<change::Entity>)> {
+) -> Result<(Page<Entry>, Select<change::Entity>)> {
     caller.require(Role::Admin)?;
     let mut select = change::Entity::find();
     if let Some(entity) = entity {
@@ -65,5 +65,5 @@ pub async fn changes(
             select.filter(change::Column::RegionId.in_subquery(region_domain::subtree_ids(root)));
     }
     let page = page::fetch(db, select.clone(), change::Column::Id, |m| m.id, request).await?;
-    Ok((page.map(Change::from), select))
+    Ok((page.map(Entry::from), select))
 }

@@ -4,7 +4,7 @@
 use async_graphql::{Context, Enum, Object, SimpleObject, Upload};
 
 use crate::domain::access::Role;
-use crate::domain::transfer::{self, Encoding, Entity, Format, ImportOptions, ImportReport};
+use crate::domain::transfer::{self, Dataset, Encoding, Format, ImportOptions, ImportReport};
 use crate::error::Error;
 use crate::graphql::context::{caller, db};
 use crate::graphql::error::ApiResult;
@@ -25,14 +25,14 @@ pub enum TransferEntity {
     Organizations,
 }
 
-impl From<TransferEntity> for Entity {
+impl From<TransferEntity> for Dataset {
     fn from(entity: TransferEntity) -> Self {
         match entity {
-            TransferEntity::Regions => Entity::Regions,
-            TransferEntity::Departments => Entity::Departments,
-            TransferEntity::Categories => Entity::Categories,
-            TransferEntity::Rules => Entity::Rules,
-            TransferEntity::Organizations => Entity::Organizations,
+            TransferEntity::Regions => Dataset::Regions,
+            TransferEntity::Departments => Dataset::Departments,
+            TransferEntity::Categories => Dataset::Categories,
+            TransferEntity::Rules => Dataset::Rules,
+            TransferEntity::Organizations => Dataset::Organizations,
         }
     }
 }
@@ -144,7 +144,7 @@ impl TransferMutation {
             FileEncoding::Gb18030 => Encoding::Gb18030,
         };
         let file_name = upload.filename.clone();
-        let entity: transfer::Entity = entity.into();
+        let entity: transfer::Dataset = entity.into();
         let report = transfer::import::import(
             db(ctx)?,
             caller,

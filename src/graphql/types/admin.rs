@@ -106,33 +106,33 @@ pub enum ChangeEntity {
     Token,
 }
 
-impl From<ChangeEntity> for audit::Entity {
+impl From<ChangeEntity> for audit::AuditedKind {
     fn from(entity: ChangeEntity) -> Self {
         match entity {
-            ChangeEntity::Region => audit::Entity::Region,
-            ChangeEntity::DepartmentKind => audit::Entity::DepartmentKind,
-            ChangeEntity::Department => audit::Entity::Department,
-            ChangeEntity::Category => audit::Entity::Category,
-            ChangeEntity::Rule => audit::Entity::Rule,
-            ChangeEntity::Organization => audit::Entity::Organization,
-            ChangeEntity::Token => audit::Entity::Token,
+            ChangeEntity::Region => audit::AuditedKind::Region,
+            ChangeEntity::DepartmentKind => audit::AuditedKind::DepartmentKind,
+            ChangeEntity::Department => audit::AuditedKind::Department,
+            ChangeEntity::Category => audit::AuditedKind::Category,
+            ChangeEntity::Rule => audit::AuditedKind::Rule,
+            ChangeEntity::Organization => audit::AuditedKind::Organization,
+            ChangeEntity::Token => audit::AuditedKind::Token,
         }
     }
 }
 
 fn entity_of(text: &str) -> ChangeEntity {
-    match audit::Entity::ALL
+    match audit::AuditedKind::ALL
         .into_iter()
         .find(|e| e.as_str() == text)
-        .unwrap_or(audit::Entity::Organization)
+        .unwrap_or(audit::AuditedKind::Organization)
     {
-        audit::Entity::Region => ChangeEntity::Region,
-        audit::Entity::DepartmentKind => ChangeEntity::DepartmentKind,
-        audit::Entity::Department => ChangeEntity::Department,
-        audit::Entity::Category => ChangeEntity::Category,
-        audit::Entity::Rule => ChangeEntity::Rule,
-        audit::Entity::Organization => ChangeEntity::Organization,
-        audit::Entity::Token => ChangeEntity::Token,
+        audit::AuditedKind::Region => ChangeEntity::Region,
+        audit::AuditedKind::DepartmentKind => ChangeEntity::DepartmentKind,
+        audit::AuditedKind::Department => ChangeEntity::Department,
+        audit::AuditedKind::Category => ChangeEntity::Category,
+        audit::AuditedKind::Rule => ChangeEntity::Rule,
+        audit::AuditedKind::Organization => ChangeEntity::Organization,
+        audit::AuditedKind::Token => ChangeEntity::Token,
     }
 }
 
@@ -154,8 +154,8 @@ pub struct Change {
     pub after: Option<Json<serde_json::Value>>,
 }
 
-impl From<audit::trail::Change> for Change {
-    fn from(change: audit::trail::Change) -> Self {
+impl From<audit::trail::Entry> for Change {
+    fn from(change: audit::trail::Entry) -> Self {
         Change {
             at: change.at,
             actor: change.actor,

@@ -22,7 +22,7 @@ use self::organizations::Organizations;
 use self::regions::Regions;
 use self::rows::{Row, Rows, Value};
 use self::rules::Rules;
-use super::{Entity, Format};
+use super::{Dataset, Format};
 use crate::domain::region as region_domain;
 use crate::domain::scope::Scope;
 use crate::error::{Error, Result};
@@ -30,7 +30,7 @@ use crate::error::{Error, Result};
 /// What to export.
 #[derive(Clone, Debug)]
 pub struct ExportOptions {
-    pub entity: Entity,
+    pub entity: Dataset,
     pub format: Format,
     /// Only this region's subtree (regions, departments, rules scoped
     /// there, organizations located there); categories hold everywhere.
@@ -50,13 +50,13 @@ pub struct Exporter {
 }
 
 /// Where an entity's rows come from.
-fn rows_of(entity: Entity) -> Box<dyn Rows> {
+fn rows_of(entity: Dataset) -> Box<dyn Rows> {
     match entity {
-        Entity::Regions => Box::new(Regions),
-        Entity::Categories => Box::new(Categories),
-        Entity::Departments => Box::new(Departments),
-        Entity::Rules => Box::new(Rules),
-        Entity::Organizations => Box::new(Organizations::default()),
+        Dataset::Regions => Box::new(Regions),
+        Dataset::Categories => Box::new(Categories),
+        Dataset::Departments => Box::new(Departments),
+        Dataset::Rules => Box::new(Rules),
+        Dataset::Organizations => Box::new(Organizations::default()),
     }
 }
 

@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, Set};
 
 use super::driver::{Importer, Row, Taken};
 use crate::domain::scope::Scope;
-use crate::domain::transfer::Entity;
+use crate::domain::transfer::Dataset;
 use crate::domain::transfer::report::{ImportReport, OUTSIDE};
 use crate::domain::values::{Patch, parse_code, parse_name, parse_optional_text};
 use crate::domain::{category as category_domain, engine};
@@ -47,7 +47,7 @@ pub(super) struct ParsedCategory {
 impl Importer for Categories {
     type Parsed = ParsedCategory;
     type Key = String;
-    const ENTITY: Entity = Entity::Categories;
+    const DATASET: Dataset = Dataset::Categories;
     const KEY_COLUMN: &'static str = "code";
 
     async fn load(txn: &DatabaseTransaction, scope: &Scope) -> Result<Self> {

@@ -18,7 +18,7 @@ use super::lookup::{RegionMap, codes, lookup};
 use crate::domain::department::{ContactInput, MAX_CONTACTS, parse_contact};
 use crate::domain::engine;
 use crate::domain::scope::Scope;
-use crate::domain::transfer::Entity;
+use crate::domain::transfer::Dataset;
 use crate::domain::transfer::read::Cell;
 use crate::domain::transfer::report::ImportReport;
 use crate::domain::values::{Patch, parse_code, parse_name, parse_optional_text};
@@ -111,7 +111,7 @@ fn parse_staff(cell: &Cell) -> Result<Patch<Vec<ContactInput>>> {
 impl Importer for Departments {
     type Parsed = ParsedDepartment;
     type Key = String;
-    const ENTITY: Entity = Entity::Departments;
+    const DATASET: Dataset = Dataset::Departments;
     const KEY_COLUMN: &'static str = "code";
 
     async fn load(txn: &DatabaseTransaction, scope: &Scope) -> Result<Self> {

@@ -12,7 +12,7 @@ use std::hash::Hash;
 use sea_orm::DatabaseTransaction;
 
 use crate::domain::scope::Scope;
-use crate::domain::transfer::Entity;
+use crate::domain::transfer::Dataset;
 use crate::domain::transfer::read::{Cell, Record, RecordReader};
 use crate::domain::transfer::report::{ImportReport, RowError};
 use crate::domain::values::Patch;
@@ -25,7 +25,7 @@ pub(super) trait Importer: Sized + Send {
     /// What two rows of one file may not share.
     type Key: Eq + Hash + Send;
     /// The entity, whose columns a row is read by.
-    const ENTITY: Entity;
+    const DATASET: Dataset;
     /// The column a bad row is reported on when its error names none, and
     /// a duplicate key always.
     const KEY_COLUMN: &'static str;
@@ -78,7 +78,7 @@ pub(super) async fn run<I: Importer>(
     write: bool,
 ) -> Result<()> {
     let mut importer = I::load(txn, scope).await?;
-    let columns = I::ENTITY.columns();
+    let columns = I::DATASET.columns();
     let mut seen: HashMap<I::Key, u64> = HashMap::new();
     while let Some(record) = next_record(reader, report) {
         let row = Row {

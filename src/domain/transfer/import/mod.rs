@@ -35,7 +35,7 @@ use self::regions::Regions;
 use self::rules::Rules;
 use super::read::RecordReader;
 use super::report::ImportReport;
-use super::{Encoding, Entity, Format};
+use super::{Dataset, Encoding, Format};
 use crate::domain::access::Caller;
 use crate::domain::store::{self, Outcome};
 use crate::domain::{audit, engine};
@@ -44,7 +44,7 @@ use crate::error::Result;
 /// What to import, and how to read it.
 #[derive(Clone, Copy, Debug)]
 pub struct ImportOptions {
-    pub entity: Entity,
+    pub entity: Dataset,
     pub format: Format,
     pub encoding: Encoding,
     /// Validate and count, write nothing.
@@ -80,11 +80,11 @@ pub async fn import(
             let scope = &caller.scope;
             let (reader, rows) = (&mut reader, &mut report);
             match options.entity {
-                Entity::Regions => run::<Regions>(txn, scope, reader, rows, write).await?,
-                Entity::Categories => run::<Categories>(txn, scope, reader, rows, write).await?,
-                Entity::Departments => run::<Departments>(txn, scope, reader, rows, write).await?,
-                Entity::Rules => run::<Rules>(txn, scope, reader, rows, write).await?,
-                Entity::Organizations => {
+                Dataset::Regions => run::<Regions>(txn, scope, reader, rows, write).await?,
+                Dataset::Categories => run::<Categories>(txn, scope, reader, rows, write).await?,
+                Dataset::Departments => run::<Departments>(txn, scope, reader, rows, write).await?,
+                Dataset::Rules => run::<Rules>(txn, scope, reader, rows, write).await?,
+                Dataset::Organizations => {
                     run::<Organizations>(txn, scope, reader, rows, write).await?
                 }
             }

@@ -23,7 +23,7 @@ use crate::domain::organization::{
 };
 use crate::domain::scope::Scope;
 use crate::domain::store::db;
-use crate::domain::transfer::Entity;
+use crate::domain::transfer::Dataset;
 use crate::domain::transfer::report::{ImportReport, RowError};
 use crate::domain::values::{CreditCode, Patch, parse_name};
 use crate::error::{Error, Result};
@@ -156,7 +156,7 @@ impl Organizations {
 impl Importer for Organizations {
     type Parsed = PendingOrganization;
     type Key = [u8; 18];
-    const ENTITY: Entity = Entity::Organizations;
+    const DATASET: Dataset = Dataset::Organizations;
     const KEY_COLUMN: &'static str = "creditCode";
 
     async fn load(txn: &DatabaseTransaction, scope: &Scope) -> Result<Self> {

@@ -15,7 +15,7 @@ use sea_orm::{
 use super::driver::{Importer, Row, Taken, truncate};
 use super::lookup::{RegionMap, RegionRef};
 use crate::domain::scope::Scope;
-use crate::domain::transfer::Entity;
+use crate::domain::transfer::Dataset;
 use crate::domain::transfer::report::{ImportReport, OUTSIDE};
 use crate::domain::values::{RegionCode, RegionLevel, parse_name};
 use crate::domain::{engine, region as region_domain};
@@ -50,7 +50,7 @@ pub(super) struct ParsedRegion {
 impl Importer for Regions {
     type Parsed = ParsedRegion;
     type Key = String;
-    const ENTITY: Entity = Entity::Regions;
+    const DATASET: Dataset = Dataset::Regions;
     const KEY_COLUMN: &'static str = "code";
 
     async fn load(txn: &DatabaseTransaction, scope: &Scope) -> Result<Self> {

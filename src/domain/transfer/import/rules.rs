@@ -12,7 +12,7 @@ use super::driver::{Importer, Row, Taken};
 use super::lookup::{RegionMap, codes, lookup};
 use crate::domain::engine;
 use crate::domain::scope::Scope;
-use crate::domain::transfer::Entity;
+use crate::domain::transfer::Dataset;
 use crate::domain::transfer::report::{ImportReport, OUTSIDE};
 use crate::domain::values::{Patch, parse_optional_text};
 use crate::error::{Error, Result};
@@ -50,7 +50,7 @@ pub(super) struct ParsedRule {
 impl Importer for Rules {
     type Parsed = ParsedRule;
     type Key = RuleKey;
-    const ENTITY: Entity = Entity::Rules;
+    const DATASET: Dataset = Dataset::Rules;
     const KEY_COLUMN: &'static str = "categoryCode";
 
     async fn load(txn: &DatabaseTransaction, scope: &Scope) -> Result<Self> {
