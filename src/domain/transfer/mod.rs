@@ -6,6 +6,7 @@
 //! export imports as it is. An empty CSV cell, like a JSON `null`, clears an
 //! optional field; a column that is not there keeps what is stored.
 
+mod codes;
 pub mod export;
 pub mod import;
 mod read;

@@ -8,6 +8,7 @@ use futures::future::BoxFuture;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::rows::{Page, Row, Rows, Value, subtree_ids};
+use crate::domain::transfer::codes::codes_by_id;
 use crate::error::Result;
 
 pub(super) struct Departments;
@@ -40,18 +41,8 @@ async fn departments(db: &DatabaseConnection, root: Option<i32>) -> Result<Vec<R
         select = select.filter(department::Column::RegionId.in_subquery(subtree_ids(root)));
     }
     let all = select.all(db).await?;
-    let kinds: HashMap<i32, String> = department_kind::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|k| (k.id, k.code))
-        .collect();
-    let regions: HashMap<i32, String> = region::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.code))
-        .collect();
+    let kinds = codes_by_id::<department_kind::Entity>(db).await?;
+    let regions = codes_by_id::<region::Entity>(db).await?;
     let mut staff: HashMap<i32, Vec<FileContact>> = HashMap::new();
     for c in department_contact::Entity::find()
         .order_by_asc(department_contact::Column::DepartmentId)

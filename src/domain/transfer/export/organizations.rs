@@ -9,6 +9,7 @@ use futures::future::BoxFuture;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::rows::{Page, Row, Rows, Value, subtree_ids};
+use crate::domain::transfer::codes::codes_by_id;
 use crate::error::Result;
 
 /// Organizations read and written per chunk.
@@ -48,18 +49,8 @@ impl Organizations {
     async fn next_page(&mut self, db: &DatabaseConnection, root: Option<i32>) -> Result<Vec<Row>> {
         if self.codes.is_none() {
             self.codes = Some(Codes {
-                regions: region::Entity::find()
-                    .all(db)
-                    .await?
-                    .into_iter()
-                    .map(|r| (r.id, r.code))
-                    .collect(),
-                categories: category::Entity::find()
-                    .all(db)
-                    .await?
-                    .into_iter()
-                    .map(|c| (c.id, c.code))
-                    .collect(),
+                regions: codes_by_id::<region::Entity>(db).await?,
+                categories: codes_by_id::<category::Entity>(db).await?,
                 departments: department::Entity::find()
                     .all(db)
                     .await?

@@ -1,13 +1,12 @@
 //! Exporting responsibility rules: by category, the rule that holds
 //! everywhere first, then by scope region.
 
-use std::collections::HashMap;
-
 use entity::{category, department_kind, region, responsibility_rule as rule};
 use futures::future::BoxFuture;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::rows::{Page, Row, Rows, Value, subtree_ids};
+use crate::domain::transfer::codes::codes_by_id;
 use crate::error::Result;
 
 pub(super) struct Rules;
@@ -28,24 +27,9 @@ async fn rules(db: &DatabaseConnection, root: Option<i32>) -> Result<Vec<Row>> {
         select = select.filter(rule::Column::ScopeRegionId.in_subquery(subtree_ids(root)));
     }
     let all = select.all(db).await?;
-    let categories: HashMap<i32, String> = category::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.code))
-        .collect();
-    let kinds: HashMap<i32, String> = department_kind::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|k| (k.id, k.code))
-        .collect();
-    let regions: HashMap<i32, String> = region::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.code))
-        .collect();
+    let categories = codes_by_id::<category::Entity>(db).await?;
+    let kinds = codes_by_id::<department_kind::Entity>(db).await?;
+    let regions = codes_by_id::<region::Entity>(db).await?;
     let mut rows: Vec<(String, Option<String>, Vec<Value>)> = all
         .into_iter()
         .map(|r| {

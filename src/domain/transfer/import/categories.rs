@@ -162,19 +162,14 @@ impl Importer for Categories {
         Ok(Taken::Held)
     }
 
-    async fn finish(
-        self,
-        txn: &DatabaseTransaction,
-        report: &mut ImportReport,
-        write: bool,
-    ) -> Result<()> {
+    async fn write(self, txn: &DatabaseTransaction, report: &mut ImportReport) -> Result<()> {
         let Categories {
             tree,
             touched,
             structural,
             ..
         } = self;
-        if !(write && report.is_clean()) || touched.is_empty() {
+        if touched.is_empty() {
             return Ok(());
         }
         // New categories first, without parents; then every written one gets

@@ -14,11 +14,12 @@ use sea_orm::{
 };
 
 use super::driver::{Importer, Row, Taken};
-use super::lookup::{RegionMap, codes, lookup};
+use super::lookup::{RegionMap, lookup};
 use crate::domain::department::{ContactInput, MAX_CONTACTS, parse_contact};
 use crate::domain::engine;
 use crate::domain::scope::Scope;
 use crate::domain::transfer::Dataset;
+use crate::domain::transfer::codes::ids_by_code;
 use crate::domain::transfer::read::Cell;
 use crate::domain::transfer::report::ImportReport;
 use crate::domain::values::{Patch, parse_code, parse_name, parse_optional_text};
@@ -116,7 +117,7 @@ impl Importer for Departments {
 
     async fn load(txn: &DatabaseTransaction, scope: &Scope) -> Result<Self> {
         let regions = RegionMap::load(txn, scope).await?;
-        let kinds = codes::<department_kind::Entity>(txn).await?;
+        let kinds = ids_by_code::<department_kind::Entity>(txn).await?;
         let kind_codes: HashMap<i32, String> =
             kinds.iter().map(|(c, id)| (*id, c.clone())).collect();
         let mut contacts: HashMap<i32, Vec<department_contact::Model>> = HashMap::new();
@@ -275,19 +276,14 @@ impl Importer for Departments {
         Ok(Taken::Held)
     }
 
-    async fn finish(
-        self,
-        txn: &DatabaseTransaction,
-        report: &mut ImportReport,
-        write: bool,
-    ) -> Result<()> {
+    async fn write(self, txn: &DatabaseTransaction, report: &mut ImportReport) -> Result<()> {
         let Departments {
             mut state,
             original,
             touched,
             ..
         } = self;
-        if !(write && report.is_clean()) || touched.is_empty() {
+        if touched.is_empty() {
             return Ok(());
         }
         // Updates first, in file order, so that a kind and region one row frees

@@ -2,7 +2,8 @@
 //! has. The driver reads the records, rejects a line the reader refuses,
 //! has the entity parse each row (columns → parse), rejects the row with
 //! its error, refuses a key the file gave before, and hands the row to the
-//! entity; at the end the entity writes what changed (upsert). A new
+//! entity; at the end, when every row is good, the entity writes what
+//! changed (upsert). A new
 //! importable entity is one more [`Importer`].
 
 use std::collections::HashMap;
@@ -50,12 +51,23 @@ pub(super) trait Importer: Sized + Send {
         write: bool,
     ) -> impl Future<Output = Result<Taken>> + Send;
 
-    /// Writes what the file changed, when `write` and every row is good.
-    fn finish(
+    /// After the last row: compares and counts what the entity held back
+    /// (the organizations' last batch).
+    fn end(
+        &mut self,
+        _txn: &DatabaseTransaction,
+        _report: &mut ImportReport,
+        _write: bool,
+    ) -> impl Future<Output = Result<()>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Writes what the file changed: only when every row is good and the
+    /// import is no dry run.
+    fn write(
         self,
         txn: &DatabaseTransaction,
         report: &mut ImportReport,
-        write: bool,
     ) -> impl Future<Output = Result<()>> + Send;
 }
 
@@ -103,7 +115,11 @@ pub(super) async fn run<I: Importer>(
             seen.clear();
         }
     }
-    importer.finish(txn, report, write).await
+    importer.end(txn, report, write).await?;
+    if write && report.is_clean() {
+        importer.write(txn, report).await?;
+    }
+    Ok(())
 }
 
 /// A record with its entity's columns, read the way the API reads inputs.

@@ -1,10 +1,9 @@
 //! What an imported row is checked against: the regions with their
-//! ancestry and the subtree a caller may write, and natural-key codes of
-//! the small tables.
+//! ancestry and the subtree a caller may write, and a code's id.
 
 use std::collections::{HashMap, HashSet};
 
-use entity::{category, department, department_kind, region, region_closure};
+use entity::{region, region_closure};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::domain::region as region_domain;
@@ -90,42 +89,8 @@ impl RegionMap {
     }
 }
 
-/// Natural-key codes to ids of a small table.
-pub(super) async fn codes<E>(db: &impl ConnectionTrait) -> Result<HashMap<String, i32>>
-where
-    E: EntityTrait,
-    E::Model: CodeAndId,
-{
-    Ok(E::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.code_and_id())
-        .collect())
-}
-
-pub(super) trait CodeAndId {
-    fn code_and_id(self) -> (String, i32);
-}
-
-impl CodeAndId for category::Model {
-    fn code_and_id(self) -> (String, i32) {
-        (self.code, self.id)
-    }
-}
-
-impl CodeAndId for department_kind::Model {
-    fn code_and_id(self) -> (String, i32) {
-        (self.code, self.id)
-    }
-}
-
-impl CodeAndId for department::Model {
-    fn code_and_id(self) -> (String, i32) {
-        (self.code, self.id)
-    }
-}
-
+/// The id of the row `code` names in `map` (codes to ids), NOT_FOUND
+/// naming `field` and `what` when none.
 pub(super) fn lookup(
     map: &HashMap<String, i32>,
     field: &str,

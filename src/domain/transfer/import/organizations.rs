@@ -16,7 +16,7 @@ use sea_orm::{
 };
 
 use super::driver::{Importer, Row, Taken, duplicate};
-use super::lookup::{RegionMap, codes, lookup};
+use super::lookup::{RegionMap, lookup};
 use crate::domain::engine;
 use crate::domain::organization::{
     Fields, PartyOrganization, check_party_member_count, stored_row,
@@ -24,6 +24,7 @@ use crate::domain::organization::{
 use crate::domain::scope::Scope;
 use crate::domain::store::db;
 use crate::domain::transfer::Dataset;
+use crate::domain::transfer::codes::ids_by_code;
 use crate::domain::transfer::report::{ImportReport, RowError};
 use crate::domain::values::{CreditCode, Patch, parse_name};
 use crate::error::{Error, Result};
@@ -162,8 +163,8 @@ impl Importer for Organizations {
     async fn load(txn: &DatabaseTransaction, scope: &Scope) -> Result<Self> {
         let lookups = OrganizationLookups {
             regions: RegionMap::load(txn, scope).await?,
-            categories: codes::<category::Entity>(txn).await?,
-            departments: codes::<department::Entity>(txn).await?,
+            categories: ids_by_code::<category::Entity>(txn).await?,
+            departments: ids_by_code::<department::Entity>(txn).await?,
         };
         let started = Instant::now();
         // The credit codes given so far live in a temporary table, so that
@@ -211,8 +212,8 @@ impl Importer for Organizations {
         Ok(Taken::Flushed)
     }
 
-    async fn finish(
-        mut self,
+    async fn end(
+        &mut self,
         txn: &DatabaseTransaction,
         report: &mut ImportReport,
         write: bool,
@@ -220,14 +221,17 @@ impl Importer for Organizations {
         if !self.batch.is_empty() {
             self.flush(txn, report, write).await?;
         }
-        let written = self.written;
         db::execute_unprepared(txn, "DROP TABLE import_key").await?;
-        tracing::debug!(written, elapsed = ?self.started.elapsed(), "organizations read, compared and written");
+        tracing::debug!(written = self.written, elapsed = ?self.started.elapsed(), "organizations read, compared and written");
         // Rows refused when their batch met the database come after rows of
         // that batch refused on reading: put the list back in line order.
         report.errors.sort_by_key(|e| e.line);
-        if write && report.is_clean() && written > 0 {
-            report.changed_responsibility = resolve_written(txn, written).await?;
+        Ok(())
+    }
+
+    async fn write(self, txn: &DatabaseTransaction, report: &mut ImportReport) -> Result<()> {
+        if self.written > 0 {
+            report.changed_responsibility = resolve_written(txn, self.written).await?;
         }
         Ok(())
     }

@@ -185,15 +185,7 @@ impl Importer for Regions {
         Ok(Taken::Held)
     }
 
-    async fn finish(
-        self,
-        txn: &DatabaseTransaction,
-        report: &mut ImportReport,
-        write: bool,
-    ) -> Result<()> {
-        if !(write && report.is_clean()) {
-            return Ok(());
-        }
+    async fn write(self, txn: &DatabaseTransaction, report: &mut ImportReport) -> Result<()> {
         for (id, name) in self.renamed {
             region::ActiveModel {
                 id: Set(id),

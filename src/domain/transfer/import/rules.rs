@@ -9,10 +9,11 @@ use entity::{category, department_kind, responsibility_rule as rule};
 use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, DatabaseTransaction, EntityTrait, Set};
 
 use super::driver::{Importer, Row, Taken};
-use super::lookup::{RegionMap, codes, lookup};
+use super::lookup::{RegionMap, lookup};
 use crate::domain::engine;
 use crate::domain::scope::Scope;
 use crate::domain::transfer::Dataset;
+use crate::domain::transfer::codes::ids_by_code;
 use crate::domain::transfer::report::{ImportReport, OUTSIDE};
 use crate::domain::values::{Patch, parse_optional_text};
 use crate::error::{Error, Result};
@@ -71,8 +72,8 @@ impl Importer for Rules {
             .collect();
         Ok(Rules {
             regions: RegionMap::load(txn, scope).await?,
-            categories: codes::<category::Entity>(txn).await?,
-            kinds: codes::<department_kind::Entity>(txn).await?,
+            categories: ids_by_code::<category::Entity>(txn).await?,
+            kinds: ids_by_code::<department_kind::Entity>(txn).await?,
             state,
             touched: Vec::new(),
             structural: false,
@@ -158,19 +159,14 @@ impl Importer for Rules {
         Ok(Taken::Held)
     }
 
-    async fn finish(
-        self,
-        txn: &DatabaseTransaction,
-        report: &mut ImportReport,
-        write: bool,
-    ) -> Result<()> {
+    async fn write(self, txn: &DatabaseTransaction, report: &mut ImportReport) -> Result<()> {
         let Rules {
             state,
             touched,
             structural,
             ..
         } = self;
-        if !(write && report.is_clean()) || touched.is_empty() {
+        if touched.is_empty() {
             return Ok(());
         }
         let mut added = Vec::new();
