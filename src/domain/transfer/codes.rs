@@ -45,13 +45,6 @@ where
     E: EntityTrait,
     E::Model: Coded,
 {
-    Ok(E::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| {
-            let (code, id) = m.code_and_id();
-            (id, code)
-        })
-        .collect())
+    let ids = ids_by_code::<E>(db).await?;
+    Ok(ids.into_iter().map(|(code, id)| (id, code)).collect())
 }
