@@ -1,6 +1,10 @@
 //! The domain of orgmap: one module per aggregate, value types that parse
 //! their input, and the database access they need. Nothing here knows of
 //! GraphQL or HTTP.
+//!
+//! Every write (a mutation, an import, the demo, the start-up rebuild)
+//! runs through [`store::write`] or [`store::write_once`]: one
+//! transaction, the engine's structural gate, the change feed.
 
 pub mod access;
 pub mod audit;

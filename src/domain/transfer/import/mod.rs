@@ -70,7 +70,8 @@ pub async fn import(
         Box::pin(async move {
             let write = !options.dry_run;
             if write {
-                // Orders the import with every other write, as a structural write does.
+                // Orders the import with every other write and, as for any
+                // structural write, makes reads take turns while it runs.
                 engine::lock_exclusive(txn).await?;
             }
             let mut report = ImportReport {
