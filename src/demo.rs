@@ -17,7 +17,7 @@ use sea_orm::{
 };
 
 use crate::domain::values::{CreditCode, RegionLevel};
-use crate::domain::{db, engine, region as region_domain};
+use crate::domain::{engine, region as region_domain, store};
 use crate::error::{Error, Result};
 
 pub const DEFAULT_ORGANIZATIONS: u32 = 10_000;
@@ -57,53 +57,62 @@ pub async fn generate(
             "the database already holds regions; the demo fills an empty database".to_owned(),
         ));
     }
-    let txn = db::begin_write(db).await?;
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let kinds = ids_by_code(
-        department_kind::Entity::find()
-            .order_by_asc(department_kind::Column::Id)
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|k| (k.code, k.id)),
-    );
-    let categories = ids_by_code(
-        category::Entity::find()
-            .order_by_asc(category::Column::Id)
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|c| (c.code, c.id)),
-    );
-    for kind in KIND_CODES {
-        if !kinds.contains_key(kind) {
-            return Err(Error::invalid(
-                "reference data",
-                format!("department kind {kind} is missing; the demo needs the seed's kinds"),
-            ));
-        }
-    }
-    for (code, ..) in CATEGORY_MIX {
-        if !categories.contains_key(*code) {
-            return Err(Error::invalid(
-                "reference data",
-                format!("category {code} is missing; the demo needs the seed's categories"),
-            ));
-        }
-    }
+    // Through the one write function, like every write: the seed makes
+    // each attempt the same province, so a retried attempt is harmless.
+    let (regions, departments, made) = store::write(db, move |txn| {
+        Box::pin(async move {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let kinds = ids_by_code(
+                department_kind::Entity::find()
+                    .order_by_asc(department_kind::Column::Id)
+                    .all(txn)
+                    .await?
+                    .into_iter()
+                    .map(|k| (k.code, k.id)),
+            );
+            let categories = ids_by_code(
+                category::Entity::find()
+                    .order_by_asc(category::Column::Id)
+                    .all(txn)
+                    .await?
+                    .into_iter()
+                    .map(|c| (c.code, c.id)),
+            );
+            for kind in KIND_CODES {
+                if !kinds.contains_key(kind) {
+                    return Err(Error::invalid(
+                        "reference data",
+                        format!(
+                            "department kind {kind} is missing; the demo needs the seed's kinds"
+                        ),
+                    ));
+                }
+            }
+            for (code, ..) in CATEGORY_MIX {
+                if !categories.contains_key(*code) {
+                    return Err(Error::invalid(
+                        "reference data",
+                        format!("category {code} is missing; the demo needs the seed's categories"),
+                    ));
+                }
+            }
 
-    let regions = plan_regions(&mut rng);
-    let region_ids = insert_regions(&txn, &regions).await?;
-    region_domain::rebuild_closure(&txn).await?;
+            let regions = plan_regions(&mut rng);
+            let region_ids = insert_regions(txn, &regions).await?;
+            region_domain::rebuild_closure(txn).await?;
 
-    let departments = plan_departments(&mut rng, &regions);
-    let department_ids =
-        insert_departments(&txn, &departments, &region_ids, &kinds, &mut rng).await?;
+            let departments = plan_departments(&mut rng, &regions);
+            let department_ids =
+                insert_departments(txn, &departments, &region_ids, &kinds, &mut rng).await?;
 
-    let world = World::new(&regions, &region_ids, &departments, &department_ids);
-    let made = insert_organizations(&txn, &world, &categories, organizations, &mut rng).await?;
-    engine::rebuild(&txn).await?;
-    txn.commit().await?;
+            let world = World::new(&regions, &region_ids, &departments, &department_ids);
+            let made =
+                insert_organizations(txn, &world, &categories, organizations, &mut rng).await?;
+            engine::rebuild(txn).await?;
+            Ok((regions.len(), departments.len(), made))
+        })
+    })
+    .await?;
     // Fresh statistics, so the query planner knows the tables' sizes. On
     // PostgreSQL a bare ANALYZE would visit every schema of the database;
     // name the service's tables (in the connection's search path).
@@ -120,8 +129,8 @@ pub async fn generate(
         forget_value_samples(db).await?;
     }
     Ok(DemoReport {
-        regions: regions.len(),
-        departments: departments.len(),
+        regions,
+        departments,
         organizations: made,
         elapsed: started.elapsed(),
     })

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::domain::transfer::{Encoding, Entity, Format};
+use crate::domain::transfer::{Dataset, Encoding, Format};
 use crate::graphql::Limits;
 
 #[derive(Parser, Debug)]
@@ -97,7 +97,7 @@ pub struct ImportArgs {
     pub file: PathBuf,
     /// What the file holds.
     #[arg(long, value_enum)]
-    pub entity: Entity,
+    pub entity: Dataset,
     /// csv or jsonl; default: from the file name (.jsonl, .ndjson, .json: jsonl; else csv).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -115,7 +115,7 @@ pub struct ImportArgs {
 pub struct ExportArgs {
     /// What to export.
     #[arg(long, value_enum)]
-    pub entity: Entity,
+    pub entity: Dataset,
     #[arg(long, value_enum, default_value = "csv")]
     pub format: Format,
     /// Only this region's subtree (categories hold everywhere).

@@ -7,7 +7,6 @@ use anyhow::Context;
 use super::config::ImportArgs;
 use super::database::{open, user_error};
 use crate::domain::access::Caller;
-use crate::domain::scope::Scope;
 use crate::domain::transfer::{self, Format, ImportOptions};
 
 /// Imports a file and prints what it did; fails when any row is bad.
@@ -23,7 +22,8 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let report = transfer::import::import(
         &db,
-        &Scope::EVERYTHING,
+        &Caller::system("cli"),
+        &args.file.display().to_string(),
         Box::new(file),
         ImportOptions {
             entity,
@@ -33,20 +33,6 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         },
     )
     .await;
-    if let Ok(report) = &report
-        && report.committed
-    {
-        let file_name = args.file.display().to_string();
-        crate::domain::audit::record_import(
-            &db,
-            &Caller::system("cli"),
-            entity.audited(),
-            &file_name,
-            report.summary(),
-        )
-        .await
-        .map_err(user_error)?;
-    }
     db.close().await?;
     let report = report.map_err(user_error)?;
     let mut out = std::io::stdout().lock();

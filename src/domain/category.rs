@@ -10,9 +10,10 @@ use sea_orm::{
 };
 
 use super::access::{Caller, Role};
-use super::audit::{self, Entity};
+use super::audit::{self, AuditedKind};
+use super::engine;
+use super::store::{self, db};
 use super::values::{Patch, parse_code, parse_name, parse_optional_text};
-use super::{db, engine};
 use crate::error::{Error, Result};
 
 #[derive(Clone, Debug)]
@@ -75,7 +76,7 @@ pub async fn upsert(
     let parent_code = input
         .parent_code
         .try_map(|p| Ok(Some(parse_code("parentCode", &p)?)))?;
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let (code, name) = (code.clone(), name.clone());
         let (description, parent_code) = (description.clone(), parent_code.clone());
         let caller = caller.clone();
@@ -83,7 +84,7 @@ pub async fn upsert(
             engine::lock_exclusive(txn).await?;
             let existing = category::Entity::find_by_code(code.clone()).one(txn).await?;
             let before = match &existing {
-                Some(existing) => audit::snapshot(txn, Entity::Category, existing.id).await?,
+                Some(existing) => audit::snapshot(txn, AuditedKind::Category, existing.id).await?,
                 None => None,
             };
             let saved = async {
@@ -145,7 +146,7 @@ pub async fn upsert(
             Ok::<category::Model, Error>(saved)
             }
             .await?;
-            audit::record(txn, &caller, Entity::Category, &saved.code, before, Some(saved.id))
+            audit::record(txn, &caller, AuditedKind::Category, &saved.code, before, Some(saved.id))
                 .await?;
             Ok(saved)
         })
@@ -166,13 +167,15 @@ async fn closes_cycle(db: &impl ConnectionTrait, category_id: i32, parent_id: i3
 /// Rebuilds the whole closure table from parent links, set-based.
 pub async fn rebuild_closure(db: &impl ConnectionTrait) -> Result<()> {
     db::execute_unprepared(db, "DELETE FROM category_closure").await?;
-    db::execute_unprepared(db,
-        "WITH RECURSIVE c (ancestor_id, descendant_id, depth) AS ( \
+    db::execute_unprepared(
+        db,
+        "WITH RECURSIVE reach (ancestor_id, descendant_id, depth) AS ( \
            SELECT id, id, 0 FROM category \
            UNION ALL \
-           SELECT c.ancestor_id, k.id, c.depth + 1 FROM c JOIN category k ON k.parent_id = c.descendant_id) \
+           SELECT reach.ancestor_id, child.id, reach.depth + 1 \
+           FROM reach JOIN category child ON child.parent_id = reach.descendant_id) \
          INSERT INTO category_closure (ancestor_id, descendant_id, depth) \
-         SELECT ancestor_id, descendant_id, depth FROM c",
+         SELECT ancestor_id, descendant_id, depth FROM reach",
     )
     .await?;
     Ok(())

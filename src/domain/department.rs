@@ -10,11 +10,12 @@ use sea_orm::{
 };
 
 use super::access::{Caller, Role};
-use super::audit::{self, Entity};
+use super::audit::{self, AuditedKind};
 use super::page::{self, Page, PageRequest};
 use super::scope::Scope;
+use super::store;
 use super::values::{Patch, parse_code, parse_name, parse_optional_text};
-use super::{db, engine, kind, region};
+use super::{engine, kind, region};
 use crate::error::{Error, Result};
 
 pub const MAX_CONTACTS: usize = 50;
@@ -184,7 +185,7 @@ pub async fn upsert(
         Patch::Keep => None,
     };
     let caller = caller.clone();
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let (code, name) = (code.clone(), name.clone());
         let (dedicated_unit, method, staff) = (dedicated_unit.clone(), method.clone(), staff.clone());
         let caller = caller.clone();
@@ -198,7 +199,7 @@ pub async fn upsert(
             let before = match &existing {
                 Some(existing) => {
                     caller.require_region(txn, existing.region_id).await?;
-                    audit::snapshot(txn, Entity::Department, existing.id).await?
+                    audit::snapshot(txn, AuditedKind::Department, existing.id).await?
                 }
                 None => None,
             };
@@ -261,7 +262,7 @@ pub async fn upsert(
             if structural {
                 engine::refresh(txn).await?;
             }
-            audit::record(txn, &caller, Entity::Department, &saved.code, before, Some(saved.id))
+            audit::record(txn, &caller, AuditedKind::Department, &saved.code, before, Some(saved.id))
                 .await?;
             Ok(saved)
         })

@@ -16,9 +16,10 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::TryStreamExt;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, StreamTrait};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, StreamTrait};
 
-use super::db;
+use super::feed;
+use super::store::db;
 use crate::error::Result;
 
 /// Which organizations to resolve.
@@ -112,8 +113,8 @@ pub async fn resolve(db: &(impl ConnectionTrait + StreamTrait), target: Target) 
     if staged == 0 {
         return Ok(0);
     }
-    if super::feed::is_recording() {
-        super::feed::record(ids_of(db, "SELECT id FROM resolution_next".to_owned()).await?);
+    if feed::is_recording() {
+        feed::record(ids_of(db, "SELECT id FROM resolution_next".to_owned()).await?);
     }
     count_cells_of_staged(db, -1).await?;
     // SQLite rewrites the entries of every index over an assigned column,
@@ -169,7 +170,7 @@ pub async fn resolve_uncounted(
          WHERE o.id = n.id AND {CHANGED}",
         resolution_select(target)
     );
-    if !super::feed::is_recording() {
+    if !feed::is_recording() {
         let result = db::execute_unprepared(db, &sql).await?;
         return Ok(result.rows_affected());
     }
@@ -182,7 +183,7 @@ pub async fn resolve_uncounted(
     };
     let ids = ids_of(db, sql + returning).await?;
     let changed = ids.len() as u64;
-    super::feed::record(ids);
+    feed::record(ids);
     Ok(changed)
 }
 
@@ -433,9 +434,9 @@ async fn stage_and_apply(db: &impl ConnectionTrait) -> Result<()> {
         let all = [keys, values].concat().join(", ");
         db::execute_unprepared(db, &format!(
             "INSERT INTO {dirty} ({keys_list}) \
-             SELECT {keys_list} FROM (SELECT {all} FROM {table}_next EXCEPT SELECT {all} FROM {table}) a \
+             SELECT {keys_list} FROM (SELECT {all} FROM {table}_next EXCEPT SELECT {all} FROM {table}) added \
              UNION \
-             SELECT {keys_list} FROM (SELECT {all} FROM {table} EXCEPT SELECT {all} FROM {table}_next) b"
+             SELECT {keys_list} FROM (SELECT {all} FROM {table} EXCEPT SELECT {all} FROM {table}_next) removed"
         ))
         .await?;
         let matches = |alias: &str| {
@@ -487,35 +488,31 @@ async fn clear_work_tables(db: &impl ConnectionTrait) -> Result<()> {
 }
 
 /// Brings a database whose engine has never run up to date: the derived
-/// tables and every organization. Runs at start-up; a no-op afterwards.
-pub async fn ensure_current(db: &DatabaseConnection) -> Result<bool> {
-    super::db::write(db, |txn| {
-        Box::pin(async move {
-            db::execute_unprepared(
-                txn,
-                "INSERT INTO engine_state (id, version) \
-                 SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM engine_state WHERE id = 1)",
-            )
-            .await?;
-            let backend = ConnectionTrait::get_database_backend(txn);
-            let row = txn
-                .query_one_raw(Statement::from_string(
-                    backend,
-                    "SELECT version FROM engine_state WHERE id = 1",
-                ))
-                .await?;
-            let version: i64 = row
-                .map(|r| r.try_get("", "version"))
-                .transpose()?
-                .unwrap_or(0);
-            if version > 0 {
-                return Ok(false);
-            }
-            rebuild(txn).await?;
-            Ok(true)
-        })
-    })
-    .await
+/// tables and every organization. Runs at start-up, in a write; a no-op
+/// afterwards.
+pub async fn ensure_current(txn: &(impl ConnectionTrait + StreamTrait)) -> Result<bool> {
+    db::execute_unprepared(
+        txn,
+        "INSERT INTO engine_state (id, version) \
+         SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM engine_state WHERE id = 1)",
+    )
+    .await?;
+    let backend = ConnectionTrait::get_database_backend(txn);
+    let row = txn
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT version FROM engine_state WHERE id = 1",
+        ))
+        .await?;
+    let version: i64 = row
+        .map(|r| r.try_get("", "version"))
+        .transpose()?
+        .unwrap_or(0);
+    if version > 0 {
+        return Ok(false);
+    }
+    rebuild(txn).await?;
+    Ok(true)
 }
 
 /// Recomputes everything: the derived tables and every organization.

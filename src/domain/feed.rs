@@ -2,8 +2,8 @@
 //! write changed.
 //!
 //! The engine records the organizations it re-resolves into the write
-//! attempt under way ([`record`]); a write ([`db::write`](super::db::write),
-//! an import) runs each attempt inside [`attempt`] and, just before it
+//! attempt under way ([`record`]); a write (the store's write function, which
+//! imports use too) runs each attempt inside [`attempt`] and, just before it
 //! commits, [`announce`]s them: on PostgreSQL with a NOTIFY in the same
 //! transaction, which the server delivers to every replica's listener only
 //! if the transaction commits. After the commit the attempt's organizations
@@ -19,7 +19,7 @@ use std::sync::Arc;
 use sea_orm::{ConnectionTrait, DbBackend};
 use tokio::sync::broadcast;
 
-use super::db;
+use super::store::db;
 use crate::error::Result;
 
 /// The NOTIFY channel of the change feed.

@@ -6,8 +6,8 @@ use sea_orm::{
 };
 
 use super::access::{self, Caller};
-use super::audit::{self, Entity};
-use super::db;
+use super::audit::{self, AuditedKind};
+use super::store;
 use super::values::{parse_code, parse_name};
 use crate::error::{Error, Result};
 
@@ -54,7 +54,7 @@ pub async fn upsert(
     let code = parse_code("code", &input.code)?;
     let name = parse_name("name", &input.name, 100)?;
     let caller = caller.clone();
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let (code, name) = (code.clone(), name.clone());
         let caller = caller.clone();
         Box::pin(async move {
@@ -62,7 +62,9 @@ pub async fn upsert(
                 .one(txn)
                 .await?;
             let before = match &existing {
-                Some(existing) => audit::snapshot(txn, Entity::DepartmentKind, existing.id).await?,
+                Some(existing) => {
+                    audit::snapshot(txn, AuditedKind::DepartmentKind, existing.id).await?
+                }
                 None => None,
             };
             let saved: department_kind::Model = match existing {
@@ -89,7 +91,7 @@ pub async fn upsert(
             audit::record(
                 txn,
                 &caller,
-                Entity::DepartmentKind,
+                AuditedKind::DepartmentKind,
                 &saved.code,
                 before,
                 Some(saved.id),

@@ -12,13 +12,14 @@ use sea_orm::{
 };
 
 use super::access::{Caller, Role};
-use super::audit::{self, Entity};
+use super::audit::{self, AuditedKind};
 use super::engine::{self, Target};
 use super::page::{self, Page, PageRequest};
 use super::responsibility::{Basis, Facts, Named, RuleFacts};
 use super::scope::Scope;
+use super::store;
 use super::values::{CreditCode, Patch, RegionLevel, parse_name};
-use super::{category, db, department, region};
+use super::{category, department, region};
 use crate::error::{Error, Result};
 
 /// Party-organization status (党组织建立情况).
@@ -120,7 +121,7 @@ pub async fn find(
 /// answer names it beside the explanation.
 static DEPARTMENT_COLUMNS: LazyLock<String> = LazyLock::new(|| {
     entity::department::Column::iter()
-        .map(|column| format!("d.{0} AS dm_{0}", column.as_str()))
+        .map(|column| format!("resp.{0} AS dm_{0}", column.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
 });
@@ -144,30 +145,30 @@ pub async fn find_explained(
             db.get_database_backend(),
             format!(
                 "SELECT o.*, {department}, \
-                   c.code AS category_code, c.name AS category_name, \
-                   r.code AS location_code, r.name AS location_name, r.level AS location_level, \
-                   a.code AS administering_code, a.name AS administering_name, \
-                   pa.code AS affiliation_code, pa.name AS affiliation_name, \
-                   su.code AS supervising_code, su.name AS supervising_name, \
-                   rd.code AS rule_department_code, rd.name AS rule_department_name, \
-                   fb.code AS fallback_code, fb.name AS fallback_name, \
-                   d.code AS department_code, d.name AS department_name, \
-                   rc.code AS rule_category_code, rc.name AS rule_category_name, \
-                   rs.code AS rule_scope_code, rs.name AS rule_scope_name, \
-                   k.code AS rule_kind_code, k.name AS rule_kind_name \
+                   cat.code AS category_code, cat.name AS category_name, \
+                   loc.code AS location_code, loc.name AS location_name, loc.level AS location_level, \
+                   admin.code AS administering_code, admin.name AS administering_name, \
+                   affil.code AS affiliation_code, affil.name AS affiliation_name, \
+                   superv.code AS supervising_code, superv.name AS supervising_name, \
+                   rule_dept.code AS rule_department_code, rule_dept.name AS rule_department_name, \
+                   fallback.code AS fallback_code, fallback.name AS fallback_name, \
+                   resp.code AS department_code, resp.name AS department_name, \
+                   rule_cat.code AS rule_category_code, rule_cat.name AS rule_category_name, \
+                   rule_scope.code AS rule_scope_code, rule_scope.name AS rule_scope_name, \
+                   rule_kind.code AS rule_kind_code, rule_kind.name AS rule_kind_name \
                  FROM organization o \
-                 JOIN category c ON c.id = o.category_id \
-                 JOIN region r ON r.id = o.region_id \
-                 LEFT JOIN region a ON a.id = o.administering_region_id \
-                 LEFT JOIN department pa ON pa.id = o.party_affiliation_id \
-                 LEFT JOIN department su ON su.id = o.supervising_department_id \
-                 LEFT JOIN department rd ON rd.id = o.resp_rule_department_id \
-                 LEFT JOIN department fb ON fb.id = o.resp_fallback_department_id \
-                 LEFT JOIN department d ON d.id = o.resp_department_id \
-                 LEFT JOIN responsibility_rule rr ON rr.id = o.resp_rule_id \
-                 LEFT JOIN category rc ON rc.id = rr.category_id \
-                 LEFT JOIN region rs ON rs.id = rr.scope_region_id \
-                 LEFT JOIN department_kind k ON k.id = rr.department_kind_id \
+                 JOIN category cat ON cat.id = o.category_id \
+                 JOIN region loc ON loc.id = o.region_id \
+                 LEFT JOIN region admin ON admin.id = o.administering_region_id \
+                 LEFT JOIN department affil ON affil.id = o.party_affiliation_id \
+                 LEFT JOIN department superv ON superv.id = o.supervising_department_id \
+                 LEFT JOIN department rule_dept ON rule_dept.id = o.resp_rule_department_id \
+                 LEFT JOIN department fallback ON fallback.id = o.resp_fallback_department_id \
+                 LEFT JOIN department resp ON resp.id = o.resp_department_id \
+                 LEFT JOIN responsibility_rule resp_rule ON resp_rule.id = o.resp_rule_id \
+                 LEFT JOIN category rule_cat ON rule_cat.id = resp_rule.category_id \
+                 LEFT JOIN region rule_scope ON rule_scope.id = resp_rule.scope_region_id \
+                 LEFT JOIN department_kind rule_kind ON rule_kind.id = resp_rule.department_kind_id \
                  WHERE o.credit_code = $1{within}",
                 department = *DEPARTMENT_COLUMNS
             ),
@@ -483,7 +484,7 @@ pub async fn upsert(
         check_party_member_count(count)?;
     }
     let caller = caller.clone();
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let input = input.clone();
         let (credit_code, name) = (credit_code.clone(), name.clone());
         let caller = caller.clone();
@@ -537,7 +538,7 @@ pub async fn upsert(
                 caller.require_region(txn, existing.region_id).await?;
             }
             let before = match &existing {
-                Some(existing) => audit::snapshot(txn, Entity::Organization, existing.id).await?,
+                Some(existing) => audit::snapshot(txn, AuditedKind::Organization, existing.id).await?,
                 None => None,
             };
             let current = existing.clone();
@@ -590,7 +591,7 @@ pub async fn upsert(
             audit::record(
                 txn,
                 &caller,
-                Entity::Organization,
+                AuditedKind::Organization,
                 &saved.credit_code,
                 before,
                 Some(saved.id),
@@ -736,7 +737,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, credit_code: &str)
     caller.require(Role::Editor)?;
     let code = CreditCode::parse("creditCode", credit_code)?;
     let caller = caller.clone();
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let code = code.clone();
         let caller = caller.clone();
         Box::pin(async move {
@@ -747,11 +748,13 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, credit_code: &str)
             {
                 Some(existing) => {
                     caller.require_region(txn, existing.region_id).await?;
-                    let before = audit::snapshot(txn, Entity::Organization, existing.id).await?;
+                    let before =
+                        audit::snapshot(txn, AuditedKind::Organization, existing.id).await?;
                     engine::count_cells(txn, -1, &format!("o.id = {}", existing.id)).await?;
                     let key = existing.credit_code.clone();
                     existing.delete(txn).await?;
-                    audit::record(txn, &caller, Entity::Organization, &key, before, None).await?;
+                    audit::record(txn, &caller, AuditedKind::Organization, &key, before, None)
+                        .await?;
                     Ok(true)
                 }
                 None => Ok(false),

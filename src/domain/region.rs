@@ -9,11 +9,12 @@ use sea_orm::{
 };
 
 use super::access::{Caller, Role};
-use super::audit::{self, Entity};
+use super::audit::{self, AuditedKind};
+use super::engine;
 use super::page::{self, Page, PageRequest};
 use super::scope::Scope;
+use super::store::{self, db};
 use super::values::{RegionCode, RegionLevel, parse_name};
-use super::{db, engine};
 use crate::error::{Error, Result};
 
 /// What `upsert` takes.
@@ -145,7 +146,7 @@ pub async fn upsert(
         .map(|c| RegionCode::parse("parentCode", c))
         .transpose()?;
     let caller = caller.clone();
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let (code, name, parent_code) = (code.clone(), name.clone(), parent_code.clone());
         let caller = caller.clone();
         Box::pin(async move {
@@ -186,11 +187,11 @@ pub async fn upsert(
                 if existing.name == name {
                     return Ok(existing);
                 }
-                let before = audit::snapshot(txn, Entity::Region, existing.id).await?;
+                let before = audit::snapshot(txn, AuditedKind::Region, existing.id).await?;
                 let mut active: region::ActiveModel = existing.into();
                 active.name = Set(name);
                 let saved = active.update(txn).await?;
-                audit::record(txn, &caller, Entity::Region, &saved.code, before, Some(saved.id))
+                audit::record(txn, &caller, AuditedKind::Region, &saved.code, before, Some(saved.id))
                     .await?;
                 return Ok(saved);
             }
@@ -205,7 +206,7 @@ pub async fn upsert(
             .await?;
             insert_closure(txn, created.id, created.parent_id).await?;
             engine::refresh(txn).await?;
-            audit::record(txn, &caller, Entity::Region, &created.code, None, Some(created.id))
+            audit::record(txn, &caller, AuditedKind::Region, &created.code, None, Some(created.id))
                 .await?;
             Ok(created)
         })
@@ -242,13 +243,15 @@ async fn insert_closure(
 /// Rebuilds the whole closure table from parent links, set-based.
 pub async fn rebuild_closure(db: &impl ConnectionTrait) -> Result<()> {
     db::execute_unprepared(db, "DELETE FROM region_closure").await?;
-    db::execute_unprepared(db,
-        "WITH RECURSIVE c (ancestor_id, descendant_id, depth) AS ( \
+    db::execute_unprepared(
+        db,
+        "WITH RECURSIVE reach (ancestor_id, descendant_id, depth) AS ( \
            SELECT id, id, 0 FROM region \
            UNION ALL \
-           SELECT c.ancestor_id, r.id, c.depth + 1 FROM c JOIN region r ON r.parent_id = c.descendant_id) \
+           SELECT reach.ancestor_id, child.id, reach.depth + 1 \
+           FROM reach JOIN region child ON child.parent_id = reach.descendant_id) \
          INSERT INTO region_closure (ancestor_id, descendant_id, depth) \
-         SELECT ancestor_id, descendant_id, depth FROM c",
+         SELECT ancestor_id, descendant_id, depth FROM reach",
     )
     .await?;
     Ok(())

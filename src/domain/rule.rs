@@ -10,11 +10,12 @@ use sea_orm::{
 };
 
 use super::access::{Caller, Role};
-use super::audit::{self, Entity};
+use super::audit::{self, AuditedKind};
 use super::responsibility::{Named, RuleFacts};
 use super::scope::Scope;
+use super::store;
 use super::values::{Patch, parse_optional_text};
-use super::{category, db, engine, kind, region};
+use super::{category, engine, kind, region};
 use crate::error::Result;
 
 #[derive(Clone, Debug)]
@@ -151,13 +152,13 @@ pub(crate) async fn apply_upsert(
             if existing.department_kind_id == kind.id && existing.basis == new_basis {
                 return Ok((existing, false));
             }
-            let before = audit::snapshot(txn, Entity::Rule, existing.id).await?;
+            let before = audit::snapshot(txn, AuditedKind::Rule, existing.id).await?;
             let kind_changed = existing.department_kind_id != kind.id;
             let mut active: rule::ActiveModel = existing.into();
             active.department_kind_id = Set(kind.id);
             active.basis = Set(new_basis);
             let saved = active.update(txn).await?;
-            audit::record(txn, caller, Entity::Rule, &key, before, Some(saved.id)).await?;
+            audit::record(txn, caller, AuditedKind::Rule, &key, before, Some(saved.id)).await?;
             Ok((saved, kind_changed))
         }
         None => {
@@ -170,7 +171,7 @@ pub(crate) async fn apply_upsert(
             }
             .insert(txn)
             .await?;
-            audit::record(txn, caller, Entity::Rule, &key, None, Some(saved.id)).await?;
+            audit::record(txn, caller, AuditedKind::Rule, &key, None, Some(saved.id)).await?;
             Ok((saved, true))
         }
     }
@@ -197,10 +198,10 @@ pub(crate) async fn apply_delete(
         .await?;
     match by_key(category.id, scope_id).one(txn).await? {
         Some(existing) => {
-            let before = audit::snapshot(txn, Entity::Rule, existing.id).await?;
+            let before = audit::snapshot(txn, AuditedKind::Rule, existing.id).await?;
             existing.delete(txn).await?;
             let key = rule_key(&category.code, scope_code(scope_region_code));
-            audit::record(txn, caller, Entity::Rule, &key, before, None).await?;
+            audit::record(txn, caller, AuditedKind::Rule, &key, before, None).await?;
             Ok(true)
         }
         None => Ok(false),
@@ -221,7 +222,7 @@ pub async fn upsert(
         .clone()
         .try_map(|b| parse_optional_text("basis", Some(&b), 500))?;
     let caller = caller.clone();
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let input = input.clone();
         let caller = caller.clone();
         Box::pin(async move {
@@ -248,7 +249,7 @@ pub async fn delete(
     let caller = caller.clone();
     let category_code = category_code.to_owned();
     let scope_region_code = scope_code(scope_region_code).map(str::to_owned);
-    db::write(db, move |txn| {
+    store::write(db, move |txn| {
         let (category_code, scope_region_code) = (category_code.clone(), scope_region_code.clone());
         let caller = caller.clone();
         Box::pin(async move {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::domain::access::{Caller, Role};
 use crate::domain::transfer::export::{ExportOptions, Exporter};
-use crate::domain::transfer::{Entity, Format};
+use crate::domain::transfer::{Dataset, Format};
 use crate::error::{Error, Result};
 use crate::http::state::AppState;
 
@@ -44,7 +44,7 @@ async fn export(
     let Some((entity, format)) = file.rsplit_once('.') else {
         return Err(not_found(&file));
     };
-    let (Ok(entity), Ok(format)) = (Entity::parse(entity), Format::parse(format)) else {
+    let (Ok(entity), Ok(format)) = (Dataset::parse(entity), Format::parse(format)) else {
         return Err(not_found(&file));
     };
     let options = ExportOptions {

@@ -7,8 +7,9 @@ use axum::http::{Request, StatusCode, header};
 use orgmap::domain::access::{Caller, Role};
 use orgmap::domain::scope::Scope;
 use orgmap::domain::transfer::export::{ExportOptions, Exporter};
-use orgmap::domain::transfer::import::{ImportOptions, ImportReport, RowError, import};
-use orgmap::domain::transfer::{Encoding, Entity, Format};
+use orgmap::domain::transfer::import::{ImportOptions, import};
+use orgmap::domain::transfer::{Dataset, Encoding, Format};
+use orgmap::domain::transfer::{ImportReport, RowError};
 use serde_json::{Value, json};
 
 use crate::helpers::{
@@ -17,17 +18,17 @@ use crate::helpers::{
 };
 
 /// The order an empty database takes files in: what a row names first.
-const ORDER: [Entity; 5] = [
-    Entity::Regions,
-    Entity::Categories,
-    Entity::Departments,
-    Entity::Rules,
-    Entity::Organizations,
+const ORDER: [Dataset; 5] = [
+    Dataset::Regions,
+    Dataset::Categories,
+    Dataset::Departments,
+    Dataset::Rules,
+    Dataset::Organizations,
 ];
 
 async fn import_bytes(
     app: &TestApp,
-    entity: Entity,
+    entity: Dataset,
     format: Format,
     bytes: Vec<u8>,
 ) -> ImportReport {
@@ -46,15 +47,22 @@ async fn import_bytes(
 async fn import_with(
     app: &TestApp,
     scope: &Scope,
-    entity: Entity,
+    entity: Dataset,
     format: Format,
     encoding: Encoding,
     dry_run: bool,
     bytes: Vec<u8>,
 ) -> ImportReport {
+    // An editor bound to `scope`, as the API's importData is called.
+    let caller = Caller {
+        name: "importer".to_owned(),
+        role: Role::Editor,
+        scope: *scope,
+    };
     import(
         &app.db,
-        scope,
+        &caller,
+        "test-file",
         Box::new(std::io::Cursor::new(bytes)),
         ImportOptions {
             entity,
@@ -67,7 +75,7 @@ async fn import_with(
     .expect("the import runs")
 }
 
-async fn export(app: &TestApp, entity: Entity, format: Format, region: Option<&str>) -> Vec<u8> {
+async fn export(app: &TestApp, entity: Dataset, format: Format, region: Option<&str>) -> Vec<u8> {
     Exporter::new(
         &app.db,
         &Scope::EVERYTHING,
@@ -93,7 +101,7 @@ fn errors(report: &ImportReport) -> Vec<(u64, Option<&str>, &str)> {
 }
 
 /// A demo province of 300 organizations, exported in `format`.
-async fn demo_files(format: Format) -> Vec<(Entity, Vec<u8>)> {
+async fn demo_files(format: Format) -> Vec<(Dataset, Vec<u8>)> {
     let source = TestApp::spawn().await;
     orgmap::demo::generate(&source.db, 300, 7)
         .await
@@ -189,7 +197,7 @@ async fn a_file_with_bad_rows_is_reported_line_by_line_and_nothing_is_written() 
     );
     let before = app.counts().await;
 
-    let report = import_bytes(&app, Entity::Organizations, Format::Csv, file.into_bytes()).await;
+    let report = import_bytes(&app, Dataset::Organizations, Format::Csv, file.into_bytes()).await;
 
     let found = errors(&report);
     let expected: [(u64, &str, &str); 5] = [
@@ -229,7 +237,7 @@ async fn region_rows_of_the_wrong_level_or_given_twice_are_refused() {
                 350102,鼓楼区,CITY,350000\n";
     let before = app.counts().await;
 
-    let report = import_bytes(&app, Entity::Regions, Format::Csv, file.into()).await;
+    let report = import_bytes(&app, Dataset::Regions, Format::Csv, file.into()).await;
 
     let found = errors(&report);
     assert_eq!(
@@ -271,7 +279,7 @@ async fn a_dry_run_counts_and_writes_nothing() {
     let report = import_with(
         &app,
         &Scope::EVERYTHING,
-        Entity::Organizations,
+        Dataset::Organizations,
         Format::Csv,
         Encoding::Utf8,
         true,
@@ -289,7 +297,7 @@ async fn a_dry_run_counts_and_writes_nothing() {
         (1, 0, false, true)
     );
     assert_eq!(app.counts().await, before, "nothing is written");
-    let report = import_bytes(&app, Entity::Organizations, Format::Csv, file.into_bytes()).await;
+    let report = import_bytes(&app, Dataset::Organizations, Format::Csv, file.into_bytes()).await;
     assert_eq!((report.created, report.committed), (1, true));
 }
 
@@ -306,7 +314,7 @@ async fn a_gb18030_file_is_read_when_asked() {
     let bytes = bytes.into_owned();
     assert_ne!(bytes, text.as_bytes(), "the file really is GB18030");
 
-    let as_utf8 = import_bytes(&app, Entity::Organizations, Format::Csv, bytes.clone()).await;
+    let as_utf8 = import_bytes(&app, Dataset::Organizations, Format::Csv, bytes.clone()).await;
     assert_eq!(as_utf8.rejected, 1, "read as UTF-8, the row is refused");
     assert!(
         as_utf8.errors[0].reason.contains("gb18030"),
@@ -317,7 +325,7 @@ async fn a_gb18030_file_is_read_when_asked() {
     let report = import_with(
         &app,
         &Scope::EVERYTHING,
-        Entity::Organizations,
+        Dataset::Organizations,
         Format::Csv,
         Encoding::Gb18030,
         false,
@@ -362,7 +370,7 @@ async fn a_utf8_file_with_a_byte_order_mark_is_accepted() {
         let mut bytes = vec![0xEF, 0xBB, 0xBF];
         bytes.extend(body.into_bytes());
 
-        let report = import_bytes(&app, Entity::Organizations, format, bytes).await;
+        let report = import_bytes(&app, Dataset::Organizations, format, bytes).await;
 
         assert_eq!(
             (report.created, report.rejected),
@@ -377,59 +385,59 @@ async fn a_utf8_file_with_a_byte_order_mark_is_accepted() {
 async fn malformed_files_are_reported_not_fatal() {
     let app = TestApp::spawn().await;
     province(&app).await;
-    let cases: [(&str, Entity, Format, Vec<u8>, u64); 8] = [
+    let cases: [(&str, Dataset, Format, Vec<u8>, u64); 8] = [
         (
             "unknown column",
-            Entity::Regions,
+            Dataset::Regions,
             Format::Csv,
             b"code,name,colour\n350103,x,red\n".to_vec(),
             1,
         ),
         (
             "ragged row",
-            Entity::Regions,
+            Dataset::Regions,
             Format::Csv,
             b"code,name,level,parentCode\n350103,x\n".to_vec(),
             2,
         ),
         (
             "binary garbage",
-            Entity::Organizations,
+            Dataset::Organizations,
             Format::Csv,
             vec![0x80, 0x81, 0xfe, b'\n', 0xff],
             1,
         ),
         (
             "not JSON",
-            Entity::Organizations,
+            Dataset::Organizations,
             Format::Jsonl,
             b"{\"creditCode\": \n[1,2]\n".to_vec(),
             1,
         ),
         (
             "a list where text belongs",
-            Entity::Rules,
+            Dataset::Rules,
             Format::Jsonl,
             br#"{"categoryCode": ["A"], "departmentKindCode": "HEALTH"}"#.to_vec(),
             1,
         ),
         (
             "an overlong line",
-            Entity::Categories,
+            Dataset::Categories,
             Format::Jsonl,
             format!("{{\"code\": \"{}\"}}\n", "x".repeat(2 << 20)).into_bytes(),
             1,
         ),
         (
             "a huge JSON line",
-            Entity::Categories,
+            Dataset::Categories,
             Format::Jsonl,
             format!("{{\"code\": \"{}\"}}\n", "x".repeat(9 << 20)).into_bytes(),
             1,
         ),
         (
             "a huge CSV line",
-            Entity::Regions,
+            Dataset::Regions,
             Format::Csv,
             format!(
                 "code,name,level,parentCode\n350103,\"{}\n",
@@ -475,7 +483,7 @@ async fn rows_outside_a_region_bound_callers_region_are_refused() {
     let report = import_with(
         &app,
         &Scope::within(xiamen.id),
-        Entity::Organizations,
+        Dataset::Organizations,
         Format::Csv,
         Encoding::Utf8,
         false,
@@ -502,7 +510,13 @@ async fn an_import_that_changes_organizations_keeps_responsibility_current() {
     let first = format!(
         "creditCode,name,categoryCode,regionCode\n{code},某律师事务所,LAW_FIRM,350102001\n"
     );
-    import_bytes(&app, Entity::Organizations, Format::Csv, first.into_bytes()).await;
+    import_bytes(
+        &app,
+        Dataset::Organizations,
+        Format::Csv,
+        first.into_bytes(),
+    )
+    .await;
     let before = responsibility(&app, &code).await;
 
     let second = json!({ "creditCode": code, "name": "某律师事务所",
@@ -511,7 +525,7 @@ async fn an_import_that_changes_organizations_keeps_responsibility_current() {
     .to_string();
     let report = import_bytes(
         &app,
-        Entity::Organizations,
+        Dataset::Organizations,
         Format::Jsonl,
         second.into_bytes(),
     )
@@ -579,7 +593,7 @@ async fn exports_download_over_http_filtered_by_region() {
         credit_code("91", "350102", 1),
         credit_code("91", "350203", 2),
     );
-    import_bytes(&app, Entity::Organizations, Format::Csv, file.into_bytes()).await;
+    import_bytes(&app, Dataset::Organizations, Format::Csv, file.into_bytes()).await;
 
     let request = Request::get("/export/organizations.csv?region=350100")
         .body(Body::empty())
@@ -594,7 +608,7 @@ async fn exports_download_over_http_filtered_by_region() {
     );
     assert_eq!(
         body,
-        export(&app, Entity::Organizations, Format::Csv, Some("350100")).await
+        export(&app, Dataset::Organizations, Format::Csv, Some("350100")).await
     );
     let text = String::from_utf8(body).unwrap();
     assert_eq!(text.lines().count(), 2, "{text}");
@@ -643,7 +657,7 @@ async fn a_duplicate_in_a_later_batch_is_found() {
         credit_code("91", "350102", 1)
     ));
 
-    let report = import_bytes(&app, Entity::Organizations, Format::Csv, file.into_bytes()).await;
+    let report = import_bytes(&app, Dataset::Organizations, Format::Csv, file.into_bytes()).await;
 
     assert_eq!((report.created, report.rejected), (2_100, 1));
     assert_eq!(report.errors[0].line, 2_102);
@@ -674,7 +688,7 @@ async fn downloads_need_a_token_once_one_exists_and_show_only_its_region() {
         credit_code("91", "350102", 1),
         credit_code("91", "350203", 2),
     );
-    import_bytes(&app, Entity::Organizations, Format::Csv, file.into_bytes()).await;
+    import_bytes(&app, Dataset::Organizations, Format::Csv, file.into_bytes()).await;
     let fuzhou = token(&app, Role::Viewer, Some("350100"), "fz-viewer").await;
 
     for uri in ["/export/organizations.csv", "/reports/coverage.xlsx"] {

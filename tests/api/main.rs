@@ -19,6 +19,7 @@ mod gaps;
 mod http;
 mod impact;
 mod import_export;
+mod import_write_path;
 mod introspection;
 mod limits;
 mod maintenance;

@@ -6,17 +6,20 @@
 //! export imports as it is. An empty CSV cell, like a JSON `null`, clears an
 //! optional field; a column that is not there keeps what is stored.
 
+mod codes;
 pub mod export;
 pub mod import;
 mod read;
+mod report;
 
 use crate::error::{Error, Result};
 
-pub use import::{ImportOptions, ImportReport, RowError};
+pub use import::ImportOptions;
+pub use report::{ImportReport, MAX_LISTED_ERRORS, RowError};
 
 /// What a file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
-pub enum Entity {
+pub enum Dataset {
     Regions,
     Departments,
     Categories,
@@ -24,33 +27,33 @@ pub enum Entity {
     Organizations,
 }
 
-impl Entity {
+impl Dataset {
     /// The entity as the audit trail names it.
-    pub fn audited(self) -> super::audit::Entity {
+    pub fn audited(self) -> super::audit::AuditedKind {
         match self {
-            Entity::Regions => super::audit::Entity::Region,
-            Entity::Departments => super::audit::Entity::Department,
-            Entity::Categories => super::audit::Entity::Category,
-            Entity::Rules => super::audit::Entity::Rule,
-            Entity::Organizations => super::audit::Entity::Organization,
+            Dataset::Regions => super::audit::AuditedKind::Region,
+            Dataset::Departments => super::audit::AuditedKind::Department,
+            Dataset::Categories => super::audit::AuditedKind::Category,
+            Dataset::Rules => super::audit::AuditedKind::Rule,
+            Dataset::Organizations => super::audit::AuditedKind::Organization,
         }
     }
 
-    pub const ALL: [Entity; 5] = [
-        Entity::Regions,
-        Entity::Departments,
-        Entity::Categories,
-        Entity::Rules,
-        Entity::Organizations,
+    pub const ALL: [Dataset; 5] = [
+        Dataset::Regions,
+        Dataset::Departments,
+        Dataset::Categories,
+        Dataset::Rules,
+        Dataset::Organizations,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Entity::Regions => "regions",
-            Entity::Departments => "departments",
-            Entity::Categories => "categories",
-            Entity::Rules => "rules",
-            Entity::Organizations => "organizations",
+            Dataset::Regions => "regions",
+            Dataset::Departments => "departments",
+            Dataset::Categories => "categories",
+            Dataset::Rules => "rules",
+            Dataset::Organizations => "organizations",
         }
     }
 
@@ -72,8 +75,8 @@ impl Entity {
     /// The columns an import reads, in the order an export writes them.
     pub fn columns(self) -> &'static [&'static str] {
         match self {
-            Entity::Regions => &["code", "name", "level", "parentCode"],
-            Entity::Departments => &[
+            Dataset::Regions => &["code", "name", "level", "parentCode"],
+            Dataset::Departments => &[
                 "code",
                 "name",
                 "kindCode",
@@ -82,14 +85,14 @@ impl Entity {
                 "dedicatedStaff",
                 "method",
             ],
-            Entity::Categories => &["code", "name", "parentCode", "description"],
-            Entity::Rules => &[
+            Dataset::Categories => &["code", "name", "parentCode", "description"],
+            Dataset::Rules => &[
                 "categoryCode",
                 "departmentKindCode",
                 "scopeRegionCode",
                 "basis",
             ],
-            Entity::Organizations => &[
+            Dataset::Organizations => &[
                 "creditCode",
                 "name",
                 "categoryCode",
@@ -109,7 +112,7 @@ impl Entity {
     /// service derives and nobody writes.
     pub fn derived_columns(self) -> &'static [&'static str] {
         match self {
-            Entity::Organizations => &[
+            Dataset::Organizations => &[
                 "responsibilityBasis",
                 "responsibilityDepartmentCode",
                 "responsibilityDepartmentName",

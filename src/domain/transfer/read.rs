@@ -6,8 +6,8 @@ use std::io::{BufRead, BufReader, Read};
 
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
-use super::import::RowError;
-use super::{Encoding, Entity, Format};
+use super::report::RowError;
+use super::{Dataset, Encoding, Format};
 
 /// The longest line (JSON lines) or record (CSV) read, in bytes.
 const MAX_RECORD_BYTES: usize = 1 << 20;
@@ -24,7 +24,7 @@ pub(crate) enum Cell {
     Json(serde_json::Value),
 }
 
-/// A record, its cells in the order of [`Entity::columns`].
+/// A record, its cells in the order of [`Dataset::columns`].
 #[derive(Debug)]
 pub(crate) struct Record {
     pub line: u64,
@@ -66,7 +66,7 @@ enum Inner {
 impl RecordReader {
     pub fn new(
         source: Box<dyn Read + Send>,
-        entity: Entity,
+        entity: Dataset,
         format: Format,
         encoding: Encoding,
     ) -> Self {

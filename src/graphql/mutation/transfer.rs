@@ -4,7 +4,6 @@
 use async_graphql::{Context, Enum, Object, SimpleObject, Upload};
 
 use crate::domain::access::Role;
-use crate::domain::audit;
 use crate::domain::transfer::{self, Encoding, Format, ImportOptions, ImportReport};
 use crate::error::Error;
 use crate::graphql::context::{caller, db};
@@ -12,7 +11,7 @@ use crate::graphql::error::ApiResult;
 
 /// What a file holds.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "TransferEntity", remote = "crate::domain::transfer::Entity")]
+#[graphql(name = "TransferEntity", remote = "crate::domain::transfer::Dataset")]
 pub enum TransferEntity {
     /// Columns code, name, level, parentCode.
     Regions,
@@ -129,10 +128,11 @@ impl TransferMutation {
         };
         let encoding: Encoding = encoding.into();
         let file_name = upload.filename.clone();
-        let entity: transfer::Entity = entity.into();
+        let entity: transfer::Dataset = entity.into();
         let report = transfer::import::import(
             db(ctx)?,
-            &caller.scope,
+            caller,
+            &file_name,
             Box::new(upload.into_read()),
             ImportOptions {
                 entity,
@@ -142,16 +142,6 @@ impl TransferMutation {
             },
         )
         .await?;
-        if report.committed {
-            audit::record_import(
-                db(ctx)?,
-                caller,
-                entity.audited(),
-                &file_name,
-                report.summary(),
-            )
-            .await?;
-        }
         Ok(report.into())
     }
 }

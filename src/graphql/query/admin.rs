@@ -50,7 +50,8 @@ impl AdminQuery {
         let request = PageRequest::parse(first, after.as_deref())?;
         let db = db(ctx)?;
         let (page, select) =
-            audit::changes(db, caller(ctx)?, entity.map(Into::into), since, &request).await?;
+            audit::trail::changes(db, caller(ctx)?, entity.map(Into::into), since, &request)
+                .await?;
         Ok(ChangeConnection {
             page: page.map(Into::into),
             total: TotalCount::of(db, select),

@@ -74,7 +74,7 @@ pub struct CreatedApiToken {
 
 /// What a recorded change is about.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(remote = "crate::domain::audit::Entity")]
+#[graphql(remote = "crate::domain::audit::AuditedKind")]
 pub enum ChangeEntity {
     Region,
     DepartmentKind,
@@ -88,10 +88,10 @@ pub enum ChangeEntity {
 /// The entity a stored change names; text this build does not know reads
 /// as an organization rather than failing the whole page.
 fn entity_of(text: &str) -> ChangeEntity {
-    audit::Entity::ALL
+    audit::AuditedKind::ALL
         .into_iter()
         .find(|e| e.as_str() == text)
-        .unwrap_or(audit::Entity::Organization)
+        .unwrap_or(audit::AuditedKind::Organization)
         .into()
 }
 
@@ -113,8 +113,8 @@ pub struct Change {
     pub after: Option<Json<serde_json::Value>>,
 }
 
-impl From<audit::Change> for Change {
-    fn from(change: audit::Change) -> Self {
+impl From<audit::trail::Entry> for Change {
+    fn from(change: audit::trail::Entry) -> Self {
         Change {
             at: change.at,
             actor: change.actor,

@@ -1,6 +1,9 @@
-//! Opening the database: SQLite by default (WAL, foreign keys, a busy
-//! timeout, a pool of readers), PostgreSQL through a `postgres://` URL.
-//! Migrations run on open.
+//! The connection: opening the database (SQLite by default: WAL, foreign
+//! keys, a busy timeout, a pool of readers; PostgreSQL through a
+//! `postgres://` URL), migrations on open, the start-up lock, the
+//! slow-statement log and the write transaction's BEGIN. Nothing here
+//! knows of the engine or the change feed: they build on this module, and
+//! the write function (`store/write.rs`) on all three.
 
 use std::str::FromStr;
 use std::sync::OnceLock;
@@ -13,7 +16,7 @@ use sea_orm::{
     DbErr, ExecResult, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Connections in the pool. SQLite readers run in parallel under WAL; the
 /// one writer is serialised by SQLite itself with a busy timeout. Each
@@ -201,38 +204,6 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction>
         db.begin().await?
     };
     Ok(txn)
-}
-
-/// Runs `work` in a write transaction, retrying a bounded number of times
-/// when the database reports a serialization failure, a deadlock or a busy
-/// lock; any other error, or success, ends it.
-pub async fn write<T, F>(db: &DatabaseConnection, mut work: F) -> Result<T>
-where
-    F: for<'t> FnMut(&'t DatabaseTransaction) -> futures::future::BoxFuture<'t, Result<T>>,
-{
-    const ATTEMPTS: u32 = 5;
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let (result, changed) = super::feed::attempt(super::engine::count_structural(async {
-            let txn = begin_write(db).await?;
-            let value = work(&txn).await?;
-            super::feed::announce(&txn).await?;
-            txn.commit().await?;
-            Ok::<T, Error>(value)
-        }))
-        .await;
-        if result.is_ok() {
-            super::feed::committed(changed);
-        }
-        match result {
-            Err(err) if attempt < ATTEMPTS && err.is_retryable() => {
-                tracing::warn!(attempt, error = %err, "retrying a write transaction");
-                tokio::time::sleep(Duration::from_millis(10 * u64::from(attempt))).await;
-            }
-            other => return other.map_err(Error::settle),
-        }
-    }
 }
 
 /// Checkpoints the SQLite write-ahead log every second, without blocking

@@ -1,0 +1,83 @@
+//! What an import reports: the rows it created, updated, left unchanged
+//! and rejected, and each bad row with its line, column and reason.
+
+use crate::error::{Error, Result};
+
+/// Bad rows listed in a report at most; the count of rejected rows is
+/// always exact.
+pub const MAX_LISTED_ERRORS: usize = 10_000;
+/// What a row outside a region-bound caller's subtree is told.
+pub(crate) const OUTSIDE: &str = "outside your region";
+
+/// A bad row: its line (1 is the first line of the file), the column at
+/// fault when one is, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    pub line: u64,
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+/// What an import did, or (dry run, or bad rows) would have done.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    /// The bad rows in file order, at most [`MAX_LISTED_ERRORS`].
+    pub errors: Vec<RowError>,
+    /// True when the file's rows were written.
+    pub committed: bool,
+    pub dry_run: bool,
+    /// Organizations whose stored responsibility changed.
+    pub changed_responsibility: u64,
+}
+
+impl ImportReport {
+    /// What the audit trail keeps of a committed import.
+    pub fn summary(&self) -> serde_json::Value {
+        serde_json::json!({
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "changedResponsibilities": self.changed_responsibility,
+        })
+    }
+
+    /// Rows read: created, updated, unchanged and rejected.
+    pub fn rows(&self) -> u64 {
+        self.created + self.updated + self.unchanged + self.rejected
+    }
+
+    pub(crate) fn reject(&mut self, error: RowError) {
+        self.rejected += 1;
+        if self.errors.len() < MAX_LISTED_ERRORS {
+            self.errors.push(error);
+        }
+    }
+
+    /// Records a domain error as a bad row; a database error ends the import.
+    pub(crate) fn reject_with(&mut self, line: u64, err: Error, column: &str) -> Result<()> {
+        let (column, reason) = match err {
+            Error::InvalidInput { field, reason } | Error::NotFound { field, reason } => {
+                (field, reason)
+            }
+            Error::Conflict(reason) => (column.to_owned(), reason),
+            Error::Unauthenticated(_) | Error::Forbidden(_) => {
+                (column.to_owned(), OUTSIDE.to_owned())
+            }
+            err @ (Error::Database(_) | Error::Internal(_)) => return Err(err),
+        };
+        self.reject(RowError {
+            line,
+            column: Some(column),
+            reason,
+        });
+        Ok(())
+    }
+
+    pub(crate) fn is_clean(&self) -> bool {
+        self.rejected == 0
+    }
+}
