@@ -942,7 +942,7 @@ struct InProcess {
 
 impl InProcess {
     async fn open(url: &str) -> anyhow::Result<InProcess> {
-        let db = orgmap::domain::db::open(url).await?;
+        let db = orgmap::domain::store::db::open(url).await?;
         let schema = orgmap::graphql::build(db.clone());
         Ok(InProcess { db, schema })
     }

@@ -39,7 +39,7 @@ struct Request {
 pub async fn serve(url: &str, listen: &str) -> anyhow::Result<()> {
     // orgmap's pool, with its options: the same connections, pragmas and
     // pool size as the server it is compared with.
-    let db = orgmap::domain::db::open(url).await?;
+    let db = orgmap::domain::store::db::open(url).await?;
     let pool = match db.get_database_backend() {
         DbBackend::Postgres => Pool::Postgres(db.get_postgres_connection_pool().clone()),
         _ => Pool::Sqlite(db.get_sqlite_connection_pool().clone()),

@@ -7,7 +7,7 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
 use super::config::DatabaseArgs;
-use crate::domain::{self, db};
+use crate::domain::{self, store::db};
 use crate::error::Error;
 
 /// A domain error as the command line shows it: database detail hidden.

@@ -7,7 +7,8 @@ use sea_orm::DatabaseConnection;
 
 use super::config::ServeArgs;
 use super::database::open_with;
-use crate::domain::{db, token};
+use crate::domain::store::db;
+use crate::domain::token;
 use crate::{demo, graphql, http};
 
 /// Opens the database (with the demo province if asked), builds the schema

@@ -48,7 +48,7 @@ pub async fn rule_impact(
     remove: bool,
     request: &PageRequest,
 ) -> Result<Impact> {
-    let txn = super::db::begin_write(db).await?;
+    let txn = super::store::db::begin_write(db).await?;
     engine::lock_exclusive(&txn).await?;
     let preview = Caller::system("preview");
     if remove {

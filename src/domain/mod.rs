@@ -31,14 +31,6 @@ pub mod values;
 
 use sea_orm::DatabaseConnection;
 
-/// The connection module and the write function under the path the rest
-/// of the crate has always named them by (`domain::db::open`,
-/// `domain::db::write`).
-pub mod db {
-    pub use crate::domain::store::db::*;
-    pub use crate::domain::store::write::write;
-}
-
 /// Readies an opened, migrated database: the reference data into an empty
 /// one, and the engine's derived data. Returns whether reference data was loaded.
 ///

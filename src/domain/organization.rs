@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use entity::organization;
+use sea_orm::entity::prelude::{DeriveActiveEnum, EnumIter};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     FromQueryResult, IdenStatic, Iterable, ModelTrait, QueryFilter, QueryOrder, Select, Statement,
 };
 
@@ -22,45 +23,36 @@ use super::values::{CreditCode, Patch, RegionLevel, parse_name};
 use super::{category, department, region};
 use crate::error::{Error, Result};
 
-/// Party-organization status (党组织建立情况).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Party-organization status (党组织建立情况), stored as its text
+/// (`organization.party_organization`) through the derive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum PartyOrganization {
     /// A party organization of its own (单独建立).
+    #[sea_orm(string_value = "OWN")]
     Own,
     /// Part of a joint party organization (联合建立).
+    #[sea_orm(string_value = "JOINT")]
     Joint,
     /// No party organization.
+    #[sea_orm(string_value = "NONE")]
     None,
 }
 
 impl PartyOrganization {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartyOrganization::Own => "OWN",
-            PartyOrganization::Joint => "JOINT",
-            PartyOrganization::None => "NONE",
-        }
-    }
-
-    /// The status a client names: OWN, JOINT or NONE.
+    /// The status a client names: OWN, JOINT or NONE, in any case.
     pub fn parse(field: &str, value: &str) -> Result<Self> {
-        match value.trim().to_ascii_uppercase().as_str() {
-            "OWN" => Ok(PartyOrganization::Own),
-            "JOINT" => Ok(PartyOrganization::Joint),
-            "NONE" => Ok(PartyOrganization::None),
-            _ => Err(Error::invalid(
+        Self::try_from_value(&value.trim().to_ascii_uppercase()).map_err(|_| {
+            Error::invalid(
                 field,
                 format!("'{}' is not one of OWN, JOINT, NONE", value.trim()),
-            )),
-        }
+            )
+        })
     }
 
+    /// The stored status; text this build does not know reads as NONE.
     pub fn from_db(value: &str) -> Self {
-        match value {
-            "OWN" => PartyOrganization::Own,
-            "JOINT" => PartyOrganization::Joint,
-            _ => PartyOrganization::None,
-        }
+        Self::try_from_value(&value.to_owned()).unwrap_or(PartyOrganization::None)
     }
 }
 
@@ -254,7 +246,7 @@ pub async fn filtered(
             .filter(organization::Column::RespBasis.eq(sea_orm::ActiveEnum::to_value(&basis)));
     }
     if let Some(status) = filter.party_organization {
-        select = select.filter(organization::Column::PartyOrganization.eq(status.as_str()));
+        select = select.filter(organization::Column::PartyOrganization.eq(status.to_value()));
     }
     if let Some(text) = filter.name_contains.as_deref().map(str::trim)
         && !text.is_empty()
@@ -677,9 +669,9 @@ pub(crate) fn stored_row(
             .apply(current.and_then(|c| c.party_affiliation_id)),
         party_organization: fields
             .party_organization
-            .map(|p| p.as_str().to_owned())
+            .map(|p| p.to_value())
             .or_else(|| current.map(|c| c.party_organization.clone()))
-            .unwrap_or_else(|| PartyOrganization::None.as_str().to_owned()),
+            .unwrap_or_else(|| PartyOrganization::None.to_value()),
         work_covered: fields
             .work_covered
             .or(current.map(|c| c.work_covered))
@@ -708,7 +700,7 @@ pub(crate) fn unresolved() -> organization::Model {
         administering_region_id: None,
         supervising_department_id: None,
         party_affiliation_id: None,
-        party_organization: PartyOrganization::None.as_str().to_owned(),
+        party_organization: PartyOrganization::None.to_value(),
         work_covered: false,
         party_member_count: 0,
         is_model: false,

@@ -5,8 +5,9 @@
 use entity::{category, department_kind, responsibility_rule};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
 
+use super::category as category_domain;
 use super::kind::KindRole;
-use super::{category as category_domain, db};
+use super::store;
 use crate::error::Result;
 
 /// The basis the province rules carry.
@@ -174,7 +175,7 @@ pub const CATEGORIES: [(&str, &str, Option<&str>, Option<&str>); 26] = [
 /// Loads the reference data when the database holds no kinds and no
 /// categories; returns whether it did.
 pub async fn load_if_empty(db: &DatabaseConnection) -> Result<bool> {
-    db::write(db, |txn| {
+    store::write(db, |txn| {
         Box::pin(async move {
             let kinds = department_kind::Entity::find().count(txn).await?;
             let categories = category::Entity::find().count(txn).await?;

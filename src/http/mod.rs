@@ -34,7 +34,7 @@ pub use state::{
     DEFAULT_TIMEOUT_SECS, DEFAULT_UPLOAD_BYTES, HttpOptions,
 };
 
-use crate::domain::db;
+use crate::domain::store::db;
 use crate::error::Error;
 use crate::graphql::AppSchema;
 

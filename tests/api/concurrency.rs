@@ -11,7 +11,7 @@ use crate::helpers::{TestApp, credit_code, small_province};
 
 /// A second connection pool on the app's database, as another replica would open.
 async fn second_replica(app: &TestApp) -> DatabaseConnection {
-    orgmap::domain::db::connect(&app.url)
+    orgmap::domain::store::db::connect(&app.url)
         .await
         .expect("a second pool opens")
 }

@@ -16,8 +16,10 @@ async fn a_request_past_its_deadline_is_stopped_and_writes_nothing() {
     let categories = app.count("category").await;
     // Another connection holds the write lock, so the write below waits
     // for it past its deadline.
-    let other = orgmap::domain::db::connect(&app.url).await.unwrap();
-    let holder = orgmap::domain::db::begin_write(&other).await.unwrap();
+    let other = orgmap::domain::store::db::connect(&app.url).await.unwrap();
+    let holder = orgmap::domain::store::db::begin_write(&other)
+        .await
+        .unwrap();
     orgmap::domain::engine::lock_exclusive(&holder)
         .await
         .unwrap();

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use async_graphql::{Request, Variables};
 use axum::Router;
 use orgmap::domain::access::Caller;
-use orgmap::domain::db;
+use orgmap::domain::store::db;
 use orgmap::graphql::{self, AppSchema};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};

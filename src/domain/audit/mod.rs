@@ -20,6 +20,8 @@ use crate::domain::access::Caller;
 use crate::error::Result;
 
 /// What a change can be about.
+// Text by hand, not DeriveActiveEnum: the snapshot statements and the trail's
+// filter take `as_str()` as a `&'static str`, which the derive does not give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AuditedKind {
     Region,

@@ -180,16 +180,3 @@ pub enum Encoding {
     // GB18030, a superset of GBK and GB2312 (not a doc comment: clap would show it as this value's help).
     Gb18030,
 }
-
-impl Encoding {
-    pub fn parse(text: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "utf-8" | "utf8" => Ok(Encoding::Utf8),
-            "gb18030" | "gbk" | "gb2312" => Ok(Encoding::Gb18030),
-            other => Err(Error::invalid(
-                "encoding",
-                format!("'{other}' is not one of utf-8, gb18030"),
-            )),
-        }
-    }
-}
