@@ -47,7 +47,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         upload_bytes: limits.max_upload_bytes,
         batch: limits.max_batch.max(1),
         timeout: Duration::from_secs(limits.request_timeout.max(1)),
-        upload_timeout: Duration::from_secs(limits.request_timeout.max(1) * 10),
+        upload_timeout: Duration::from_secs(limits.request_timeout.max(1))
+            * http::UPLOAD_TIMEOUT_FACTOR,
         graphiql: !limits.no_graphiql,
         access,
     };

@@ -31,7 +31,7 @@ use tower_http::trace::TraceLayer;
 
 pub use state::{
     Access, AppState, DEFAULT_BATCH, DEFAULT_BODY_BYTES, DEFAULT_MAX_CONNECTIONS,
-    DEFAULT_TIMEOUT_SECS, DEFAULT_UPLOAD_BYTES, HttpOptions,
+    DEFAULT_TIMEOUT_SECS, DEFAULT_UPLOAD_BYTES, HttpOptions, UPLOAD_TIMEOUT_FACTOR,
 };
 
 use crate::domain::store::db;

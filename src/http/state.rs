@@ -20,8 +20,8 @@ pub const DEFAULT_UPLOAD_BYTES: usize = 256 * 1024 * 1024;
 pub const DEFAULT_BATCH: usize = 10;
 /// Deadline of one request, in seconds.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
-/// Deadline of one multipart (upload) request, in seconds.
-pub const DEFAULT_UPLOAD_TIMEOUT_SECS: u64 = 600;
+/// A multipart (upload) request may run this many times the deadline of one request.
+pub const UPLOAD_TIMEOUT_FACTOR: u32 = 10;
 /// Most connections held at once by the server.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
@@ -62,7 +62,7 @@ impl Default for HttpOptions {
             upload_bytes: DEFAULT_UPLOAD_BYTES,
             batch: DEFAULT_BATCH,
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
-            upload_timeout: Duration::from_secs(DEFAULT_UPLOAD_TIMEOUT_SECS),
+            upload_timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS) * UPLOAD_TIMEOUT_FACTOR,
             graphiql: true,
             access: Access::OpenUntilTokens,
         }
