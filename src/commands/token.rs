@@ -3,18 +3,18 @@
 use sea_orm::ActiveEnum;
 
 use super::config::TokenCommand;
-use super::database::open;
+use super::database::{open, user_error};
 use crate::domain::access::{Caller, Role};
 use crate::domain::token;
 
-/// Runs one `orgmap token` subcommand; its database errors show only their public message.
+/// Runs one `orgmap token` subcommand; its database errors are logged and
+/// shown only by their public message, as every command's are.
 pub async fn run(command: TokenCommand) -> anyhow::Result<()> {
     let operator = Caller::system("cli");
-    let fail = |e: crate::error::Error| anyhow::anyhow!("{}", e.public_message());
     match command {
         TokenCommand::Create(args) => {
             let db = open(&args.database).await?;
-            let role = Role::parse(&args.role).map_err(fail)?;
+            let role = Role::parse(&args.role).map_err(user_error)?;
             let created = token::create(
                 &db,
                 &operator,
@@ -23,7 +23,7 @@ pub async fn run(command: TokenCommand) -> anyhow::Result<()> {
                 args.name.as_deref(),
             )
             .await
-            .map_err(fail)?;
+            .map_err(user_error)?;
             db.close().await?;
             eprintln!(
                 "created token '{}' ({}{}); its secret follows and is shown only this once:",
@@ -43,7 +43,7 @@ pub async fn run(command: TokenCommand) -> anyhow::Result<()> {
             let db = open(&args.database).await?;
             let revoked = token::revoke(&db, &operator, &args.name)
                 .await
-                .map_err(fail)?;
+                .map_err(user_error)?;
             db.close().await?;
             if revoked {
                 eprintln!("revoked token '{}'", args.name.trim());
@@ -54,7 +54,7 @@ pub async fn run(command: TokenCommand) -> anyhow::Result<()> {
         }
         TokenCommand::List(args) => {
             let db = open(&args.database).await?;
-            let tokens = token::list(&db, &operator).await.map_err(fail)?;
+            let tokens = token::list(&db, &operator).await.map_err(user_error)?;
             db.close().await?;
             println!(
                 "{:<32} {:<7} {:<8} {:<26} revoked",
