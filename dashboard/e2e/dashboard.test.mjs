@@ -222,11 +222,11 @@ describe('the dashboard', () => {
     await screenshot(page, 'oversee');
   });
 
-  test('rule impact preview: the form shows the API count', async () => {
+  test('rule impact preview: the form shows the API counts', async () => {
     const city = (await api('{ regions(level: CITY, first: 1) { edges { node { code } } } }')).regions.edges[0].node;
     const province = (await api('{ regions(level: PROVINCE, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
     const { ruleImpact } = await api(
-      `query($s: String) { ruleImpact(input: {categoryCode: "SOCIAL_GROUP", departmentKindCode: "COMMERCE", scopeRegionCode: $s}) { changedCount } }`,
+      `query($s: String) { ruleImpact(input: {categoryCode: "SOCIAL_GROUP", departmentKindCode: "COMMERCE", scopeRegionCode: $s}) { changedCount departmentChangedCount } }`,
       { s: city.code },
     );
     await open(page, '#/impact');
@@ -238,8 +238,10 @@ describe('the dashboard', () => {
     await page.click('form.form button[type="submit"]');
     await page.waitForFunction((c) => location.hash.includes(`scope=${c}`), city.code);
     await ready(page);
-    const shown = (await page.locator('[data-figure="changedCount"] .card-value').textContent()).trim();
-    assert.equal(shown, int(ruleImpact.changedCount));
+    const figure = async (name) => (await page.locator(`[data-figure="${name}"] .card-value`).textContent()).trim();
+    assert.equal(await figure('departmentChangedCount'), int(ruleImpact.departmentChangedCount));
+    assert.equal(await figure('changedCount'), int(ruleImpact.changedCount));
+    assert.match(await page.locator('[data-figure="departmentChangedCount"] .card-label').textContent(), /将改变责任部门的组织/);
     await screenshot(page, 'impact');
   });
 

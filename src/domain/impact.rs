@@ -31,12 +31,25 @@ pub struct Shift {
 /// What a rule change would do.
 #[derive(Clone, Debug)]
 pub struct Impact {
+    /// Organizations whose stored responsibility would change in any way
+    /// (rule, claimants, department or basis).
     pub changed: u64,
+    /// Those among them whose responsible department or basis would change:
+    /// what an office sees move, as against a new rule or contestant that
+    /// leaves the answer where it was.
+    pub department_changed: u64,
     pub page: Page<Shift>,
     /// The rules the `after` resolutions name, as they would be (a new rule
     /// exists only in the preview).
     pub rules: HashMap<i32, rule::Model>,
 }
+
+/// The condition under which a stored resolution `o` and a new one `n`
+/// name a different department or basis: the part of `engine::CHANGED`
+/// an office sees, leaving out the rule, its kind and department, the
+/// fallback and the contested flag.
+const DEPARTMENT_CHANGED: &str =
+    "(o.resp_basis <> n.basis OR o.resp_department_id IS DISTINCT FROM n.department_id)";
 
 /// The preview counts and lists only the organizations in the caller's
 /// scope; the change itself is made as a system preview (rolled back), so
@@ -69,21 +82,30 @@ pub async fn rule_impact(
     };
     let changed_sql = format!(
         "SELECT n.id, n.basis, n.department_id, n.kind_id, n.rule_id, n.rule_department_id, \
-                n.fallback_department_id, o.party_affiliation_id, o.supervising_department_id \
+                n.fallback_department_id, o.party_affiliation_id, o.supervising_department_id, \
+                CASE WHEN {DEPARTMENT_CHANGED} THEN 1 ELSE 0 END AS department_changed \
          FROM organization o JOIN ({}) AS n ON n.id = o.id WHERE ({}){in_scope}",
         engine::resolution_select(engine::Target::Dirty),
         engine::CHANGED
     );
     let backend = txn.get_database_backend();
+    // Both counts in one pass over the changed rows. SUM is NULL over no
+    // rows, hence the COALESCE.
     let count_row = txn
         .query_one_raw(Statement::from_string(
             backend,
-            format!("SELECT COUNT(*) AS n FROM ({changed_sql}) changed"),
+            format!(
+                "SELECT COUNT(*) AS n, COALESCE(SUM(department_changed), 0) AS department_changed \
+                 FROM ({changed_sql}) changed"
+            ),
         ))
         .await?;
-    let changed = match count_row {
-        Some(row) => row.try_get::<i64>("", "n")? as u64,
-        None => 0,
+    let (changed, department_changed) = match count_row {
+        Some(row) => (
+            row.try_get::<i64>("", "n")? as u64,
+            row.try_get::<i64>("", "department_changed")? as u64,
+        ),
+        None => (0, 0),
     };
     let after = request.after.unwrap_or(i64::MIN);
     let rows = txn
@@ -131,6 +153,7 @@ pub async fn rule_impact(
     txn.rollback().await?;
     Ok(Impact {
         changed,
+        department_changed,
         page,
         rules,
     })

@@ -54,6 +54,7 @@ fn impact_query() -> String {
         "query($input: RuleInput!, $remove: Boolean, $first: Int, $after: String) {{
             ruleImpact(input: $input, remove: $remove) {{
                 changedCount
+                departmentChangedCount
                 changes(first: $first, after: $after) {{
                     totalCount
                     pageInfo {{ hasNextPage hasPreviousPage endCursor }}
@@ -144,6 +145,16 @@ async fn preview_then_apply(
         preview["ruleImpact"]["changes"]["totalCount"],
         previewed.len(),
         "{case}: totalCount"
+    );
+    let moved = previewed
+        .values()
+        .filter(|(was, will_be)| {
+            was["basis"] != will_be["basis"] || was["department"] != will_be["department"]
+        })
+        .count();
+    assert_eq!(
+        preview["ruleImpact"]["departmentChangedCount"], moved,
+        "{case}: departmentChangedCount counts the changes of department or basis"
     );
 
     apply(app, &input, remove).await;
@@ -335,6 +346,104 @@ async fn a_sequence_of_rule_changes_each_previews_exactly_what_it_does() {
 
         assert_eq!(changes.len(), expected, "{case}: {changes:?}");
     }
+}
+
+/// The preview's two counts: (changedCount, departmentChangedCount).
+async fn counts(app: &TestApp, input: &Value, remove: bool) -> (Value, Value) {
+    let data = app
+        .data(
+            "query($input: RuleInput!, $remove: Boolean) {
+                ruleImpact(input: $input, remove: $remove) { changedCount departmentChangedCount }
+            }",
+            json!({ "input": input, "remove": remove }),
+        )
+        .await;
+    (
+        data["ruleImpact"]["changedCount"].clone(),
+        data["ruleImpact"]["departmentChangedCount"].clone(),
+    )
+}
+
+#[tokio::test]
+async fn department_changed_count_leaves_out_changes_that_keep_the_department_and_basis() {
+    // (case, input, remove, changedCount, departmentChangedCount), each on
+    // a fresh province, worked out by hand from its table.
+    let cases = [
+        (
+            "PRIVATE_SCHOOL in 鼓楼区 to EDUCATION: a nearer rule naming the same department \
+             (#1, #2 stay RULE GL-EDU; #5 stays FJ-OWC, still contested by GL-EDU)",
+            json!({ "categoryCode": "PRIVATE_SCHOOL", "departmentKindCode": "EDUCATION", "scopeRegionCode": "350102" }),
+            false,
+            3,
+            0,
+        ),
+        (
+            "PRIVATE_SCHOOL in 福州市 to HEALTH (#1, #2 move to FZ-HEALTH; \
+             #5 stays FJ-OWC, contested by FZ-HEALTH instead)",
+            json!({ "categoryCode": "PRIVATE_SCHOOL", "departmentKindCode": "HEALTH", "scopeRegionCode": "350100" }),
+            false,
+            3,
+            2,
+        ),
+        (
+            "FOUNDATION to TOWNSHIP: #6 keeps DJ-TS, by rule instead of by fallback",
+            json!({ "categoryCode": "FOUNDATION", "departmentKindCode": "TOWNSHIP" }),
+            false,
+            1,
+            1,
+        ),
+        (
+            "FOUNDATION to EDUCATION: #6 moves from the fallback DJ-TS to GL-EDU",
+            json!({ "categoryCode": "FOUNDATION", "departmentKindCode": "EDUCATION" }),
+            false,
+            1,
+            1,
+        ),
+        (
+            "delete EDUCATION_SOCIAL_ORG everywhere (#1, #4 to FALLBACK DJ-TS; #2, #3 to NONE; \
+             #5 stays FJ-OWC, no longer contested)",
+            json!({ "categoryCode": "EDUCATION_SOCIAL_ORG", "departmentKindCode": "EDUCATION" }),
+            true,
+            5,
+            4,
+        ),
+        (
+            "a rule for a category nobody has",
+            json!({ "categoryCode": "NOTARY", "departmentKindCode": "COMMERCE" }),
+            false,
+            0,
+            0,
+        ),
+    ];
+
+    for (case, input, remove, changed, department_changed) in cases {
+        let app = TestApp::spawn().await;
+        province(&app).await;
+
+        let counted = counts(&app, &input, remove).await;
+
+        assert_eq!(
+            counted,
+            (json!(changed), json!(department_changed)),
+            "{case}: (changedCount, departmentChangedCount)"
+        );
+        preview_then_apply(&app, case, input, remove).await;
+    }
+}
+
+#[tokio::test]
+async fn removing_a_nearer_rule_that_names_the_same_department_moves_nobody() {
+    let app = TestApp::spawn().await;
+    province(&app).await;
+    let nearer = json!({ "categoryCode": "PRIVATE_SCHOOL", "departmentKindCode": "EDUCATION", "scopeRegionCode": "350102" });
+    apply(&app, &nearer, false).await;
+
+    let counted = counts(&app, &nearer, true).await;
+
+    // #1, #2 and #5 fall back to the EDUCATION_SOCIAL_ORG rule, which
+    // names GL-EDU too: three rule changes, no department or basis moves.
+    assert_eq!(counted, (json!(3), json!(0)));
+    preview_then_apply(&app, "delete the nearer PRIVATE_SCHOOL rule", nearer, true).await;
 }
 
 #[tokio::test]

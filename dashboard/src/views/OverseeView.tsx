@@ -131,6 +131,7 @@ interface Resp {
 interface ImpactData {
   ruleImpact: {
     changedCount: number;
+    departmentChangedCount: number;
     changes: {
       totalCount: number;
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -142,6 +143,7 @@ interface ImpactData {
 const IMPACT = `query RuleImpact($input: RuleInput!, $remove: Boolean, $first: Int!, $after: String) {
   ruleImpact(input: $input, remove: $remove) {
     changedCount
+    departmentChangedCount
     changes(first: $first, after: $after) {
       totalCount
       pageInfo { hasNextPage endCursor }
@@ -181,7 +183,9 @@ export function ImpactView(props: { category: string; kind: string; scope: strin
   const impact = q.data?.ruleImpact;
   return (
     <View id="impact-view" title="规则影响预览" ready={!submitted || (!!q.data && !q.loading)}>
-      <p class="meta">在修改主管责任规则之前，先看哪些组织的责任部门会变化。预览不会改动任何数据。</p>
+      <p class="meta">
+        在修改主管责任规则之前，先看哪些组织的责任部门会变化。责任部门和判定依据不变、仅适用规则或同时主张管理的部门改变的组织，计入“将改变责任记录的组织”，也列在下表中。预览不会改动任何数据。
+      </p>
       <form
         class="form"
         onSubmit={(e) => {
@@ -220,8 +224,12 @@ export function ImpactView(props: { category: string; kind: string; scope: strin
       ) : (
         <>
           <div class="cards">
-            <div class={`card ${impact.changedCount ? 'notice' : 'ok'}`} data-figure="changedCount">
+            <div class={`card ${impact.departmentChangedCount ? 'notice' : 'ok'}`} data-figure="departmentChangedCount">
               <div class="card-label">将改变责任部门的组织</div>
+              <div class="card-value">{int(impact.departmentChangedCount)}</div>
+            </div>
+            <div class={`card ${impact.changedCount ? 'notice' : 'ok'}`} data-figure="changedCount">
+              <div class="card-label">将改变责任记录的组织</div>
               <div class="card-value">{int(impact.changedCount)}</div>
             </div>
           </div>

@@ -292,9 +292,14 @@ impl RuleImpact {
 
 #[Object]
 impl RuleImpact {
-    /// How many organizations would change responsibility.
+    /// Organizations whose stored responsibility would change in any way (rule, claimants, department or basis).
     async fn changed_count(&self) -> i32 {
         int(self.impact.changed)
+    }
+
+    /// Organizations whose responsible department or basis would change.
+    async fn department_changed_count(&self) -> i32 {
+        int(self.impact.department_changed)
     }
 
     /// The organizations that would change, by organization, with their
