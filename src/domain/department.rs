@@ -1,16 +1,18 @@
 //! Departments (部门): one kind at one region, with the three dedications
-//! (专门组织、专门人员、专门办法).
+//! (专门组织、专门人员、专门办法). A region has one department of each kind
+//! and at most one of a FALLBACK-role kind.
 
 use std::collections::HashMap;
 
 use entity::{department, department_contact};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Select, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, Select, Set,
 };
 
 use super::access::{Caller, Role};
 use super::audit::{self, AuditedKind};
+use super::kind::KindRole;
 use super::page::{self, Page, PageRequest};
 use super::scope::Scope;
 use super::store;
@@ -215,6 +217,11 @@ pub async fn upsert(
                     "region {} already has a {} department: {} ({}); a region has one department of each kind",
                     region.code, kind.code, holder.code, holder.name
                 )));
+            }
+            if kind.role == KindRole::Fallback.to_value()
+                && let Some(holder) = kind::fallback_at(txn, region.id, &code).await?
+            {
+                return Err(kind::second_fallback(&region.code, &holder.code, &holder.name));
             }
             let mut structural = existing.is_none();
             let mut kind_changed = false;

@@ -5,9 +5,9 @@
 //! `effective_rule` (the rule in force per category and region: most
 //! specific category first, then most local scope), `effective_department`
 //! (the department of a kind at a region or its nearest ancestor) and
-//! `effective_fallback` (the township department of a township or
-//! subdistrict). A structural write (rule, department, region, category)
-//! recomputes them into staging tables, diffs old against new, and
+//! `effective_fallback` (the department of a FALLBACK-role kind at a
+//! township or subdistrict). A structural write (rule, department, region,
+//! category, a kind's role) recomputes them into staging tables, diffs old against new, and
 //! re-resolves exactly the organizations whose inputs changed, in set-based
 //! statements. An organization write re-resolves that organization. Reads
 //! never recompute.
@@ -254,7 +254,7 @@ pub async fn recount_cells(db: &impl ConnectionTrait) -> Result<()> {
 
 /// Serialises structural writes across connections and replicas: the
 /// first statement of every transaction that changes rules, departments,
-/// regions or categories. Counts them, too.
+/// regions, categories or department kinds. Counts them, too.
 pub async fn lock_exclusive(db: &impl ConnectionTrait) -> Result<()> {
     db::execute_unprepared(
         db,
@@ -354,11 +354,17 @@ const COMPUTE_DEPARTMENTS: &str = "INSERT INTO effective_department_next (kind_i
     FROM department d JOIN region_closure rc ON rc.ancestor_id = d.region_id \
   ) ranked WHERE rank = 1";
 
+/// The fallback is found by its kind's role, not by a kind code: kinds are
+/// data, and a region may add its own. Writes refuse a second department of
+/// a FALLBACK-role kind in a region; a database written before that check
+/// could still hold two, so the lowest department id is taken, which keeps
+/// the derived table's key unique and the answer deterministic.
 const COMPUTE_FALLBACKS: &str = "INSERT INTO effective_fallback_next (region_id, department_id) \
-  SELECT r.id, d.id FROM region r \
+  SELECT r.id, MIN(d.id) FROM region r \
   JOIN department d ON d.region_id = r.id \
   JOIN department_kind k ON k.id = d.kind_id \
-  WHERE r.level IN ('TOWNSHIP', 'SUBDISTRICT') AND k.code = 'TOWNSHIP'";
+  WHERE r.level IN ('TOWNSHIP', 'SUBDISTRICT') AND k.role = 'FALLBACK' \
+  GROUP BY r.id";
 
 /// (table, its key columns, its value columns, the dirty table)
 const DERIVED: [(&str, &[&str], &[&str], &str); 3] = [

@@ -1,14 +1,19 @@
 //! Department kinds (部门条线): data, not an enum, so a region may add kinds.
+//! A kind's role, not its code, makes its departments the fallback or the
+//! coordinator; this module also owns the rule that a region has at most
+//! one department of a FALLBACK-role kind.
 
-use entity::department_kind;
+use entity::{department, department_kind};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, Set, Statement,
 };
 
 use super::access::{self, Caller};
 use super::audit::{self, AuditedKind};
-use super::store;
 use super::values::{parse_code, parse_name};
+use super::{engine, store};
 use crate::error::{Error, Result};
 
 pub use entity::enums::KindRole;
@@ -44,6 +49,76 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<department_kind::Model
         .await?)
 }
 
+/// The ids of the kinds that have `role`, for a query's `IN`.
+fn ids_with_role(role: KindRole) -> SelectStatement {
+    Query::select()
+        .column(department_kind::Column::Id)
+        .from(department_kind::Entity)
+        .and_where(Expr::col(department_kind::Column::Role).eq(role.to_value()))
+        .to_owned()
+}
+
+/// The fallback department of a region: its department of a FALLBACK-role
+/// kind, leaving out the department whose code is `except` (the one being
+/// written).
+pub(crate) async fn fallback_at(
+    db: &impl ConnectionTrait,
+    region_id: i32,
+    except: &str,
+) -> Result<Option<department::Model>> {
+    Ok(department::Entity::find()
+        .filter(department::Column::RegionId.eq(region_id))
+        .filter(department::Column::KindId.in_subquery(ids_with_role(KindRole::Fallback)))
+        .filter(department::Column::Code.ne(except))
+        .order_by_asc(department::Column::Id)
+        .one(db)
+        .await?)
+}
+
+/// The refusal of a second fallback department in a region, for the API
+/// and the import alike: the fallback of a township must be one department.
+pub(crate) fn second_fallback(region_code: &str, holder_code: &str, holder_name: &str) -> Error {
+    Error::Conflict(format!(
+        "region {region_code} already has a fallback department: {holder_code} ({holder_name}); a region has at most one department of a FALLBACK-role kind"
+    ))
+}
+
+/// Refuses to make the kind `kind` a FALLBACK-role kind when one of its
+/// departments shares a region with a department of another FALLBACK-role
+/// kind: that region would have two fallbacks. Names the first such region.
+async fn refuse_second_fallbacks(
+    db: &impl ConnectionTrait,
+    kind: &department_kind::Model,
+) -> Result<()> {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT r.code AS region_code, mine.code AS code, mine.name AS name, \
+                    other.code AS holder_code, other.name AS holder_name \
+             FROM department mine \
+             JOIN department other ON other.region_id = mine.region_id AND other.kind_id <> mine.kind_id \
+             JOIN department_kind other_kind ON other_kind.id = other.kind_id \
+             JOIN region r ON r.id = mine.region_id \
+             WHERE mine.kind_id = $1 AND other_kind.role = $2 \
+             ORDER BY r.code, other.id LIMIT 1",
+            [kind.id.into(), KindRole::Fallback.to_value().into()],
+        ))
+        .await?;
+    let Some(row) = row else {
+        return Ok(());
+    };
+    let text = |column: &str| row.try_get::<String>("", column);
+    Err(Error::Conflict(format!(
+        "region {} already has a fallback department: {} ({}); making {} a FALLBACK-role kind would make its department {} ({}) a second one; a region has at most one department of a FALLBACK-role kind",
+        text("region_code")?,
+        text("holder_code")?,
+        text("holder_name")?,
+        kind.code,
+        text("code")?,
+        text("name")?,
+    )))
+}
+
 pub async fn upsert(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -58,6 +133,11 @@ pub async fn upsert(
         let (code, name) = (code.clone(), name.clone());
         let caller = caller.clone();
         Box::pin(async move {
+            // A kind's role decides which departments are the fallback and
+            // the coordinator, so a kind write is structural: the lock comes
+            // first, as in every structural write, so that the check and the
+            // refresh below read committed departments. Kind writes are rare.
+            engine::lock_exclusive(txn).await?;
             let existing = department_kind::Entity::find_by_code(code.clone())
                 .one(txn)
                 .await?;
@@ -67,6 +147,17 @@ pub async fn upsert(
                 }
                 None => None,
             };
+            // A new kind has no departments yet: only a changed role changes
+            // what the engine derives.
+            let role_changed = existing
+                .as_ref()
+                .is_some_and(|existing| existing.role != input.role.to_value());
+            if let Some(existing) = &existing
+                && role_changed
+                && input.role == KindRole::Fallback
+            {
+                refuse_second_fallbacks(txn, existing).await?;
+            }
             let saved: department_kind::Model = match existing {
                 Some(existing)
                     if existing.name == name && existing.role == input.role.to_value() =>
@@ -88,6 +179,9 @@ pub async fn upsert(
                 .insert(txn)
                 .await?),
             }?;
+            if role_changed {
+                engine::refresh(txn).await?;
+            }
             audit::record(
                 txn,
                 &caller,

@@ -3,15 +3,11 @@
 
 use std::collections::HashMap;
 
-use entity::{
-    department, department_kind, effective_department, effective_rule, responsibility_rule as rule,
-};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
+use entity::enums::KindRole;
+use entity::{department, department_kind, effective_rule, responsibility_rule as rule};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 
 use crate::error::Result;
-
-/// The kind code of the coordinator (牵头协调) of every region.
-pub const COORDINATOR_KIND: &str = "ORGANIZATION";
 
 /// Who oversees organizations of a category in a region.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -137,27 +133,50 @@ pub async fn who_oversees_everywhere(
     })
 }
 
-/// The coordinator department id of each region: the ORGANIZATION-kind
-/// department at the region or its nearest ancestor. One query.
+/// The coordinator department id of each region: the department of a
+/// COORDINATOR-role kind at the region or its nearest ancestor. One query.
+///
+/// The coordinator is found by its kind's role, not by a kind code: kinds
+/// are data, and a region may add its own. Where several COORDINATOR-role
+/// kinds have a department up the chain, the nearest department wins, and
+/// among departments at the same distance the lowest kind id, so that the
+/// answer never depends on the order rows come back in.
 pub async fn coordinators(
     db: &impl ConnectionTrait,
     region_ids: &[i32],
 ) -> Result<HashMap<i32, i32>> {
-    let Some(kind) = department_kind::Entity::find_by_code(COORDINATOR_KIND)
-        .one(db)
-        .await?
-    else {
+    if region_ids.is_empty() {
         return Ok(HashMap::new());
-    };
-    let rows = effective_department::Entity::find()
-        .filter(effective_department::Column::KindId.eq(kind.id))
-        .filter(effective_department::Column::RegionId.is_in(region_ids.iter().copied()))
-        .all(db)
+    }
+    let regions = region_ids
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT ed.region_id, ed.department_id \
+                 FROM department_kind k \
+                 JOIN effective_department ed ON ed.kind_id = k.id \
+                 JOIN department d ON d.id = ed.department_id \
+                 JOIN region_closure rc \
+                   ON rc.ancestor_id = d.region_id AND rc.descendant_id = ed.region_id \
+                 WHERE k.role = '{}' AND ed.region_id IN ({regions}) \
+                 ORDER BY ed.region_id, rc.depth, ed.kind_id",
+                KindRole::Coordinator.to_value()
+            ),
+        ))
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.region_id, r.department_id))
-        .collect())
+    let mut map = HashMap::new();
+    for row in rows {
+        let region_id: i32 = row.try_get("", "region_id")?;
+        let department_id: i32 = row.try_get("", "department_id")?;
+        // The first row of each region is its nearest, lowest-kind one.
+        map.entry(region_id).or_insert(department_id);
+    }
+    Ok(map)
 }
 
 /// For each (region, kind): the categories whose rule in force at that

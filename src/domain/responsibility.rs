@@ -22,7 +22,8 @@ pub struct Resolution {
     pub rule_id: Option<i32>,
     /// The department that rule names, when its kind has one up the chain.
     pub rule_department_id: Option<i32>,
-    /// The township fallback of the location, when there is one.
+    /// The fallback of the location (its department of a FALLBACK-role
+    /// kind), when there is one.
     pub fallback_department_id: Option<i32>,
     pub party_affiliation_id: Option<i32>,
     pub supervising_department_id: Option<i32>,
@@ -203,7 +204,7 @@ pub fn explain(resolution: &Resolution, facts: &Facts) -> Vec<String> {
                 decided = Some(d);
             }
             (None, true) => steps.push(format!(
-                "4. Fallback (乡镇、街道兜底): {place} has no TOWNSHIP department."
+                "4. Fallback (乡镇、街道兜底): {place} has no department of a FALLBACK-role kind."
             )),
             (None, false) => steps.push(format!(
                 "4. Fallback (乡镇、街道兜底): the organization is located at {place}, not in a township or subdistrict, so there is none."
@@ -278,6 +279,21 @@ mod tests {
         assert!(steps[2].contains("no rule"), "{steps:?}");
         assert!(steps[3].contains("not in a township"), "{steps:?}");
         assert!(steps[4].contains("blind spot"), "{steps:?}");
+    }
+
+    #[test]
+    fn a_township_without_a_fallback_is_told_by_the_role_not_a_kind_code() {
+        let facts = Facts {
+            category: named("two_new"),
+            location: named("town"),
+            location_is_township: true,
+            ..Facts::default()
+        };
+        let steps = explain(&resolution(), &facts);
+        assert_eq!(
+            steps[3],
+            "4. Fallback (乡镇、街道兜底): town (TOWN) has no department of a FALLBACK-role kind."
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod impact;
 mod import_export;
 mod import_write_path;
 mod introspection;
+mod kind_roles;
 mod limits;
 mod maintenance;
 mod organizations;

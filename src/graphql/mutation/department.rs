@@ -37,7 +37,7 @@ pub struct DepartmentInput {
     pub code: String,
     pub name: String,
     pub kind_code: String,
-    /// A region has at most one department of each kind.
+    /// A region has at most one department of each kind, and at most one of a FALLBACK-role kind.
     pub region_code: String,
     pub dedicated_unit: MaybeUndefined<String>,
     /// Replaces the whole list when given (at most 50).
@@ -50,7 +50,9 @@ pub struct DepartmentMutation;
 
 #[Object]
 impl DepartmentMutation {
-    /// Creates the department kind, or updates its name and role.
+    /// Creates the department kind, or updates its name and role. A changed
+    /// role re-resolves the organizations it affects; CONFLICT when the role
+    /// FALLBACK would give a region a second department of a FALLBACK-role kind.
     async fn upsert_department_kind(
         &self,
         ctx: &Context<'_>,

@@ -80,7 +80,7 @@ impl ResponsibilityQuery {
         Oversight::of(ctx, &category_code, region_code.as_deref()).await
     }
 
-    /// The ORGANIZATION-kind department of the region or its nearest ancestor.
+    /// The department of a COORDINATOR-role kind at the region or its nearest ancestor.
     async fn coordinator(
         &self,
         ctx: &Context<'_>,

@@ -82,8 +82,8 @@ impl From<department_contact::Model> for Contact {
 pub struct Department(pub department::Model);
 
 impl Department {
-    /// The coordinator of a region (its ORGANIZATION-kind department or its
-    /// nearest ancestor's), through the request's loaders.
+    /// The coordinator of a region (its department of a COORDINATOR-role
+    /// kind, or its nearest ancestor's), through the request's loaders.
     pub(crate) async fn coordinator_of(
         ctx: &Context<'_>,
         region_id: i32,

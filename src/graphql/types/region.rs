@@ -75,7 +75,7 @@ impl Region {
             .collect())
     }
 
-    /// The ORGANIZATION-kind department of this region or its nearest ancestor.
+    /// The department of a COORDINATOR-role kind at this region or its nearest ancestor.
     async fn coordinator(&self, ctx: &Context<'_>) -> ApiResult<Option<Department>> {
         Department::coordinator_of(ctx, self.0.id).await
     }

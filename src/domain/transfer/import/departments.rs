@@ -1,22 +1,23 @@
 //! Importing departments, with their dedicated staff: applied to an
 //! in-memory picture, so that a kind and region one row frees is free for a
-//! later row (a region has one department of each kind). Updates are
-//! written first, in file order, then new departments, then the staff of
-//! every department whose list changed; the engine follows a department
-//! that changed kind or moved.
+//! later row (a region has one department of each kind, and at most one of
+//! a FALLBACK-role kind). Updates are written first, in file order, then new
+//! departments, then the staff of every department whose list changed; the
+//! engine follows a department that changed kind or moved.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use entity::{department, department_contact, department_kind};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, DatabaseTransaction, EntityTrait,
-    QueryFilter, Set,
+    ActiveEnum, ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, Set,
 };
 
 use super::driver::{Importer, Row, Taken};
 use super::lookup::{RegionMap, lookup};
 use crate::domain::department::{ContactInput, MAX_CONTACTS, parse_contact};
 use crate::domain::engine;
+use crate::domain::kind::{self, KindRole};
 use crate::domain::scope::Scope;
 use crate::domain::transfer::Dataset;
 use crate::domain::transfer::codes::ids_by_code;
@@ -32,6 +33,10 @@ pub(super) struct Departments {
     kind_codes: HashMap<i32, String>,
     /// The department of each (kind, region).
     holders: HashMap<(i32, i32), String>,
+    /// The kinds whose role is FALLBACK.
+    fallback_kinds: HashSet<i32>,
+    /// The department of a FALLBACK-role kind of each region.
+    fallbacks: HashMap<i32, String>,
     state: HashMap<String, DepartmentState>,
     /// The departments as stored.
     original: HashMap<String, DepartmentState>,
@@ -124,12 +129,26 @@ impl Importer for Departments {
         for c in department_contact::Entity::find().all(txn).await? {
             contacts.entry(c.department_id).or_default().push(c);
         }
+        let fallback_kinds: HashSet<i32> = department_kind::Entity::find()
+            .filter(department_kind::Column::Role.eq(KindRole::Fallback.to_value()))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|k| k.id)
+            .collect();
+        let mut fallbacks: HashMap<i32, String> = HashMap::new();
         let mut stored = department::Entity::find().all(txn).await?;
         stored.sort_by_key(|d| d.id);
         let mut holders: HashMap<(i32, i32), String> = HashMap::new();
         let mut state: HashMap<String, DepartmentState> = HashMap::new();
         for d in stored {
             holders.insert((d.kind_id, d.region_id), d.code.clone());
+            if fallback_kinds.contains(&d.kind_id) {
+                // Lowest id first, as the engine takes it.
+                fallbacks
+                    .entry(d.region_id)
+                    .or_insert_with(|| d.code.clone());
+            }
             let mut staff = contacts.remove(&d.id).unwrap_or_default();
             staff.sort_by_key(|c| c.position);
             state.insert(
@@ -159,6 +178,8 @@ impl Importer for Departments {
             kinds,
             kind_codes,
             holders,
+            fallback_kinds,
+            fallbacks,
             state,
             original,
             touched: Vec::new(),
@@ -217,15 +238,18 @@ impl Importer for Departments {
             staff,
         } = parsed;
         let regions = &self.regions;
-        if let Some(holder) = self.holders.get(&(kind_id, region_id))
-            && *holder != code
-        {
-            let region_code = regions
+        let region_code = || {
+            regions
                 .by_code
                 .iter()
                 .find(|(_, r)| r.id == region_id)
                 .map(|(c, _)| c.as_str())
-                .unwrap_or_default();
+                .unwrap_or_default()
+        };
+        if let Some(holder) = self.holders.get(&(kind_id, region_id))
+            && *holder != code
+        {
+            let region_code = region_code();
             report.reject_with(
                 line,
                 Error::Conflict(format!(
@@ -234,6 +258,16 @@ impl Importer for Departments {
                 )),
                 "kindCode",
             )?;
+            return Ok(Taken::Held);
+        }
+        let is_fallback = self.fallback_kinds.contains(&kind_id);
+        if is_fallback
+            && let Some(holder) = self.fallbacks.get(&region_id)
+            && *holder != code
+        {
+            let holder_name = self.state.get(holder).map(|h| h.name.as_str());
+            let err = kind::second_fallback(region_code(), holder, holder_name.unwrap_or_default());
+            report.reject_with(line, err, "kindCode")?;
             return Ok(Taken::Held);
         }
         let current = self.state.get(&code).cloned();
@@ -264,6 +298,9 @@ impl Importer for Departments {
             Some(current) => {
                 report.updated += 1;
                 self.holders.remove(&(current.kind_id, current.region_id));
+                if self.fallbacks.get(&current.region_id) == Some(&code) {
+                    self.fallbacks.remove(&current.region_id);
+                }
                 self.touched.push(code.clone());
             }
             None => {
@@ -272,6 +309,9 @@ impl Importer for Departments {
             }
         }
         self.holders.insert((kind_id, region_id), code.clone());
+        if is_fallback {
+            self.fallbacks.insert(region_id, code.clone());
+        }
         self.state.insert(code, next);
         Ok(Taken::Held)
     }
