@@ -210,6 +210,13 @@ const CELL_KEY: &str = "o.region_id, COALESCE(o.administering_region_id, o.regio
 const CELL_COLUMNS: &str = "region_id, admin_region_id, category_id, basis, department_id, kind_id, \
    contested, ruled, missing_kind_id";
 
+/// 应建未建 for an organization `o`: three or more party members (Party
+/// Constitution, Art. 30) and no party organization of its own; a JOINT one
+/// should set up its own too. The partial index
+/// `ix_organization_should_establish` has this predicate word for word.
+pub(crate) const SHOULD_ESTABLISH: &str =
+    "o.party_member_count >= 3 AND o.party_organization <> 'OWN'";
+
 /// Adds (`sign` 1) or takes away (`sign` -1) the organizations matching
 /// `condition` (on `o`) from the coverage cells, as they are stored now.
 pub async fn count_cells(db: &impl ConnectionTrait, sign: i64, condition: &str) -> Result<()> {
@@ -231,16 +238,18 @@ async fn count_cells_of_staged(db: &impl ConnectionTrait, sign: i64) -> Result<(
 /// into the cells, with `sign`.
 async fn count_cells_from(db: &impl ConnectionTrait, sign: i64, source: &str) -> Result<()> {
     db::execute_unprepared(db, &format!(
-        "INSERT INTO coverage_cell ({CELL_COLUMNS}, n, organized, covered) \
+        "INSERT INTO coverage_cell ({CELL_COLUMNS}, n, organized, covered, should_establish) \
          SELECT {CELL_KEY}, {sign} * COUNT(*), \
            {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END), \
-           {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END) \
+           {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END), \
+           {sign} * SUM(CASE WHEN {SHOULD_ESTABLISH} THEN 1 ELSE 0 END) \
          FROM {source} \
          GROUP BY {CELL_KEY} \
          ON CONFLICT ({CELL_COLUMNS}) DO UPDATE SET \
            n = coverage_cell.n + excluded.n, \
            organized = coverage_cell.organized + excluded.organized, \
-           covered = coverage_cell.covered + excluded.covered"
+           covered = coverage_cell.covered + excluded.covered, \
+           should_establish = coverage_cell.should_establish + excluded.should_establish"
     ))
     .await?;
     Ok(())

@@ -1,11 +1,13 @@
 //! Coverage gaps (盲区 and 短腿): where nobody, or only the fallback, is
 //! responsible; where a rule's department is missing; where a category has
 //! no rule; where departments contest an organization; where a responsible
-//! department lacks a dedication. Listed kind by kind, each kind in a
-//! stable key order, with keyset cursors.
+//! department lacks a dedication; where an organization with three or more
+//! party members has no party organization of its own (应建未建). Listed
+//! kind by kind, each kind in a stable key order, with keyset cursors.
 
 use sea_orm::{ActiveEnum, ConnectionTrait, QueryResult, Statement, Value};
 
+use super::engine::SHOULD_ESTABLISH;
 use super::page::{CursorKey, PageRequest, decode_key, encode_key};
 use super::responsibility::Basis;
 use crate::error::Result;
@@ -27,16 +29,22 @@ pub enum GapKind {
     /// A department responsible for organizations lacks a dedicated unit,
     /// staff or method.
     IncompleteDedication,
+    /// 应建未建: three or more party members and no party organization of
+    /// its own (per organization).
+    ShouldEstablish,
 }
 
 impl GapKind {
-    pub const ALL: [GapKind; 6] = [
+    /// In list order; a cursor names a kind by its position here, so new
+    /// kinds go last.
+    pub const ALL: [GapKind; 7] = [
         GapKind::Unassigned,
         GapKind::FallbackOnly,
         GapKind::MissingDepartment,
         GapKind::UnruledCategory,
         GapKind::Contested,
         GapKind::IncompleteDedication,
+        GapKind::ShouldEstablish,
     ];
 
     fn index(self) -> usize {
@@ -149,10 +157,14 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
     let region = region.map(|id| binds.bind(id));
     let region = region.as_deref();
     match kind {
-        GapKind::Unassigned | GapKind::FallbackOnly | GapKind::Contested => {
+        GapKind::Unassigned
+        | GapKind::FallbackOnly
+        | GapKind::Contested
+        | GapKind::ShouldEstablish => {
             let condition = match kind {
                 GapKind::Unassigned => basis_is("o.resp_basis", Basis::None),
                 GapKind::FallbackOnly => basis_is("o.resp_basis", Basis::Fallback),
+                GapKind::ShouldEstablish => SHOULD_ESTABLISH.to_owned(),
                 _ => "o.resp_contested = TRUE".to_owned(),
             };
             let within = within("o.region_id", region);
@@ -162,7 +174,8 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
                         o.region_id, o.resp_department_id AS department_id, o.resp_kind_id AS kind_id, \
                         o.name AS organization_name, o.credit_code, r.name AS region_name, \
                         d.name AS department_name, \
-                        o.party_affiliation_id, o.supervising_department_id, o.resp_rule_department_id \
+                        o.party_affiliation_id, o.supervising_department_id, o.resp_rule_department_id, \
+                        o.party_member_count, o.party_organization \
                  FROM organization o JOIN region r ON r.id = o.region_id \
                  LEFT JOIN department d ON d.id = o.resp_department_id \
                  WHERE {condition}{within} AND o.id > {k0} ORDER BY o.id"
@@ -277,6 +290,19 @@ fn gap_of(kind: GapKind, row: &QueryResult) -> Result<Gap> {
                 text(row, "department_name"),
             )
         }
+        GapKind::ShouldEstablish => {
+            let status = match text(row, "party_organization").as_str() {
+                "JOINT" => "only a joint party organization (联合党组织)",
+                _ => "no party organization",
+            };
+            format!(
+                "{} ({}) in {} has {} party members but {status}; with three or more it should set up its own (应建未建).",
+                text(row, "organization_name"),
+                text(row, "credit_code"),
+                text(row, "region_name"),
+                count("party_member_count")?,
+            )
+        }
         GapKind::MissingDepartment => {
             let (region, kind) = (text(row, "region_name"), text(row, "kind_code"));
             format!(
@@ -375,19 +401,21 @@ pub async fn list(
 fn count_sql(kind: GapKind, region: Option<i32>, binds: &mut Binds) -> String {
     let region = region.map(|id| binds.bind(id));
     let region = region.as_deref();
-    let per_organization = |condition: &str| {
+    let summed = |column: &str, condition: &str| {
         format!(
-            "SELECT CAST(COALESCE(SUM(cc.n), 0) AS BIGINT) AS gaps FROM coverage_cell cc \
+            "SELECT CAST(COALESCE(SUM(cc.{column}), 0) AS BIGINT) AS gaps FROM coverage_cell cc \
              WHERE {condition}{}",
             within("cc.region_id", region)
         )
     };
+    let per_organization = |condition: &str| summed("n", condition);
     let groups =
         |source: String| format!("SELECT COUNT(*) AS gaps FROM (SELECT 1 AS one {source}) g");
     match kind {
         GapKind::Unassigned => per_organization(&basis_is("cc.basis", Basis::None)),
         GapKind::FallbackOnly => per_organization(&basis_is("cc.basis", Basis::Fallback)),
         GapKind::Contested => per_organization("cc.contested = 1"),
+        GapKind::ShouldEstablish => summed("should_establish", "cc.should_establish > 0"),
         GapKind::MissingDepartment => groups(missing_department_groups(region)),
         GapKind::UnruledCategory => groups(unruled_groups(region)),
         GapKind::IncompleteDedication => {

@@ -37,4 +37,5 @@ mod resolution;
 mod roles;
 mod rules;
 mod schema;
+mod should_establish;
 mod subscription;

@@ -85,4 +85,7 @@ pub enum GapKindEnum {
     /// A department responsible for at least one organization lacks a dedicated unit,
     /// staff or method (one per department).
     IncompleteDedication,
+    /// 应建未建: at least 3 party members and no party organization of its own
+    /// (NONE or JOINT; Party Constitution, Art. 30; one per organization).
+    ShouldEstablish,
 }
