@@ -65,6 +65,7 @@ pub fn gap_label(kind: GapKind) -> &'static str {
         GapKind::Contested => "多头管理",
         GapKind::IncompleteDedication => "三个专门不全",
         GapKind::ShouldEstablish => "应建未建",
+        GapKind::CategoryMismatch => "类别与代码不符",
     }
 }
 

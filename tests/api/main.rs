@@ -8,6 +8,7 @@ mod helpers;
 mod audit_trail;
 mod authentication;
 mod categories;
+mod category_mismatch;
 mod command_line;
 mod concurrency;
 mod coverage;

@@ -231,6 +231,8 @@ async fn the_coverage_spreadsheet_holds_the_apis_figures() {
             "MISSING_DEPARTMENT" => "缺少主管部门",
             "UNRULED_CATEGORY" => "类别无主管规则",
             "CONTESTED" => "多头管理",
+            "SHOULD_ESTABLISH" => "应建未建",
+            "CATEGORY_MISMATCH" => "类别与代码不符",
             _ => "三个专门不全",
         };
         assert_eq!(text(&gaps, row, 0), label);
