@@ -16,6 +16,7 @@ mod m20261203_000003_index_contested_by_region;
 mod m20261204_000001_stage_index_changes;
 mod m20261204_000002_credit_code_as_varchar;
 mod m20261205_000001_index_basis_in_id_order;
+mod m20261206_000010_fill_category_reference_text;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_stage_index_changes::Migration),
             Box::new(m20261204_000002_credit_code_as_varchar::Migration),
             Box::new(m20261205_000001_index_basis_in_id_order::Migration),
+            Box::new(m20261206_000010_fill_category_reference_text::Migration),
         ]
     }
 }
