@@ -41,11 +41,10 @@ enum CountyKind {
 }
 
 impl CountyKind {
-    /// The first code of the range: districts start at 02, as 01 was the
-    /// city's own 市辖区 entry in GB/T 2260.
+    /// The first code of the range.
     fn first_code(self) -> u32 {
         match self {
-            CountyKind::District => 2,
+            CountyKind::District => 1,
             CountyKind::County => 21,
             CountyKind::City => 81,
         }

@@ -130,21 +130,8 @@ async fn the_demo_has_the_gaps_the_service_exists_to_find() {
         .await
         .unwrap();
 
-    let one = |sql: &'static str| {
-        let db = app.db.clone();
-        async move {
-            let row = db
-                .query_one_raw(Statement::from_string(
-                    db.get_database_backend(),
-                    sql.to_owned(),
-                ))
-                .await
-                .unwrap()
-                .unwrap();
-            row.try_get::<i64>("", "n").unwrap()
-        }
-    };
-    let unruled = one(
+    let unruled = scalar(
+        &app,
         "SELECT COUNT(*) AS n FROM organization o JOIN category c ON c.id = o.category_id \
          WHERE c.code IN ('TWO_NEW', 'NON_PUBLIC_ECONOMIC', 'SOCIAL_ORGANIZATION')",
     )
@@ -155,24 +142,35 @@ async fn the_demo_has_the_gaps_the_service_exists_to_find() {
     );
     // Every township has its fallback now (issue 15): blind spots come
     // from organizations filed at the county without their township.
-    let unassigned = one("SELECT COUNT(*) AS n FROM organization WHERE resp_basis = 'NONE'").await;
+    let unassigned = scalar(
+        &app,
+        "SELECT COUNT(*) AS n FROM organization WHERE resp_basis = 'NONE'",
+    )
+    .await;
     assert!(unassigned > 0, "organizations nobody is responsible for");
-    let undedicated = one(
+    let undedicated = scalar(
+        &app,
         "SELECT COUNT(*) AS n FROM department d WHERE d.dedicated_unit IS NULL OR d.method IS NULL \
          OR NOT EXISTS (SELECT 1 FROM department_contact c WHERE c.department_id = d.id)",
     )
     .await;
     assert!(undedicated > 0, "departments lacking a dedication");
-    let supervised =
-        one("SELECT COUNT(*) AS n FROM organization WHERE supervising_department_id IS NOT NULL")
-            .await;
-    let affiliated =
-        one("SELECT COUNT(*) AS n FROM organization WHERE party_affiliation_id IS NOT NULL").await;
+    let supervised = scalar(
+        &app,
+        "SELECT COUNT(*) AS n FROM organization WHERE supervising_department_id IS NOT NULL",
+    )
+    .await;
+    let affiliated = scalar(
+        &app,
+        "SELECT COUNT(*) AS n FROM organization WHERE party_affiliation_id IS NOT NULL",
+    )
+    .await;
     assert!(
         supervised > 50 && affiliated > 50,
         "{supervised} supervised, {affiliated} affiliated"
     );
-    let cities_missing_kinds = one(
+    let cities_missing_kinds = scalar(
+        &app,
         "SELECT COUNT(*) AS n FROM region r WHERE r.level = 'CITY' AND \
          (SELECT COUNT(*) FROM department d WHERE d.region_id = r.id) < 9",
     )
