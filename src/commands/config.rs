@@ -205,6 +205,20 @@ pub struct LimitArgs {
     /// Most connections held open at once; more wait in the backlog.
     #[arg(long, env = "ORGMAP_MAX_CONNECTIONS", default_value_t = crate::http::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
+    /// Seconds a client has to send a request's headers (also the longest a
+    /// kept-alive connection waits for its next request).
+    #[arg(long, env = "ORGMAP_HEADER_READ_TIMEOUT", value_name = "SECS", default_value_t = crate::http::DEFAULT_HEADER_READ_TIMEOUT_SECS)]
+    pub header_read_timeout: u64,
+    /// Seconds a connection may go with no request being handled and no
+    /// byte either way before it is closed.
+    #[arg(long, env = "ORGMAP_IDLE_TIMEOUT", value_name = "SECS", default_value_t = crate::http::DEFAULT_IDLE_TIMEOUT_SECS)]
+    pub idle_timeout: u64,
+    /// Seconds between pings to a quiet subscription connection.
+    #[arg(long, env = "ORGMAP_WS_PING_INTERVAL", value_name = "SECS", default_value_t = crate::http::DEFAULT_PING_INTERVAL_SECS)]
+    pub ws_ping_interval: u64,
+    /// Seconds a subscriber has to answer a ping before it is dropped.
+    #[arg(long, env = "ORGMAP_WS_PONG_TIMEOUT", value_name = "SECS", default_value_t = crate::http::DEFAULT_PONG_TIMEOUT_SECS)]
+    pub ws_pong_timeout: u64,
     /// Turn off introspection (`__schema`, `__type`).
     #[arg(long, env = "ORGMAP_NO_INTROSPECTION")]
     pub no_introspection: bool,

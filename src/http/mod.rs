@@ -13,6 +13,7 @@ pub mod error;
 mod gate;
 pub mod graphql;
 mod listener;
+mod server;
 pub mod state;
 pub mod ws;
 
@@ -29,9 +30,12 @@ use sea_orm::DatabaseConnection;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
+pub use server::{ServeOptions, serve_with};
 pub use state::{
-    Access, AppState, DEFAULT_BATCH, DEFAULT_BODY_BYTES, DEFAULT_MAX_CONNECTIONS,
-    DEFAULT_TIMEOUT_SECS, DEFAULT_UPLOAD_BYTES, HttpOptions, UPLOAD_TIMEOUT_FACTOR,
+    Access, AppState, DEFAULT_BATCH, DEFAULT_BODY_BYTES, DEFAULT_DRAIN_TIMEOUT_SECS,
+    DEFAULT_HEADER_READ_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_PING_INTERVAL_SECS, DEFAULT_PONG_TIMEOUT_SECS, DEFAULT_TIMEOUT_SECS,
+    DEFAULT_UPLOAD_BYTES, HttpOptions, UPLOAD_TIMEOUT_FACTOR,
 };
 
 use crate::domain::store::db;
@@ -121,28 +125,27 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Serves `router` on `addr`, holding at most `max_connections` at once,
-/// until SIGINT or SIGTERM, then finishes the requests in flight.
-pub async fn serve(addr: SocketAddr, router: Router, max_connections: usize) -> anyhow::Result<()> {
+/// Serves `router` on `addr` until SIGINT or SIGTERM, then finishes the
+/// requests in flight (see [`serve_with`]).
+pub async fn serve(addr: SocketAddr, router: Router, options: ServeOptions) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    serve_on(listener, router, max_connections, shutdown_signal()).await
+    serve_with(listener, router, options, shutdown_signal()).await
 }
 
 /// Serves `router` on a bound `listener`, holding at most
-/// `max_connections` at once, until `shutdown` completes.
+/// `max_connections` at once, until `shutdown` completes; the other
+/// options are the defaults.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     router: Router,
     max_connections: usize,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    tracing::info!(address = %listener.local_addr()?, max_connections, "orgmap is listening");
-    let listener = listener::LimitedListener::new(listener, max_connections);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    tracing::info!("orgmap stopped");
-    Ok(())
+    let options = ServeOptions {
+        max_connections,
+        ..ServeOptions::default()
+    };
+    serve_with(listener, router, options, shutdown).await
 }
 
 async fn shutdown_signal() {

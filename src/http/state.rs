@@ -24,6 +24,21 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const UPLOAD_TIMEOUT_FACTOR: u32 = 10;
 /// Most connections held at once by the server.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Seconds a client has to send a request's headers. Ten is far more than
+/// any real client needs (headers are one packet), and short enough that
+/// a flood of half-sent requests frees its places before clients notice.
+pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 10;
+/// Seconds a connection may sit with no handler at work and no byte
+/// either way: above the 30 s request deadline and the 30 s subscription
+/// ping, so that only a client that has gone quiet is cut.
+pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 60;
+/// Seconds the connections have to finish once the server is told to stop.
+pub const DEFAULT_DRAIN_TIMEOUT_SECS: u64 = 10;
+/// Seconds between the pings sent to a quiet subscriber: under the 60 s
+/// that proxies and NAT tables commonly keep a silent connection.
+pub const DEFAULT_PING_INTERVAL_SECS: u64 = 30;
+/// Seconds a subscriber has to answer a ping before it is dropped.
+pub const DEFAULT_PONG_TIMEOUT_SECS: u64 = 10;
 
 /// Whether requests without a token are let in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +68,10 @@ pub struct HttpOptions {
     pub graphiql: bool,
     /// Whether requests without a token get in.
     pub access: Access,
+    /// How often a quiet subscription connection is pinged.
+    pub ping_interval: Duration,
+    /// How long a subscriber has to answer a ping.
+    pub pong_timeout: Duration,
 }
 
 impl Default for HttpOptions {
@@ -65,6 +84,8 @@ impl Default for HttpOptions {
             upload_timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS) * UPLOAD_TIMEOUT_FACTOR,
             graphiql: true,
             access: Access::OpenUntilTokens,
+            ping_interval: Duration::from_secs(DEFAULT_PING_INTERVAL_SECS),
+            pong_timeout: Duration::from_secs(DEFAULT_PONG_TIMEOUT_SECS),
         }
     }
 }

@@ -10,6 +10,7 @@ mod authentication;
 mod categories;
 mod command_line;
 mod concurrency;
+mod connections;
 mod coverage;
 mod dashboard;
 mod deadlines;
