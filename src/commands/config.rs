@@ -23,7 +23,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Serve the GraphQL API (POST/GET /graphql), GraphiQL (/) and /healthz.
+    /// Serve the GraphQL API (POST/GET /graphql), GraphiQL (/) and the probes
+    /// (/healthz, /livez, /readyz).
     Serve(ServeArgs),
     /// Fill an empty database with a deterministic demo province.
     Demo(DemoArgs),
@@ -213,6 +214,10 @@ pub struct LimitArgs {
     /// byte either way before it is closed.
     #[arg(long, env = "ORGMAP_IDLE_TIMEOUT", value_name = "SECS", default_value_t = crate::http::DEFAULT_IDLE_TIMEOUT_SECS)]
     pub idle_timeout: u64,
+    /// Seconds the requests in flight have to finish after SIGTERM or
+    /// Ctrl-C (keep a service manager's stop timeout above it).
+    #[arg(long, env = "ORGMAP_DRAIN_TIMEOUT", value_name = "SECS", default_value_t = crate::http::DEFAULT_DRAIN_TIMEOUT_SECS)]
+    pub drain_timeout: u64,
     /// Seconds between pings to a quiet subscription connection.
     #[arg(long, env = "ORGMAP_WS_PING_INTERVAL", value_name = "SECS", default_value_t = crate::http::DEFAULT_PING_INTERVAL_SECS)]
     pub ws_ping_interval: u64,

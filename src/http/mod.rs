@@ -35,7 +35,7 @@ pub use state::{
     Access, AppState, DEFAULT_BATCH, DEFAULT_BODY_BYTES, DEFAULT_DRAIN_TIMEOUT_SECS,
     DEFAULT_HEADER_READ_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_MAX_CONNECTIONS,
     DEFAULT_PING_INTERVAL_SECS, DEFAULT_PONG_TIMEOUT_SECS, DEFAULT_TIMEOUT_SECS,
-    DEFAULT_UPLOAD_BYTES, HttpOptions, UPLOAD_TIMEOUT_FACTOR,
+    DEFAULT_UPLOAD_BYTES, Drain, HttpOptions, UPLOAD_TIMEOUT_FACTOR,
 };
 
 use crate::domain::store::db;
@@ -57,7 +57,9 @@ pub fn router_with(schema: AppSchema, db: DatabaseConnection, options: HttpOptio
                 axum::middleware::from_fn_with_state(state.clone(), ws::upgrade),
             ),
         )
-        .route("/healthz", get(healthz));
+        .route("/healthz", get(healthz))
+        .route("/livez", get(livez))
+        .route("/readyz", get(readyz));
     router = if state.options.graphiql {
         router.route("/", get(graphiql))
     } else {
@@ -106,21 +108,61 @@ async fn graphiql() -> Html<String> {
 /// pool reconnects by itself, so the answer turns back to 200 when the
 /// database returns, without a restart.
 async fn healthz(State(state): State<AppState>) -> Response {
+    if database_answers(&state, "health check").await {
+        (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))).into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "unavailable", "database": "down" })),
+        )
+            .into_response()
+    }
+}
+
+/// Liveness: the process answers. It asks nothing of the database, so a
+/// database outage does not get healthy replicas restarted.
+async fn livez() -> Response {
+    (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))).into_response()
+}
+
+/// Readiness: 200 while the database answers and the server is not
+/// draining; 503 otherwise, so that a load balancer sends no new work to a
+/// replica that is stopping or cut off from its database.
+async fn readyz(State(state): State<AppState>) -> Response {
+    if state.options.drain.is_draining() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "draining" })),
+        )
+            .into_response();
+    }
+    if database_answers(&state, "readiness check").await {
+        (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ready" })),
+        )
+            .into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "unavailable", "database": "down" })),
+        )
+            .into_response()
+    }
+}
+
+/// Whether the database answers within 3 s; a failure is logged as `check`'s.
+async fn database_answers(state: &AppState, check: &str) -> bool {
     let answer = tokio::time::timeout(Duration::from_secs(3), db::ping(&state.db)).await;
     match answer {
-        Ok(Ok(())) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))).into_response(),
-        failed => {
-            match failed {
-                Ok(Err(err)) => {
-                    tracing::warn!(error = %err, "health check: database does not answer");
-                }
-                _ => tracing::warn!("health check: database did not answer within 3 s"),
-            }
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": "unavailable", "database": "down" })),
-            )
-                .into_response()
+        Ok(Ok(())) => true,
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "{check}: database does not answer");
+            false
+        }
+        Err(_) => {
+            tracing::warn!("{check}: database did not answer within 3 s");
+            false
         }
     }
 }
@@ -173,5 +215,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down");
+    tracing::info!("shutting down: draining");
 }

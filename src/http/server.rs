@@ -26,7 +26,7 @@ use tower::ServiceExt;
 use super::listener::{Activity, LimitedListener, LimitedStream};
 use super::state::{
     DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_HEADER_READ_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS,
-    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_CONNECTIONS, Drain,
 };
 
 /// How the server treats connections.
@@ -43,6 +43,9 @@ pub struct ServeOptions {
     pub idle_timeout: Duration,
     /// Once told to stop, how long the connections have to finish.
     pub drain_timeout: Duration,
+    /// Begun when the server is told to stop; give the router the same one
+    /// ([`super::HttpOptions::drain`]) so that `/readyz` and subscriptions see it.
+    pub drain: Drain,
 }
 
 impl Default for ServeOptions {
@@ -52,12 +55,15 @@ impl Default for ServeOptions {
             header_read_timeout: Duration::from_secs(DEFAULT_HEADER_READ_TIMEOUT_SECS),
             idle_timeout: Duration::from_secs(DEFAULT_IDLE_TIMEOUT_SECS),
             drain_timeout: Duration::from_secs(DEFAULT_DRAIN_TIMEOUT_SECS),
+            drain: Drain::default(),
         }
     }
 }
 
-/// Serves `router` on a bound `listener` until `shutdown` completes, then
-/// stops accepting and gives the open connections `drain_timeout` to finish.
+/// Serves `router` on a bound `listener` until `shutdown` completes or the
+/// drain begins, then begins the drain (`/readyz` turns 503, subscriptions
+/// close with 1001), stops accepting, and gives the open connections
+/// `drain_timeout` to finish their requests.
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
     router: Router,
@@ -83,6 +89,7 @@ pub async fn serve_with(
         let stream = tokio::select! {
             (stream, _) = listener.accept() => stream,
             () = &mut shutdown => break,
+            () = options.drain.begun() => break,
         };
         tokio::spawn(connection(
             http.clone(),
@@ -92,6 +99,8 @@ pub async fn serve_with(
             stopping.clone(),
         ));
     }
+    options.drain.begin();
+    tracing::info!(drain_timeout = ?options.drain_timeout, "draining: no new connections");
     // New connections are refused from here on.
     drop(listener);
     stop.send_replace(true);

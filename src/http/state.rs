@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
+use tokio::sync::watch;
 
 use super::gate::WriteGate;
 use crate::graphql::AppSchema;
@@ -72,6 +73,38 @@ pub struct HttpOptions {
     pub ping_interval: Duration,
     /// How long a subscriber has to answer a ping.
     pub pong_timeout: Duration,
+    /// Whether the server is draining; shared with [`super::ServeOptions`].
+    pub drain: Drain,
+}
+
+/// Whether the server is draining: once begun (SIGTERM, Ctrl-C, or a test's
+/// call), `/readyz` answers 503, the listener stops accepting and
+/// subscriptions close with 1001. It never ends: a drained server stops.
+#[derive(Clone, Debug)]
+pub struct Drain(Arc<watch::Sender<bool>>);
+
+impl Default for Drain {
+    fn default() -> Self {
+        Drain(Arc::new(watch::Sender::new(false)))
+    }
+}
+
+impl Drain {
+    /// Begins draining; calling it again changes nothing.
+    pub fn begin(&self) {
+        self.0.send_replace(true);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Completes once draining has begun.
+    pub async fn begun(&self) {
+        let mut draining = self.0.subscribe();
+        // The sender lives as long as `self`, so this only waits.
+        let _ = draining.wait_for(|draining| *draining).await;
+    }
 }
 
 impl Default for HttpOptions {
@@ -86,6 +119,7 @@ impl Default for HttpOptions {
             access: Access::OpenUntilTokens,
             ping_interval: Duration::from_secs(DEFAULT_PING_INTERVAL_SECS),
             pong_timeout: Duration::from_secs(DEFAULT_PONG_TIMEOUT_SECS),
+            drain: Drain::default(),
         }
     }
 }

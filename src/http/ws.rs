@@ -36,7 +36,7 @@ use sea_orm::DatabaseConnection;
 use crate::domain::access::Caller;
 use crate::graphql::loaders::Loaders;
 use crate::http::auth;
-use crate::http::state::{Access, AppState};
+use crate::http::state::{Access, AppState, Drain};
 
 /// How long a client has to send `connection_init`.
 pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -75,9 +75,10 @@ pub async fn upgrade(State(state): State<AppState>, request: Request, next: Next
         ping_interval: state.options.ping_interval,
         pong_timeout: state.options.pong_timeout,
     };
-    upgrade
-        .protocols([PROTOCOL])
-        .on_upgrade(move |socket| serve(socket, state.schema, state.db, timing, access, known))
+    let drain = state.options.drain.clone();
+    upgrade.protocols([PROTOCOL]).on_upgrade(move |socket| {
+        serve(socket, state.schema, state.db, timing, access, known, drain)
+    })
 }
 
 /// The caller of a connection: the one the upgrade authenticated, else the
@@ -129,8 +130,9 @@ struct Timing {
     pong_timeout: Duration,
 }
 
-/// Serves one connection until either side closes it; a `connection_init`
-/// without valid credentials is refused (4403).
+/// Serves one connection until either side closes it or the server drains
+/// (1001, going away); a `connection_init` without valid credentials is
+/// refused (4403).
 async fn serve<E: Executor>(
     socket: WebSocket,
     executor: E,
@@ -138,8 +140,11 @@ async fn serve<E: Executor>(
     timing: Timing,
     access: Access,
     known: Option<Caller>,
+    drain: Drain,
 ) {
     let (mut sink, mut source) = socket.split();
+    let draining = drain.begun();
+    tokio::pin!(draining);
     let (to_protocol, from_client) = futures::channel::mpsc::unbounded::<Vec<u8>>();
     let protocol = Protocol::new(executor, from_client, WebSocketProtocols::GraphQLWS)
         .on_connection_init(move |payload| async move {
@@ -161,6 +166,9 @@ async fn serve<E: Executor>(
         tokio::select! {
             () = &mut deadline, if !guard.initialised => {
                 break Some((4408, "Connection initialisation timeout".to_owned()));
+            }
+            () = &mut draining => {
+                break Some((1001, "Server shutting down".to_owned()));
             }
             _ = pings.tick() => {
                 if sink.send(Message::Ping(Default::default())).await.is_err() {

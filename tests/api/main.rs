@@ -29,6 +29,7 @@ mod organizations;
 mod outage;
 mod pagination;
 mod panics;
+mod probes;
 mod reference_data;
 mod refused_requests;
 mod region_scope;
