@@ -142,6 +142,12 @@ pub struct DatabaseArgs {
     /// (at warn level, with its time and the start of its text).
     #[arg(long, env = "ORGMAP_SLOW_STATEMENT_MS", value_name = "MS")]
     pub slow_statement_ms: Option<u64>,
+    /// Connections in the database pool. Default: 6 on SQLite (readers run
+    /// side by side under WAL, each costs about 20 MB under load; an
+    /// in-memory database always has 1), 12 on PostgreSQL (a share of the
+    /// server's max_connections, 100 by default, for several replicas).
+    #[arg(long, env = "ORGMAP_POOL_SIZE", value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub pool_size: Option<u32>,
 }
 
 #[derive(Args, Debug)]
