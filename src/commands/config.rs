@@ -19,6 +19,23 @@ use crate::graphql::Limits;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How log lines are written to standard error: text for people, json
+    /// (one object a line, with the request's span) for a log collector.
+    #[arg(
+        long,
+        global = true,
+        env = "ORGMAP_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]

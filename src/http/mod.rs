@@ -15,6 +15,7 @@ pub mod graphql;
 mod listener;
 mod server;
 pub mod state;
+pub mod trace;
 pub mod ws;
 
 use std::net::SocketAddr;
@@ -28,7 +29,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use sea_orm::DatabaseConnection;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
 
 pub use server::{ServeOptions, serve_with};
 pub use state::{
@@ -74,11 +74,11 @@ pub fn router_with(schema: AppSchema, db: DatabaseConnection, options: HttpOptio
 
 /// The layers around every route: a panic in a handler becomes a bare 500
 /// (logged, with no detail in the answer) and the server keeps serving;
-/// each request is traced.
+/// each request gets its id, its span and its access line ([`trace`]).
 pub fn protect(router: Router) -> Router {
     router
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(trace::access))
 }
 
 fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod access_log;
 mod audit_trail;
 mod authentication;
 mod categories;

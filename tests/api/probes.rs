@@ -3,7 +3,7 @@
 //! requests in flight finish and subscriptions close with 1001.
 
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -179,9 +179,10 @@ async fn subscriber(
     }
 }
 
-#[test]
-fn sigterm_stops_the_binary_cleanly() {
-    let dir = tempfile::tempdir().unwrap();
+/// `orgmap serve` on a free loopback port with a fresh SQLite file and
+/// `extra` arguments, its standard error piped; returns once it accepts
+/// connections.
+pub fn serve_binary(dir: &tempfile::TempDir, extra: &[&str]) -> (Child, String) {
     let url = format!(
         "sqlite://{}?mode=rwc",
         dir.path().join("orgmap.db").display()
@@ -192,11 +193,13 @@ fn sigterm_stops_the_binary_cleanly() {
         .unwrap()
         .port();
     let listen = format!("127.0.0.1:{port}");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_orgmap"))
+    let server = Command::new(env!("CARGO_BIN_EXE_orgmap"))
         .args(["serve", "--listen", &listen, "--database-url", &url])
+        .args(extra)
         .env_remove("DATABASE_URL")
+        .env_remove("RUST_LOG")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -204,13 +207,16 @@ fn sigterm_stops_the_binary_cleanly() {
         assert!(Instant::now() < deadline, "the server did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
+    (server, listen)
+}
 
+/// Sends SIGTERM and waits for the exit: its status and standard error.
+pub fn terminate(mut server: Child) -> (ExitStatus, String) {
     let killed = Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-
     let deadline = Instant::now() + Duration::from_secs(15);
     let status = loop {
         if let Some(status) = server.try_wait().unwrap() {
@@ -222,5 +228,20 @@ fn sigterm_stops_the_binary_cleanly() {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert!(status.success(), "{status:?}");
+    let mut stderr = String::new();
+    if let Some(mut pipe) = server.stderr.take() {
+        std::io::Read::read_to_string(&mut pipe, &mut stderr).unwrap();
+    }
+    (status, stderr)
+}
+
+#[test]
+fn sigterm_stops_the_binary_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, _) = serve_binary(&dir, &[]);
+
+    let (status, stderr) = terminate(server);
+
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(stderr.contains("orgmap stopped"), "{stderr}");
 }
