@@ -29,6 +29,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use sea_orm::DatabaseConnection;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
 
 pub use server::{ServeOptions, serve_with};
 pub use state::{
@@ -74,11 +76,67 @@ pub fn router_with(schema: AppSchema, db: DatabaseConnection, options: HttpOptio
 
 /// The layers around every route: a panic in a handler becomes a bare 500
 /// (logged, with no detail in the answer) and the server keeps serving;
-/// each request gets its id, its span and its access line ([`trace`]).
+/// text answers are compressed when the client accepts it; each request
+/// gets its id, its span and its access line ([`trace`]).
 pub fn protect(router: Router) -> Router {
     router
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::map_response(fuse_streamed))
+        .layer(
+            CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE).and(compressible)),
+        )
         .layer(axum::middleware::from_fn(trace::access))
+}
+
+/// A streamed body that ends ends for good. The compressor polls a body
+/// once more after its end, and a stream built on `futures::stream::unfold`
+/// (the downloads) panics when polled again; fused, it answers "ended"
+/// again. Bodies of known size are left as they are.
+async fn fuse_streamed(response: Response) -> Response {
+    use axum::body::{Body, HttpBody};
+    use http_body_util::BodyExt;
+    if response.body().size_hint().exact().is_some() {
+        return response;
+    }
+    response
+        .map(|body| Body::from_stream(futures::StreamExt::fuse(BodyExt::into_data_stream(body))))
+}
+
+/// Bodies smaller than this go out as they are: under about one packet,
+/// compressing saves no round trip and costs a little time on each side.
+/// A streamed body, whose size is not known, is compressed.
+const COMPRESS_ABOVE: u16 = 1024;
+
+/// Whether a response's media type gains from compression: text (the
+/// dashboard's scripts, styles and page, JSON, CSV, JSON lines). The XLSX
+/// report is a zip already.
+fn compressible(
+    _: StatusCode,
+    _: axum::http::Version,
+    headers: &axum::http::HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    let Some(content_type) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    [
+        "application/json",
+        "application/graphql-response+json",
+        "application/x-ndjson",
+        "application/javascript",
+        "text/javascript",
+        "text/csv",
+        "text/css",
+        "text/html",
+        "text/plain",
+        "image/svg+xml",
+    ]
+    .iter()
+    .any(|kind| essence.eq_ignore_ascii_case(kind))
 }
 
 fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {

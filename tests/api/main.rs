@@ -10,6 +10,7 @@ mod audit_trail;
 mod authentication;
 mod categories;
 mod command_line;
+mod compression;
 mod concurrency;
 mod connections;
 mod coverage;
