@@ -3,14 +3,14 @@
 //! and quiet command-line tools.
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use axum::body::Body;
 use axum::http::Request;
 use serde_json::Value;
 
 use crate::helpers::{TestApp, send};
-use crate::probes::{serve_binary, terminate};
+use crate::probes::{serve_binary, sqlite_in, terminate};
 
 async fn id_of_answer(app: &TestApp, given: Option<&[u8]>) -> String {
     let mut request = Request::get("/livez");
@@ -76,26 +76,15 @@ fn the_json_access_line_names_the_request_id_operation_status_and_duration() {
 #[test]
 fn a_command_other_than_serve_prints_no_info_lines_of_its_libraries() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("orgmap.db").display()
-    );
-    let mut export = Command::new(env!("CARGO_BIN_EXE_orgmap"))
+    let url = sqlite_in(&dir);
+    let export = Command::new(env!("CARGO_BIN_EXE_orgmap"))
         .args(["export", "--entity", "categories", "--database-url", &url])
         .env_remove("DATABASE_URL")
         .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
+        .output()
         .unwrap();
-    let mut stderr = String::new();
-    export
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    assert!(export.wait().unwrap().success(), "{stderr}");
+    let stderr = String::from_utf8_lossy(&export.stderr);
+    assert!(export.status.success(), "{stderr}");
 
     assert!(!stderr.contains("sea_orm"), "{stderr}");
 }

@@ -137,7 +137,7 @@ async fn a_kept_alive_connection_serves_several_requests() {
 }
 
 /// A subscription connection with its `connection_ack` received.
-async fn subscriber(
+pub async fn subscriber(
     address: SocketAddr,
 ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>> {
     let mut request = format!("ws://{address}/graphql")

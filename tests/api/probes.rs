@@ -2,21 +2,19 @@
 //! drain begins, readiness turns 503, the listener stops accepting, the
 //! requests in flight finish and subscriptions close with 1001.
 
-use std::net::SocketAddr;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
-use futures::{SinkExt, StreamExt};
+use futures::StreamExt;
 use orgmap::http::{Drain, HttpOptions, ServeOptions, router_with, serve_with};
-use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+use crate::connections::subscriber;
 use crate::helpers::{TestApp, send};
 
 fn get_request(path: &str) -> Request<axum::body::Body> {
@@ -155,38 +153,19 @@ async fn draining_finishes_the_request_in_flight_refuses_new_connections_and_clo
     );
 }
 
-/// A subscription connection with its `connection_ack` received.
-async fn subscriber(
-    address: SocketAddr,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>> {
-    let mut request = format!("ws://{address}/graphql")
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    socket
-        .send(Message::Text(
-            json!({ "type": "connection_init" }).to_string().into(),
-        ))
-        .await
-        .unwrap();
-    match socket.next().await {
-        Some(Ok(Message::Text(text))) if text.contains("connection_ack") => socket,
-        other => panic!("expected connection_ack, got {other:?}"),
-    }
+/// The URL of an SQLite file in `dir`.
+pub fn sqlite_in(dir: &tempfile::TempDir) -> String {
+    format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("orgmap.db").display()
+    )
 }
 
 /// `orgmap serve` on a free loopback port with a fresh SQLite file and
 /// `extra` arguments, its standard error piped; returns once it accepts
 /// connections.
 pub fn serve_binary(dir: &tempfile::TempDir, extra: &[&str]) -> (Child, String) {
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("orgmap.db").display()
-    );
+    let url = sqlite_in(dir);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
