@@ -27,6 +27,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         }
     }
     let access = access(&db, &args).await?;
+    let drain = http::Drain::default();
     let limits = &args.limits;
     let schema = graphql::build_with(
         db.clone(),
@@ -51,9 +52,19 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             * http::UPLOAD_TIMEOUT_FACTOR,
         graphiql: !limits.no_graphiql,
         access,
+        ping_interval: Duration::from_secs(limits.ws_ping_interval.max(1)),
+        pong_timeout: Duration::from_secs(limits.ws_pong_timeout.max(1)),
+        drain: drain.clone(),
     };
     let router = http::router_with(schema, db.clone(), options);
-    let served = http::serve(args.listen, router, limits.max_connections).await;
+    let serving = http::ServeOptions {
+        max_connections: limits.max_connections,
+        header_read_timeout: Duration::from_secs(limits.header_read_timeout.max(1)),
+        idle_timeout: Duration::from_secs(limits.idle_timeout.max(1)),
+        drain_timeout: Duration::from_secs(limits.drain_timeout),
+        drain,
+    };
+    let served = http::serve(args.listen, router, serving).await;
     db.close().await?;
     served
 }

@@ -5,12 +5,15 @@
 
 mod helpers;
 
+mod access_log;
 mod audit_trail;
 mod authentication;
 mod categories;
 mod category_mismatch;
 mod command_line;
+mod compression;
 mod concurrency;
+mod connections;
 mod coverage;
 mod dashboard;
 mod deadlines;
@@ -29,6 +32,7 @@ mod organizations;
 mod outage;
 mod pagination;
 mod panics;
+mod probes;
 mod reference_data;
 mod refused_requests;
 mod region_scope;
