@@ -161,6 +161,11 @@ pub struct ServeArgs {
     pub seed: u64,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Also serve GET /metrics on this address, without a token (keep it
+    /// private: a loopback or internal address). On the main address
+    /// /metrics needs a token not bound to a region once tokens exist.
+    #[arg(long, env = "ORGMAP_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// Access and the limits that keep hostile requests from hurting the service.

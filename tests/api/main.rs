@@ -24,6 +24,7 @@ mod introspection;
 mod kind_roles;
 mod limits;
 mod maintenance;
+mod metrics;
 mod organizations;
 mod outage;
 mod pagination;
