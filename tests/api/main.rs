@@ -7,6 +7,7 @@ mod helpers;
 
 mod audit_trail;
 mod authentication;
+mod backup;
 mod categories;
 mod command_line;
 mod concurrency;
