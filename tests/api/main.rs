@@ -12,6 +12,7 @@ mod categories;
 mod command_line;
 mod concurrency;
 mod coverage;
+mod crash_safety;
 mod dashboard;
 mod deadlines;
 mod demo;
