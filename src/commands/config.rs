@@ -1,5 +1,5 @@
 //! The command line as clap parses it: `serve`, `demo`, `import`, `export`,
-//! `report`, `schema` and `token`, each flag with its help, env and default.
+//! `report`, `schema`, `token` and `backup`, each flag with its help, env and default.
 //! What each command does is in the file of its name beside this one.
 
 use std::net::SocketAddr;
@@ -56,6 +56,22 @@ pub enum Command {
     /// Create, revoke and list API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write a consistent copy of the whole database (tokens and the audit
+    /// trail included) while the server runs: SQLite's VACUUM INTO, or
+    /// pg_dump --format=custom on PostgreSQL.
+    Backup(BackupArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The backup file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Overwrite --out when it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -185,6 +201,11 @@ pub struct ServeArgs {
     pub seed: u64,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Also serve GET /metrics on this address, without a token (keep it
+    /// private: a loopback or internal address). On the main address
+    /// /metrics needs a token not bound to a region once tokens exist.
+    #[arg(long, env = "ORGMAP_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// Access and the limits that keep hostile requests from hurting the service.

@@ -2,6 +2,7 @@
 //! beside them, and [`run`], which dispatches, so that the binary (and the
 //! benchmark, which runs the same server) only parse and call it.
 
+mod backup;
 pub mod config;
 mod database;
 mod demo;
@@ -24,6 +25,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(args).await,
         Command::Serve(args) => serve::run(args).await,
         Command::Token(command) => token::run(command).await,
+        Command::Backup(args) => backup::run(args).await,
     }
 }
 

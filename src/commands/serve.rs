@@ -64,9 +64,32 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         drain_timeout: Duration::from_secs(limits.drain_timeout),
         drain,
     };
+    let metrics = match args.metrics_listen {
+        Some(address) => Some(serve_metrics(address, db.clone()).await?),
+        None => None,
+    };
     let served = http::serve(args.listen, router, serving).await;
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     db.close().await?;
     served
+}
+
+/// Serves `/metrics` alone on `address`, without a token, until the main
+/// server stops (the caller aborts the task).
+async fn serve_metrics(
+    address: std::net::SocketAddr,
+    db: DatabaseConnection,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    tracing::info!(address = %listener.local_addr()?, "metrics are served without a token");
+    let router = http::metrics::router(db);
+    Ok(tokio::spawn(async move {
+        if let Err(err) = axum::serve(listener, router).await {
+            tracing::error!(error = %err, "the metrics listener stopped");
+        }
+    }))
 }
 
 /// Who may come in without a token. On loopback the service is open for

@@ -13,6 +13,7 @@ pub mod error;
 mod gate;
 pub mod graphql;
 mod listener;
+pub mod metrics;
 mod server;
 pub mod state;
 pub mod trace;
@@ -67,9 +68,13 @@ pub fn router_with(schema: AppSchema, db: DatabaseConnection, options: HttpOptio
     } else {
         router.route("/", get(|| async { Redirect::temporary("/dashboard/") }))
     };
+    let router = router.merge(downloads::routes()).merge(dashboard::routes());
+    // Metrics: the route, and the request counter around every route (a
+    // layer added last wraps each route, so it sees the matched template).
+    metrics::install();
     let router = router
-        .merge(downloads::routes())
-        .merge(dashboard::routes())
+        .route("/metrics", get(metrics::scrape))
+        .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state);
     protect(router)
 }

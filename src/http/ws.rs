@@ -263,10 +263,11 @@ impl Guard {
                 if !self.running.insert(id.clone()) {
                     return Err((4409, format!("Subscriber for {id} already exists")));
                 }
+                open_subscriptions().increment(1);
             }
             "complete" => {
                 if let Some(id) = message.id {
-                    self.running.remove(&id);
+                    self.end(&id);
                 }
             }
             _ => {}
@@ -283,10 +284,28 @@ impl Guard {
             "connection_ack" => self.acknowledged = true,
             "complete" | "error" => {
                 if let Some(id) = message.id {
-                    self.running.remove(&id);
+                    self.end(&id);
                 }
             }
             _ => {}
         }
     }
+
+    fn end(&mut self, id: &str) {
+        if self.running.remove(id) {
+            open_subscriptions().decrement(1);
+        }
+    }
+}
+
+/// The subscriptions a closed connection leaves end with it.
+impl Drop for Guard {
+    fn drop(&mut self) {
+        open_subscriptions().decrement(self.running.len() as f64);
+    }
+}
+
+/// The gauge of running subscriptions on every connection (`/metrics`).
+fn open_subscriptions() -> metrics::Gauge {
+    metrics::gauge!("orgmap_subscriptions_open")
 }
