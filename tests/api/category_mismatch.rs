@@ -13,7 +13,7 @@ use orgmap::domain::transfer::{Dataset, Encoding, Format};
 use serde_json::{Value, json};
 
 use crate::helpers::access::{caller, region_id};
-use crate::helpers::{self, TestApp, credit_code, upsert_organization};
+use crate::helpers::{self, TestApp, credit_code, gap_codes, upsert_organization};
 
 const GAPS: &str = "query($region: String, $first: Int, $after: String) {
     coverageGaps(regionCode: $region, kinds: [CATEGORY_MISMATCH], first: $first, after: $after) {
@@ -51,20 +51,6 @@ async fn province(app: &TestApp) {
     for (i, (_, category, region, _)) in CASES.into_iter().enumerate() {
         upsert_organization(app, &code(i), category, region, json!({})).await;
     }
-}
-
-fn gap_codes(data: &Value) -> Vec<String> {
-    data["coverageGaps"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            e["node"]["organization"]["creditCode"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect()
 }
 
 async fn gaps(app: &TestApp) -> Vec<String> {

@@ -300,6 +300,23 @@ pub fn codes(list: &Value, field: &str) -> Vec<String> {
         .collect()
 }
 
+/// The credit codes of the organizations of a `coverageGaps` answer's
+/// edges, in list order.
+#[allow(dead_code)]
+pub fn gap_codes(data: &Value) -> Vec<String> {
+    data["coverageGaps"]["edges"]
+        .as_array()
+        .expect("edges is a list")
+        .iter()
+        .map(|e| {
+            e["node"]["organization"]["creditCode"]
+                .as_str()
+                .expect("a credit code")
+                .to_owned()
+        })
+        .collect()
+}
+
 /// Upserts a department with none of the three dedications.
 #[allow(dead_code)]
 pub async fn bare_department(app: &TestApp, code: &str, kind: &str, region: &str) {

@@ -5,10 +5,10 @@
 
 use orgmap::domain::access::Role;
 use orgmap::domain::scope::Scope;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::access::{caller, region_id};
-use crate::helpers::{self, TestApp, credit_code, upsert_organization};
+use crate::helpers::{self, TestApp, credit_code, gap_codes, upsert_organization};
 
 const GAPS: &str = "query($region: String, $first: Int, $after: String) {
     coverageGaps(regionCode: $region, kinds: [SHOULD_ESTABLISH], first: $first, after: $after) {
@@ -58,20 +58,6 @@ async fn figure(app: &TestApp, region: &str) -> i64 {
     data["region"]["coverage"]["shouldEstablish"]
         .as_i64()
         .unwrap()
-}
-
-fn gap_codes(data: &Value) -> Vec<String> {
-    data["coverageGaps"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            e["node"]["organization"]["creditCode"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect()
 }
 
 #[tokio::test]
