@@ -17,7 +17,7 @@ export function basisLabel(basis: string): string {
   return BASIS_LABEL[basis] ?? '其他依据';
 }
 
-export const GAP_LABEL: Record<string, string> = {
+const GAP_LABEL: Record<string, string> = {
   UNASSIGNED: '无人负责',
   FALLBACK_ONLY: '仅乡镇（街道）兜底',
   MISSING_DEPARTMENT: '缺少主管部门',
