@@ -312,28 +312,44 @@ export function CategoryDescription({ description }: { description?: string | nu
   return <p class="category-description small">归类说明：{description}</p>;
 }
 
+/** A labelled drop-down of the forms; the first option, empty, asks for a choice. */
+function LabelledSelect(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  prompt: string;
+  options: { value: string; text: string; title?: string }[];
+}) {
+  return (
+    <label class="field">
+      {props.label}
+      <select
+        aria-label={props.label}
+        value={props.value}
+        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
+      >
+        <option value="">{props.prompt}</option>
+        {props.options.map((o) => (
+          <option value={o.value} key={o.value} title={o.title}>
+            {o.text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function CategorySelect(props: { value: string; onChange: (code: string) => void; label: string }) {
   const q = useQuery<{ categories: CategoryNode[] }>(CATEGORIES, {});
   const list = q.data ? flattenCategories(q.data.categories) : [];
   const chosen = list.find((c) => c.code === props.value);
   return (
     <div class="field category-field">
-      <label class="field">
-        {props.label}
-        <select
-          aria-label={props.label}
-          value={props.value}
-          onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
-        >
-          <option value="">请选择类别…</option>
-          {list.map((c) => (
-            <option value={c.code} key={c.code} title={c.description ?? undefined}>
-              {'\u3000'.repeat(c.depth)}
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LabelledSelect
+        {...props}
+        prompt="请选择类别…"
+        options={list.map((c) => ({ value: c.code, text: '\u3000'.repeat(c.depth) + c.name, title: c.description ?? undefined }))}
+      />
       <CategoryDescription description={chosen?.description} />
     </div>
   );
@@ -350,20 +366,10 @@ export interface Kind {
 export function KindSelect(props: { value: string; onChange: (code: string) => void; label: string }) {
   const q = useQuery<{ departmentKinds: Kind[] }>(KINDS, {});
   return (
-    <label class="field">
-      {props.label}
-      <select
-        aria-label={props.label}
-        value={props.value}
-        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
-      >
-        <option value="">请选择部门条线…</option>
-        {(q.data?.departmentKinds ?? []).map((k) => (
-          <option value={k.code} key={k.code}>
-            {k.name}
-          </option>
-        ))}
-      </select>
-    </label>
+    <LabelledSelect
+      {...props}
+      prompt="请选择部门条线…"
+      options={(q.data?.departmentKinds ?? []).map((k) => ({ value: k.code, text: k.name }))}
+    />
   );
 }
