@@ -110,6 +110,24 @@ describe('the dashboard', () => {
     await screenshot(page, 'region-township');
   });
 
+  test('region view: each child region is labelled as its GB/T 2260 code says', async () => {
+    // County digits 5–6: 01–20 区, 21–80 县, 81–99 县级市 (digits 3–4 of 90: under the province itself).
+    const countyLabel = (code) => {
+      if (code.slice(2, 4) === '90') return '省直辖县级行政单位';
+      const n = Number(code.slice(4, 6));
+      return n <= 20 ? '区' : n <= 80 ? '县' : '县级市';
+    };
+    const { regions } = await api('{ regions(level: CITY, first: 3) { edges { node { code children { code level } } } } }');
+    for (const { node: city } of regions.edges) {
+      await open(page, `#/region/${city.code}`);
+      for (const child of city.children.filter((c) => c.level === 'COUNTY')) {
+        const label = (await page.locator(`.children-table tr[data-code="${child.code}"] td:first-child .muted`).textContent()).trim();
+        assert.equal(label, `${countyLabel(child.code)} ${child.code}`, `county ${child.code}`);
+      }
+    }
+    assert.match(await page.locator('.table-caption').textContent(), /下辖县（市、区）/);
+  });
+
   test('region view: the child table sorts by a column', async () => {
     const province = (await api('{ regions(level: PROVINCE) { edges { node { code } } } }')).regions.edges[0].node.code;
     await open(page, `#/region/${province}`);
