@@ -26,7 +26,7 @@ pub const SUMMARY_SHEET: &str = "汇总";
 pub const MATRIX_SHEET: &str = "类别×部门条线";
 pub const GAPS_SHEET: &str = "缺口清单";
 
-pub const SUMMARY_HEADERS: [&str; 13] = [
+pub const SUMMARY_HEADERS: [&str; 14] = [
     "区划代码",
     "区划名称",
     "层级",
@@ -40,6 +40,7 @@ pub const SUMMARY_HEADERS: [&str; 13] = [
     "兜底占比",
     "组织覆盖率",
     "工作覆盖率",
+    "应建未建",
 ];
 
 pub const GAP_HEADERS: [&str; 9] = [
@@ -63,6 +64,8 @@ pub fn gap_label(kind: GapKind) -> &'static str {
         GapKind::UnruledCategory => "类别无主管规则",
         GapKind::Contested => "多头管理",
         GapKind::IncompleteDedication => "三个专门不全",
+        GapKind::ShouldEstablish => "应建未建",
+        GapKind::CategoryMismatch => "类别与代码不符",
     }
 }
 
@@ -83,8 +86,8 @@ fn sheet_error(err: XlsxError) -> Error {
 }
 
 /// Column widths of the summary sheet, one per header.
-const SUMMARY_WIDTHS: [f64; 13] = [
-    12.0, 18.0, 8.0, 10.0, 12.0, 14.0, 14.0, 14.0, 10.0, 12.0, 10.0, 12.0, 12.0,
+const SUMMARY_WIDTHS: [f64; 14] = [
+    12.0, 18.0, 8.0, 10.0, 12.0, 14.0, 14.0, 14.0, 10.0, 12.0, 10.0, 12.0, 12.0, 10.0,
 ];
 /// Column widths of the gap list, one per header.
 const GAP_WIDTHS: [f64; 9] = [16.0, 80.0, 12.0, 18.0, 22.0, 24.0, 16.0, 22.0, 30.0];
@@ -413,5 +416,7 @@ fn write_summary_row(
     for (i, rate) in rates.iter().enumerate() {
         sheet.write_number_with_format(row, 9 + i as u16, *rate, percent)?;
     }
+    // Last, after the rates, so that the columns before it keep their place.
+    sheet.write_number(row, 13, summary.should_establish as f64)?;
     Ok(())
 }

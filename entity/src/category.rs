@@ -13,6 +13,9 @@ pub struct Model {
     pub name: String,
     pub description: Option<String>,
     pub parent_id: Option<i32>,
+    /// The credit-code types (first two characters) its organizations may
+    /// carry, joined by `|` (`91|93`); empty: those of its parent.
+    pub credit_code_types: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

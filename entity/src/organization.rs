@@ -44,6 +44,9 @@ pub struct Model {
     pub resp_fallback_department_id: Option<i32>,
     /// True when steps 1-3 name more than one distinct department.
     pub resp_contested: bool,
+    /// Its credit code's type is not one its category admits (类别与代码不符);
+    /// kept by the engine.
+    pub category_mismatch: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

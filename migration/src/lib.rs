@@ -16,6 +16,8 @@ mod m20261203_000003_index_contested_by_region;
 mod m20261204_000001_stage_index_changes;
 mod m20261204_000002_credit_code_as_varchar;
 mod m20261205_000001_index_basis_in_id_order;
+mod m20261206_000001_count_should_establish;
+mod m20261206_000002_add_credit_code_types;
 
 pub struct Migrator;
 
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_stage_index_changes::Migration),
             Box::new(m20261204_000002_credit_code_as_varchar::Migration),
             Box::new(m20261205_000001_index_basis_in_id_order::Migration),
+            Box::new(m20261206_000001_count_should_establish::Migration),
+            Box::new(m20261206_000002_add_credit_code_types::Migration),
         ]
     }
 }

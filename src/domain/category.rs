@@ -1,6 +1,8 @@
 //! The category tree (组织类别). It stays a tree: a parent that would close
 //! a cycle is refused. The closure table is rebuilt on every change (the
-//! tree has tens of nodes).
+//! tree has tens of nodes). Each category lists the credit-code types its
+//! organizations may carry (empty: those of its parent); a change of them
+//! re-evaluates the organizations of its subtree (类别与代码不符).
 
 use entity::{category, category_closure};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
@@ -13,7 +15,7 @@ use super::access::{Caller, Role};
 use super::audit::{self, AuditedKind};
 use super::engine;
 use super::store::{self, db};
-use super::values::{Patch, parse_code, parse_name, parse_optional_text};
+use super::values::{CREDIT_ALPHABET, Patch, parse_code, parse_name, parse_optional_text};
 use crate::error::{Error, Result};
 
 #[derive(Clone, Debug)]
@@ -22,6 +24,52 @@ pub struct CategoryInput {
     pub name: String,
     pub parent_code: Patch<String>,
     pub description: Patch<String>,
+    /// None: keep what is stored; empty: those of the parent.
+    pub credit_code_types: Option<Vec<String>>,
+}
+
+/// Parses credit-code types (GB 32100-2015: the code's first character is
+/// the registration authority, the second the organization type, e.g. `51`
+/// 社会团体) into their stored form: sorted, each once, joined by `|`.
+/// Each must be exactly two characters of the credit-code alphabet.
+pub fn parse_credit_code_types<'a>(
+    field: &str,
+    types: impl IntoIterator<Item = &'a str>,
+) -> Result<String> {
+    let mut parsed = Vec::new();
+    for value in types {
+        let value = value.trim();
+        let valid = value.len() == 2 && value.bytes().all(|b| CREDIT_ALPHABET.contains(&b));
+        if !valid {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "'{value}' is not a credit-code type: two characters of 0-9 and A-Z without I, O, Z, S and V, e.g. 51"
+                ),
+            ));
+        }
+        parsed.push(value.to_owned());
+    }
+    parsed.sort();
+    parsed.dedup();
+    Ok(parsed.join("|"))
+}
+
+/// The stored credit-code types of a category, as a list.
+pub fn credit_code_types(stored: &str) -> Vec<String> {
+    stored
+        .split('|')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The organizations of `category_id`'s subtree, as a condition on `o`:
+/// those whose admitted types a change of that category can change.
+pub fn organizations_below(category_id: i32) -> String {
+    format!(
+        "o.category_id IN (SELECT descendant_id FROM category_closure WHERE ancestor_id = {category_id})"
+    )
 }
 
 pub async fn find(
@@ -76,9 +124,14 @@ pub async fn upsert(
     let parent_code = input
         .parent_code
         .try_map(|p| Ok(Some(parse_code("parentCode", &p)?)))?;
+    let types = input
+        .credit_code_types
+        .map(|types| parse_credit_code_types("creditCodeTypes", types.iter().map(String::as_str)))
+        .transpose()?;
     store::write(db, move |txn| {
         let (code, name) = (code.clone(), name.clone());
         let (description, parent_code) = (description.clone(), parent_code.clone());
+        let types = types.clone();
         let caller = caller.clone();
         Box::pin(async move {
             engine::lock_exclusive(txn).await?;
@@ -110,21 +163,28 @@ pub async fn upsert(
                 Some(existing) => {
                     let new_parent = parent_id.apply(existing.parent_id);
                     let new_description = description.apply(existing.description.clone());
+                    let new_types = types.unwrap_or_else(|| existing.credit_code_types.clone());
                     if existing.name == name
                         && existing.parent_id == new_parent
                         && existing.description == new_description
+                        && existing.credit_code_types == new_types
                     {
                         return Ok(existing);
                     }
                     let moved = existing.parent_id != new_parent;
+                    let retyped = existing.credit_code_types != new_types;
                     let mut active: category::ActiveModel = existing.into();
                     active.name = Set(name);
                     active.parent_id = Set(new_parent);
                     active.description = Set(new_description);
+                    active.credit_code_types = Set(new_types);
                     let saved = active.update(txn).await?;
                     if moved {
                         rebuild_closure(txn).await?;
                         engine::refresh(txn).await?;
+                    }
+                    if moved || retyped {
+                        engine::refresh_mismatches(txn, &organizations_below(saved.id)).await?;
                     }
                     saved
                 }
@@ -134,6 +194,7 @@ pub async fn upsert(
                         name: Set(name),
                         parent_id: Set(parent_id.apply(None)),
                         description: Set(description.apply(None)),
+                        credit_code_types: Set(types.unwrap_or_default()),
                         ..Default::default()
                     }
                     .insert(txn)

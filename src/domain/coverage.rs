@@ -31,6 +31,9 @@ pub struct Summary {
     pub organized: u64,
     /// OWN, JOINT, or NONE with work coverage.
     pub work_covered: u64,
+    /// 应建未建: three or more party members, no party organization of
+    /// their own.
+    pub should_establish: u64,
 }
 
 impl Summary {
@@ -123,7 +126,8 @@ pub async fn summaries(
         }
         selects.push(format!(
             "SELECT {index} AS subject, c.basis, CAST(SUM(c.n) AS BIGINT) AS n, \
-               CAST(SUM(c.organized) AS BIGINT) AS organized, CAST(SUM(c.covered) AS BIGINT) AS covered \
+               CAST(SUM(c.organized) AS BIGINT) AS organized, CAST(SUM(c.covered) AS BIGINT) AS covered, \
+               CAST(SUM(c.should_establish) AS BIGINT) AS should_establish \
              FROM coverage_cell c WHERE {condition} GROUP BY c.basis"
         ));
     }
@@ -147,10 +151,12 @@ pub async fn summaries(
         let n: i64 = row.try_get("", "n")?;
         let organized: i64 = row.try_get("", "organized")?;
         let covered: i64 = row.try_get("", "covered")?;
+        let should_establish: i64 = row.try_get("", "should_establish")?;
         let summary = out.entry(*subject).or_insert_with(empty);
         summary.organizations += n as u64;
         summary.organized += organized as u64;
         summary.work_covered += covered as u64;
+        summary.should_establish += should_establish as u64;
         for entry in &mut summary.by_basis {
             if entry.0 == basis {
                 entry.1 += n as u64;

@@ -210,6 +210,73 @@ const CELL_KEY: &str = "o.region_id, COALESCE(o.administering_region_id, o.regio
 const CELL_COLUMNS: &str = "region_id, admin_region_id, category_id, basis, department_id, kind_id, \
    contested, ruled, missing_kind_id";
 
+/// 应建未建 for an organization `o`: three or more party members (Party
+/// Constitution, Art. 30) and no party organization of its own; a JOINT one
+/// should set up its own too. The partial index
+/// `ix_organization_should_establish` has this predicate word for word.
+pub(crate) const SHOULD_ESTABLISH: &str =
+    "o.party_member_count >= 3 AND o.party_organization <> 'OWN'";
+
+/// Whether an organization `o`'s credit code has a type (its first two
+/// characters) that its category does not admit: the admitted types are
+/// those of the nearest category up the chain, itself first, that lists
+/// any; with none anywhere up the chain, every code is admitted. Types are
+/// two characters of the credit-code alphabet, which holds neither `|`
+/// nor a LIKE wildcard.
+const MISMATCH: &str = "(COALESCE(( \
+     SELECT CASE WHEN ('|' || a.credit_code_types || '|') \
+                   LIKE ('%|' || SUBSTR(o.credit_code, 1, 2) || '|%') THEN 0 ELSE 1 END \
+     FROM category_closure ac JOIN category a ON a.id = ac.ancestor_id \
+     WHERE ac.descendant_id = o.category_id AND a.credit_code_types <> '' \
+     ORDER BY ac.depth LIMIT 1), 0) = 1)";
+
+/// Sets the category-mismatch flag of the organizations matching
+/// `condition` (on `o`) without touching the coverage cells: for an
+/// organization write, which counts its row itself, and for a rebuild.
+pub async fn mark_mismatches_uncounted(db: &impl ConnectionTrait, condition: &str) -> Result<u64> {
+    let result = db::execute_unprepared(
+        db,
+        &format!(
+            "UPDATE organization AS o SET category_mismatch = {MISMATCH} \
+             WHERE {condition} AND o.category_mismatch <> {MISMATCH}"
+        ),
+    )
+    .await?;
+    Ok(result.rows_affected())
+}
+
+/// Re-evaluates the category-mismatch flag of the organizations matching
+/// `condition` (on `o`) after a category's credit-code types or place in
+/// the tree changed, and moves the changed ones between coverage cells;
+/// returns how many changed. Set-based: five statements whatever their
+/// number.
+pub async fn refresh_mismatches(db: &impl ConnectionTrait, condition: &str) -> Result<u64> {
+    db::execute_unprepared(db, "DELETE FROM dirty_organization").await?;
+    let changed = db::execute_unprepared(
+        db,
+        &format!(
+            "INSERT INTO dirty_organization (id) SELECT o.id FROM organization o \
+             WHERE {condition} AND o.category_mismatch <> {MISMATCH}"
+        ),
+    )
+    .await?
+    .rows_affected();
+    if changed > 0 {
+        let dirty = "o.id IN (SELECT id FROM dirty_organization)";
+        count_cells(db, -1, dirty).await?;
+        db::execute_unprepared(
+            db,
+            "UPDATE organization SET category_mismatch = NOT category_mismatch \
+             WHERE id IN (SELECT id FROM dirty_organization)",
+        )
+        .await?;
+        count_cells(db, 1, dirty).await?;
+        db::execute_unprepared(db, "DELETE FROM coverage_cell WHERE n = 0").await?;
+    }
+    db::execute_unprepared(db, "DELETE FROM dirty_organization").await?;
+    Ok(changed)
+}
+
 /// Adds (`sign` 1) or takes away (`sign` -1) the organizations matching
 /// `condition` (on `o`) from the coverage cells, as they are stored now.
 pub async fn count_cells(db: &impl ConnectionTrait, sign: i64, condition: &str) -> Result<()> {
@@ -231,16 +298,20 @@ async fn count_cells_of_staged(db: &impl ConnectionTrait, sign: i64) -> Result<(
 /// into the cells, with `sign`.
 async fn count_cells_from(db: &impl ConnectionTrait, sign: i64, source: &str) -> Result<()> {
     db::execute_unprepared(db, &format!(
-        "INSERT INTO coverage_cell ({CELL_COLUMNS}, n, organized, covered) \
+        "INSERT INTO coverage_cell ({CELL_COLUMNS}, n, organized, covered, should_establish, mismatched) \
          SELECT {CELL_KEY}, {sign} * COUNT(*), \
            {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END), \
-           {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END) \
+           {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END), \
+           {sign} * SUM(CASE WHEN {SHOULD_ESTABLISH} THEN 1 ELSE 0 END), \
+           {sign} * SUM(CASE WHEN o.category_mismatch THEN 1 ELSE 0 END) \
          FROM {source} \
          GROUP BY {CELL_KEY} \
          ON CONFLICT ({CELL_COLUMNS}) DO UPDATE SET \
            n = coverage_cell.n + excluded.n, \
            organized = coverage_cell.organized + excluded.organized, \
-           covered = coverage_cell.covered + excluded.covered"
+           covered = coverage_cell.covered + excluded.covered, \
+           should_establish = coverage_cell.should_establish + excluded.should_establish, \
+           mismatched = coverage_cell.mismatched + excluded.mismatched"
     ))
     .await?;
     Ok(())
@@ -526,6 +597,7 @@ pub async fn rebuild(db: &(impl ConnectionTrait + StreamTrait)) -> Result<u64> {
     lock_exclusive(db).await?;
     stage_and_apply(db).await?;
     let changed = resolve_uncounted(db, Target::All).await?;
+    mark_mismatches_uncounted(db, "1 = 1").await?;
     recount_cells(db).await?;
     clear_work_tables(db).await?;
     Ok(changed)

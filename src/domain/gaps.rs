@@ -1,11 +1,15 @@
 //! Coverage gaps (盲区 and 短腿): where nobody, or only the fallback, is
 //! responsible; where a rule's department is missing; where a category has
 //! no rule; where departments contest an organization; where a responsible
-//! department lacks a dedication. Listed kind by kind, each kind in a
-//! stable key order, with keyset cursors.
+//! department lacks a dedication; where an organization with three or more
+//! party members has no party organization of its own (应建未建); where an
+//! organization's credit code has a type its category does not admit
+//! (类别与代码不符). Listed kind by kind, each kind in a stable key order,
+//! with keyset cursors.
 
 use sea_orm::{ActiveEnum, ConnectionTrait, QueryResult, Statement, Value};
 
+use super::engine::SHOULD_ESTABLISH;
 use super::page::{CursorKey, PageRequest, decode_key, encode_key};
 use super::responsibility::Basis;
 use crate::error::Result;
@@ -27,16 +31,26 @@ pub enum GapKind {
     /// A department responsible for organizations lacks a dedicated unit,
     /// staff or method.
     IncompleteDedication,
+    /// 应建未建: three or more party members and no party organization of
+    /// its own (per organization).
+    ShouldEstablish,
+    /// 类别与代码不符: the credit code's type (its first two characters) is
+    /// not one the organization's category admits (per organization).
+    CategoryMismatch,
 }
 
 impl GapKind {
-    pub const ALL: [GapKind; 6] = [
+    /// In list order; a cursor names a kind by its position here, so new
+    /// kinds go last.
+    pub const ALL: [GapKind; 8] = [
         GapKind::Unassigned,
         GapKind::FallbackOnly,
         GapKind::MissingDepartment,
         GapKind::UnruledCategory,
         GapKind::Contested,
         GapKind::IncompleteDedication,
+        GapKind::ShouldEstablish,
+        GapKind::CategoryMismatch,
     ];
 
     fn index(self) -> usize {
@@ -149,21 +163,41 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
     let region = region.map(|id| binds.bind(id));
     let region = region.as_deref();
     match kind {
-        GapKind::Unassigned | GapKind::FallbackOnly | GapKind::Contested => {
+        GapKind::Unassigned
+        | GapKind::FallbackOnly
+        | GapKind::Contested
+        | GapKind::ShouldEstablish
+        | GapKind::CategoryMismatch => {
             let condition = match kind {
                 GapKind::Unassigned => basis_is("o.resp_basis", Basis::None),
                 GapKind::FallbackOnly => basis_is("o.resp_basis", Basis::Fallback),
+                GapKind::ShouldEstablish => SHOULD_ESTABLISH.to_owned(),
+                GapKind::CategoryMismatch => CATEGORY_MISMATCH.to_owned(),
                 _ => "o.resp_contested = TRUE".to_owned(),
             };
             let within = within("o.region_id", region);
             let k0 = binds.bind(after[0]);
+            // The types the category admits, for the detail: the nearest
+            // category up the chain that lists any.
+            let admitted = if kind == GapKind::CategoryMismatch {
+                "(SELECT a.credit_code_types FROM category_closure ac \
+                   JOIN category a ON a.id = ac.ancestor_id \
+                   WHERE ac.descendant_id = o.category_id AND a.credit_code_types <> '' \
+                   ORDER BY ac.depth LIMIT 1)"
+            } else {
+                "''"
+            };
             format!(
                 "SELECT o.id AS k0, 0 AS k1, 0 AS k2, o.id AS organization_id, o.category_id, \
                         o.region_id, o.resp_department_id AS department_id, o.resp_kind_id AS kind_id, \
                         o.name AS organization_name, o.credit_code, r.name AS region_name, \
                         d.name AS department_name, \
-                        o.party_affiliation_id, o.supervising_department_id, o.resp_rule_department_id \
+                        o.party_affiliation_id, o.supervising_department_id, o.resp_rule_department_id, \
+                        o.party_member_count, o.party_organization, \
+                        cat.name AS category_name, cat.code AS category_code, \
+                        {admitted} AS admitted_types \
                  FROM organization o JOIN region r ON r.id = o.region_id \
+                 JOIN category cat ON cat.id = o.category_id \
                  LEFT JOIN department d ON d.id = o.resp_department_id \
                  WHERE {condition}{within} AND o.id > {k0} ORDER BY o.id"
             )
@@ -277,6 +311,31 @@ fn gap_of(kind: GapKind, row: &QueryResult) -> Result<Gap> {
                 text(row, "department_name"),
             )
         }
+        GapKind::ShouldEstablish => {
+            let status = match text(row, "party_organization").as_str() {
+                "JOINT" => "only a joint party organization (联合党组织)",
+                _ => "no party organization",
+            };
+            format!(
+                "{} ({}) in {} has {} party members but {status}; with three or more it should set up its own (应建未建).",
+                text(row, "organization_name"),
+                text(row, "credit_code"),
+                text(row, "region_name"),
+                count("party_member_count")?,
+            )
+        }
+        GapKind::CategoryMismatch => {
+            let code = text(row, "credit_code");
+            format!(
+                "{} ({code}) in {}: its credit code's type {} is not one that {} ({}) admits ({}) (类别与代码不符).",
+                text(row, "organization_name"),
+                text(row, "region_name"),
+                code.get(..2).unwrap_or_default(),
+                text(row, "category_name"),
+                text(row, "category_code"),
+                text(row, "admitted_types").replace('|', ", "),
+            )
+        }
         GapKind::MissingDepartment => {
             let (region, kind) = (text(row, "region_name"), text(row, "kind_code"));
             format!(
@@ -375,19 +434,22 @@ pub async fn list(
 fn count_sql(kind: GapKind, region: Option<i32>, binds: &mut Binds) -> String {
     let region = region.map(|id| binds.bind(id));
     let region = region.as_deref();
-    let per_organization = |condition: &str| {
+    let summed = |column: &str, condition: &str| {
         format!(
-            "SELECT CAST(COALESCE(SUM(cc.n), 0) AS BIGINT) AS gaps FROM coverage_cell cc \
+            "SELECT CAST(COALESCE(SUM(cc.{column}), 0) AS BIGINT) AS gaps FROM coverage_cell cc \
              WHERE {condition}{}",
             within("cc.region_id", region)
         )
     };
+    let per_organization = |condition: &str| summed("n", condition);
     let groups =
         |source: String| format!("SELECT COUNT(*) AS gaps FROM (SELECT 1 AS one {source}) g");
     match kind {
         GapKind::Unassigned => per_organization(&basis_is("cc.basis", Basis::None)),
         GapKind::FallbackOnly => per_organization(&basis_is("cc.basis", Basis::Fallback)),
         GapKind::Contested => per_organization("cc.contested = 1"),
+        GapKind::ShouldEstablish => summed("should_establish", "cc.should_establish > 0"),
+        GapKind::CategoryMismatch => summed("mismatched", "cc.mismatched > 0"),
         GapKind::MissingDepartment => groups(missing_department_groups(region)),
         GapKind::UnruledCategory => groups(unruled_groups(region)),
         GapKind::IncompleteDedication => {
@@ -395,6 +457,10 @@ fn count_sql(kind: GapKind, region: Option<i32>, binds: &mut Binds) -> String {
         }
     }
 }
+
+/// The CATEGORY_MISMATCH gaps: the flag the engine keeps, as the partial
+/// index `ix_organization_category_mismatch` spells it.
+const CATEGORY_MISMATCH: &str = "o.category_mismatch = TRUE";
 
 /// The condition that `column` holds `basis`, in the text its derive
 /// spells (a literal, as before, so that the planner sees the value).

@@ -579,6 +579,8 @@ pub async fn upsert(
                 }
             };
             engine::resolve_uncounted(txn, Target::One(saved.id)).await?;
+            // A code its category does not admit is a warning, not a refusal.
+            engine::mark_mismatches_uncounted(txn, &format!("o.id = {}", saved.id)).await?;
             engine::count_cells(txn, 1, &format!("o.id = {}", saved.id)).await?;
             audit::record(
                 txn,
@@ -712,6 +714,7 @@ pub(crate) fn unresolved() -> organization::Model {
         resp_rule_department_id: None,
         resp_fallback_department_id: None,
         resp_contested: false,
+        category_mismatch: false,
     }
 }
 

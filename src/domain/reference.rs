@@ -27,6 +27,39 @@ pub const KINDS: [(&str, &str, KindRole); 10] = [
     ("TOWNSHIP", "乡镇党委 / 街道党工委", KindRole::Fallback),
 ];
 
+/// The credit-code types (GB 32100-2015: registration authority and
+/// organization type, the code's first two characters) each reference
+/// category admits, by code, joined by `|`. A category not listed takes its
+/// parent's; TWO_NEW, with none up its chain, admits every code.
+pub const CREDIT_CODE_TYPES: [(&str, &str); 18] = [
+    ("NON_PUBLIC_ECONOMIC", "91|93"),
+    ("SOLE_PROPRIETOR", "92"),
+    ("SOCIAL_ORGANIZATION", "51|52|53"),
+    ("SOCIAL_GROUP", "51"),
+    ("ACADEMIC_SOCIETY", "51"),
+    ("RESEARCH_ASSOCIATION", "51"),
+    ("HEALTH_ASSOCIATION", "51"),
+    ("TRADE_ASSOCIATION", "51"),
+    ("CHAMBER_OF_COMMERCE", "51"),
+    ("PRIVATE_NON_ENTERPRISE", "52"),
+    ("FOUNDATION", "53"),
+    ("EDUCATION_FOUNDATION", "53"),
+    ("DISEASE_PREVENTION_FOUNDATION", "53"),
+    ("PRIVATE_SCHOOL", "52|91"),
+    ("PRIVATE_HOSPITAL", "52|91"),
+    ("LAW_FIRM", "31|51"),
+    ("NOTARY", "32"),
+    ("FORENSIC_APPRAISAL", "34"),
+];
+
+/// The types a reference category lists itself; empty: its parent's.
+fn credit_code_types_of(code: &str) -> &'static str {
+    CREDIT_CODE_TYPES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, types)| types)
+}
+
 /// (code, name, parent, province rule kind), parents before children.
 pub const CATEGORIES: [(&str, &str, Option<&str>, Option<&str>); 26] = [
     ("TWO_NEW", "两新组织", None, None),
@@ -209,6 +242,7 @@ async fn load(db: &impl ConnectionTrait) -> Result<()> {
             name: Set(name.to_owned()),
             parent_id: Set(parent.and_then(|p| category_ids.get(p).copied())),
             description: Set(None),
+            credit_code_types: Set(credit_code_types_of(code).to_owned()),
             ..Default::default()
         })
         .exec(db)

@@ -6,7 +6,7 @@ use std::fmt;
 use crate::error::{Error, Result};
 
 /// The characters of a unified social credit code, in value order (GB 32100-2015).
-const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+pub(crate) const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weights of the first 17 characters: 3^(i-1) mod 31.
 const CREDIT_WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,

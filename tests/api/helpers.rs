@@ -426,7 +426,7 @@ async fn coverage_cells(app: &TestApp) -> Vec<String> {
         .query_all_raw(Statement::from_string(
             app.db.get_database_backend(),
             "SELECT region_id, admin_region_id, category_id, basis, department_id, kind_id, \
-                    contested, ruled, missing_kind_id, n, organized, covered \
+                    contested, ruled, missing_kind_id, n, organized, covered, should_establish, mismatched \
              FROM coverage_cell WHERE n <> 0 \
              ORDER BY region_id, admin_region_id, category_id, basis, department_id, kind_id, \
                       contested, ruled, missing_kind_id",
@@ -441,7 +441,7 @@ async fn coverage_cells(app: &TestApp) -> Vec<String> {
                     .expect("an integer")
             };
             format!(
-                "{} {} {} {} {} {} {} {} {} {} {} {}",
+                "{} {} {} {} {} {} {} {} {} {} {} {} {} {}",
                 int("region_id"),
                 int("admin_region_id"),
                 int("category_id"),
@@ -453,7 +453,9 @@ async fn coverage_cells(app: &TestApp) -> Vec<String> {
                 int("missing_kind_id"),
                 int("n"),
                 int("organized"),
-                int("covered")
+                int("covered"),
+                int("should_establish"),
+                int("mismatched")
             )
         })
         .collect()

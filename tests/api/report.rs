@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, credit_code, department, get, small_province, upsert_organization};
 
 const SUMMARY: &str = "coverage { organizations byBasis { basis count } responsibilityRate \
-    fallbackShare organizationalCoverageRate workCoverageRate }";
+    fallbackShare organizationalCoverageRate workCoverageRate shouldEstablish }";
 
 /// 福建 with organizations of every basis, in both cities.
 async fn province_with_gaps(app: &TestApp) {
@@ -131,7 +131,7 @@ async fn the_coverage_spreadsheet_holds_the_apis_figures() {
 
     // Summary: the province, then each city.
     let summary = book.worksheet_range("汇总").unwrap();
-    let headers: Vec<String> = (0..13).map(|c| text(&summary, 0, c)).collect();
+    let headers: Vec<String> = (0..14).map(|c| text(&summary, 0, c)).collect();
     assert_eq!(headers, orgmap::report::SUMMARY_HEADERS);
     let mut regions = vec![api["region"].clone()];
     regions.extend(
@@ -158,6 +158,7 @@ async fn the_coverage_spreadsheet_holds_the_apis_figures() {
             c["fallbackShare"].as_f64().unwrap(),
             c["organizationalCoverageRate"].as_f64().unwrap(),
             c["workCoverageRate"].as_f64().unwrap(),
+            c["shouldEstablish"].as_f64().unwrap(),
         ];
         for (j, want) in expected.iter().enumerate() {
             let got = number(&summary, row, 3 + j as u32);
@@ -230,6 +231,8 @@ async fn the_coverage_spreadsheet_holds_the_apis_figures() {
             "MISSING_DEPARTMENT" => "缺少主管部门",
             "UNRULED_CATEGORY" => "类别无主管规则",
             "CONTESTED" => "多头管理",
+            "SHOULD_ESTABLISH" => "应建未建",
+            "CATEGORY_MISMATCH" => "类别与代码不符",
             _ => "三个专门不全",
         };
         assert_eq!(text(&gaps, row, 0), label);

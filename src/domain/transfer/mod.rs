@@ -85,7 +85,13 @@ impl Dataset {
                 "dedicatedStaff",
                 "method",
             ],
-            Dataset::Categories => &["code", "name", "parentCode", "description"],
+            Dataset::Categories => &[
+                "code",
+                "name",
+                "parentCode",
+                "description",
+                "creditCodeTypes",
+            ],
             Dataset::Rules => &[
                 "categoryCode",
                 "departmentKindCode",

@@ -32,6 +32,9 @@ pub struct ImportReport {
     pub dry_run: bool,
     /// Organizations whose stored responsibility changed.
     pub changed_responsibility: u64,
+    /// Organization rows written whose credit code's type their category
+    /// does not admit (类别与代码不符): written all the same, as a warning.
+    pub category_mismatches: u64,
 }
 
 impl ImportReport {
@@ -42,6 +45,7 @@ impl ImportReport {
             "updated": self.updated,
             "unchanged": self.unchanged,
             "changedResponsibilities": self.changed_responsibility,
+            "categoryMismatches": self.category_mismatches,
         })
     }
 

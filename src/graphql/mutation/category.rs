@@ -17,6 +17,11 @@ pub struct CategoryInput {
     /// The category above; a parent that would close a cycle is refused.
     pub parent_code: MaybeUndefined<String>,
     pub description: MaybeUndefined<String>,
+    /// The credit-code types (the code's first two characters, e.g. `51`
+    /// 社会团体) its organizations may carry; empty: those of the parent.
+    /// Omitted or null: keep what is stored. An organization whose code has
+    /// another type is a CATEGORY_MISMATCH gap, not a refusal.
+    pub credit_code_types: Option<Vec<String>>,
 }
 
 #[derive(Default)]
@@ -38,6 +43,7 @@ impl CategoryMutation {
                 name: input.name,
                 parent_code: patch(input.parent_code),
                 description: patch(input.description),
+                credit_code_types: input.credit_code_types,
             },
         )
         .await?;

@@ -68,6 +68,9 @@ pub struct ImportResult {
     pub rejected: i64,
     /// Organizations whose responsibility the import changed.
     pub changed_responsibilities: i64,
+    /// Organization rows written although their credit code's type is not one
+    /// their category admits (类别与代码不符): a warning, not a refusal.
+    pub category_mismatches: i64,
     /// Every bad row in file order (the first 10,000 of them).
     pub errors: Vec<ImportRowError>,
 }
@@ -84,6 +87,7 @@ impl From<ImportReport> for ImportResult {
             unchanged: count(report.unchanged),
             rejected: count(report.rejected),
             changed_responsibilities: count(report.changed_responsibility),
+            category_mismatches: count(report.category_mismatches),
             errors: report
                 .errors
                 .into_iter()

@@ -34,6 +34,12 @@ impl Category {
         self.0.description.as_deref()
     }
 
+    /// Credit-code types (the code's first two characters, e.g. 51 社会团体)
+    /// organizations of this category may carry; empty: those of the parent.
+    async fn credit_code_types(&self) -> Vec<String> {
+        crate::domain::category::credit_code_types(&self.0.credit_code_types)
+    }
+
     /// The category above; null for a root.
     async fn parent(&self, ctx: &Context<'_>) -> ApiResult<Option<Category>> {
         let Some(parent_id) = self.0.parent_id else {

@@ -95,6 +95,12 @@ impl CoverageSummary {
     async fn work_coverage_rate(&self) -> f64 {
         self.0.work_coverage_rate()
     }
+
+    /// 应建未建: organizations with at least 3 party members and no party
+    /// organization of their own (NONE or JOINT).
+    async fn should_establish(&self) -> i32 {
+        int(self.0.should_establish)
+    }
 }
 
 /// Who oversees organizations of a category in a region.

@@ -85,4 +85,12 @@ pub enum GapKindEnum {
     /// A department responsible for at least one organization lacks a dedicated unit,
     /// staff or method (one per department).
     IncompleteDedication,
+    /// 应建未建: at least 3 party members and no party organization of its own
+    /// (NONE or JOINT; Party Constitution, Art. 30; one per organization).
+    ShouldEstablish,
+    /// 类别与代码不符: the credit code's type (its first two characters, GB
+    /// 32100-2015) is not one the organization's category admits
+    /// (`Category.creditCodeTypes`, else the nearest ancestor's; one per
+    /// organization). A warning: the organization is stored all the same.
+    CategoryMismatch,
 }

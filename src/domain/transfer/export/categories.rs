@@ -50,6 +50,9 @@ async fn categories(db: &DatabaseConnection) -> Result<Vec<Row>> {
                     .and_then(|p| by_id.get(&p).map(|p| p.code.clone()))
                     .into(),
                 c.description.clone().into(),
+                (!c.credit_code_types.is_empty())
+                    .then(|| c.credit_code_types.clone())
+                    .into(),
             ]
         })
         .collect())

@@ -2,7 +2,9 @@
 //! that a row may name a parent given earlier in the file and no row can
 //! close a cycle. Categories hold in every region, so only a caller who
 //! sees everything imports them. New categories are inserted first, then
-//! every written one gets its final name, parent and description.
+//! every written one gets its final name, parent, description and credit-code
+//! types (`creditCodeTypes`, e.g. `91|93`); a change of types or parent
+//! re-evaluates the category mismatches of the organizations below.
 
 use std::collections::HashMap;
 
@@ -10,6 +12,7 @@ use entity::category;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, Set};
 
 use super::driver::{Importer, Row, Taken};
+use crate::domain::category::parse_credit_code_types;
 use crate::domain::scope::Scope;
 use crate::domain::transfer::Dataset;
 use crate::domain::transfer::report::{ImportReport, OUTSIDE};
@@ -26,6 +29,9 @@ pub(super) struct Categories {
     touched: Vec<String>,
     /// Whether a category was added or moved: the closure and the engine follow.
     structural: bool,
+    /// Whether a stored category's types or parent changed: its
+    /// organizations' category mismatches follow.
+    retyped: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +40,8 @@ struct CategoryState {
     name: String,
     parent: Option<String>,
     description: Option<String>,
+    /// Stored form: `91|93`; empty: those of the parent.
+    credit_code_types: String,
 }
 
 /// A category row: a patch of what it may leave out.
@@ -42,6 +50,7 @@ pub(super) struct ParsedCategory {
     name: String,
     description: Patch<String>,
     parent: Patch<String>,
+    credit_code_types: Patch<String>,
 }
 
 impl Importer for Categories {
@@ -63,6 +72,7 @@ impl Importer for Categories {
                         name: c.name,
                         parent: c.parent_id.and_then(|p| code_of.get(&p).cloned()),
                         description: c.description,
+                        credit_code_types: c.credit_code_types,
                     },
                 )
             })
@@ -72,6 +82,7 @@ impl Importer for Categories {
             tree,
             touched: Vec::new(),
             structural: false,
+            retyped: Vec::new(),
         })
     }
 
@@ -89,6 +100,12 @@ impl Importer for Categories {
         let parent = row
             .patch("parentCode")?
             .try_map(|p| Ok(Some(parse_code("parentCode", &p)?)))?;
+        let credit_code_types = row.patch("creditCodeTypes")?.try_map(|types| {
+            Ok(Some(parse_credit_code_types(
+                "creditCodeTypes",
+                types.split('|'),
+            )?))
+        })?;
         if let Patch::Set(parent) = &parent {
             if !tree.contains_key(parent) {
                 return Err(Error::not_found(
@@ -117,6 +134,7 @@ impl Importer for Categories {
             name,
             description,
             parent,
+            credit_code_types,
         })
     }
 
@@ -137,6 +155,7 @@ impl Importer for Categories {
             name,
             description,
             parent,
+            credit_code_types,
         } = parsed;
         let current = self.tree.get(&code).cloned();
         let next = CategoryState {
@@ -144,12 +163,20 @@ impl Importer for Categories {
             name,
             parent: parent.apply(current.as_ref().and_then(|c| c.parent.clone())),
             description: description.apply(current.as_ref().and_then(|c| c.description.clone())),
+            credit_code_types: credit_code_types
+                .apply(current.as_ref().map(|c| c.credit_code_types.clone()))
+                .unwrap_or_default(),
         };
         match &current {
             Some(current) if *current == next => report.unchanged += 1,
             Some(current) => {
                 report.updated += 1;
                 self.structural |= current.parent != next.parent;
+                if current.parent != next.parent
+                    || current.credit_code_types != next.credit_code_types
+                {
+                    self.retyped.push(code.clone());
+                }
                 self.touched.push(code.clone());
             }
             None => {
@@ -167,6 +194,7 @@ impl Importer for Categories {
             tree,
             touched,
             structural,
+            retyped,
             ..
         } = self;
         if touched.is_empty() {
@@ -188,6 +216,7 @@ impl Importer for Categories {
                 name: Set(state.name.clone()),
                 parent_id: Set(None),
                 description: Set(state.description.clone()),
+                credit_code_types: Set(state.credit_code_types.clone()),
                 ..Default::default()
             }
             .insert(txn)
@@ -202,6 +231,7 @@ impl Importer for Categories {
                 name: Set(state.name.clone()),
                 parent_id: Set(state.parent.as_ref().and_then(|p| ids.get(p).copied())),
                 description: Set(state.description.clone()),
+                credit_code_types: Set(state.credit_code_types.clone()),
             }
             .update(txn)
             .await?;
@@ -209,6 +239,19 @@ impl Importer for Categories {
         if structural {
             category_domain::rebuild_closure(txn).await?;
             report.changed_responsibility = engine::refresh(txn).await?.changed;
+        }
+        // New categories have no organizations yet; changed ones re-evaluate
+        // their subtrees' organizations, in one statement set.
+        let below = retyped
+            .iter()
+            .filter_map(|code| ids.get(code).map(i32::to_string))
+            .collect::<Vec<_>>();
+        if !below.is_empty() {
+            let condition = format!(
+                "o.category_id IN (SELECT descendant_id FROM category_closure WHERE ancestor_id IN ({}))",
+                below.join(", ")
+            );
+            engine::refresh_mismatches(txn, &condition).await?;
         }
         Ok(())
     }

@@ -231,7 +231,8 @@ impl Importer for Organizations {
 
     async fn write(self, txn: &DatabaseTransaction, report: &mut ImportReport) -> Result<()> {
         if self.written > 0 {
-            report.changed_responsibility = resolve_written(txn, self.written).await?;
+            (report.changed_responsibility, report.category_mismatches) =
+                resolve_written(txn, self.written).await?;
         }
         Ok(())
     }
@@ -432,20 +433,35 @@ fn join_ids(ids: &[i32]) -> String {
 /// Re-resolves the written organizations (listed in `dirty_organization`)
 /// and counts them into the coverage cells. When they are most of the
 /// table, resolving and recounting everything is the cheaper plan.
-async fn resolve_written(txn: &DatabaseTransaction, written: u64) -> Result<u64> {
+async fn resolve_written(txn: &DatabaseTransaction, written: u64) -> Result<(u64, u64)> {
     let started = std::time::Instant::now();
     let total = organization::Entity::find().count(txn).await?;
+    let dirty = "o.id IN (SELECT id FROM dirty_organization)";
     let changed = if written * 2 > total {
         let changed = engine::resolve_uncounted(txn, engine::Target::All).await?;
+        engine::mark_mismatches_uncounted(txn, dirty).await?;
         engine::recount_cells(txn).await?;
         changed
     } else {
         let changed = engine::resolve_uncounted(txn, engine::Target::Dirty).await?;
-        engine::count_cells(txn, 1, "o.id IN (SELECT id FROM dirty_organization)").await?;
+        engine::mark_mismatches_uncounted(txn, dirty).await?;
+        engine::count_cells(txn, 1, dirty).await?;
         changed
     };
+    // A code its category does not admit is a warning: the row is written
+    // and counted in the report.
+    let mismatched = txn
+        .query_one_raw(Statement::from_string(
+            txn.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM organization \
+             WHERE category_mismatch = TRUE AND id IN (SELECT id FROM dirty_organization)",
+        ))
+        .await?
+        .map(|row| row.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0);
     db::execute_unprepared(txn, "DELETE FROM dirty_organization").await?;
     db::execute_unprepared(txn, "DELETE FROM coverage_cell WHERE n = 0").await?;
     tracing::debug!(written, changed, elapsed = ?started.elapsed(), "imported organizations resolved");
-    Ok(changed)
+    Ok((changed, mismatched as u64))
 }
