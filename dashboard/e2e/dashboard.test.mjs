@@ -2,14 +2,10 @@
 // orgmap (ORGMAP_URL). Every figure the page shows is compared with the
 // API's own answer, never with a number written here.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { api, BASE, int, latinWords, launch, newPage, open, pct, ready, screenshot } from './browser.mjs';
 
 const FIGURES = 'organizations unassigned fallbackOnly responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate';
-
-/** The dashboard's switch for 应建未建 and 类别与代码不符 (src/features.json): their tests run when it is on. */
-const features = JSON.parse(readFileSync(new URL('../src/features.json', import.meta.url), 'utf8'));
 
 let browser;
 let page;
@@ -369,7 +365,7 @@ describe('the dashboard', () => {
     });
   });
 
-  test('应建未建: the region view shows the API figure, for the region and for each child', { skip: !features.newGapFigures && 'features.json: newGapFigures is off' }, async () => {
+  test('应建未建: the region view shows the API figure, for the region and for each child', async () => {
     const province = (await api('{ regions(level: PROVINCE, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
     const { region } = await api(
       'query($c: String!) { region(code: $c) { coverage { shouldEstablish } children { code coverage { shouldEstablish } } } }',
@@ -385,7 +381,7 @@ describe('the dashboard', () => {
     }
   });
 
-  test('应建未建 and 类别与代码不符: the gap filters list gaps of that kind', { skip: !features.newGapFigures && 'features.json: newGapFigures is off' }, async () => {
+  test('应建未建 and 类别与代码不符: the gap filters list gaps of that kind', async () => {
     const province = (await api('{ regions(level: PROVINCE, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
     await open(page, `#/gaps/${province}`);
     for (const [kind, label] of [

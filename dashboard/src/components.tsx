@@ -1,7 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, cachedGql, describeError } from './api';
-import features from './features.json';
 import { basisLabel, categoryLabel, type CategoryRef, int, rate } from './format';
 import { useQuery } from './hooks';
 import { href } from './router';
@@ -35,10 +34,8 @@ export function View(props: { title: string; ready: boolean; children: Component
   );
 }
 
-/** The figures of a CoverageSummary the views show; 应建未建 only when the server has it (features.json). */
-export const FIGURES = `organizations unassigned fallbackOnly responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate${
-  features.newGapFigures ? ' shouldEstablish' : ''
-}`;
+/** The figures of a CoverageSummary the views show. */
+export const FIGURES = `organizations unassigned fallbackOnly responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate shouldEstablish`;
 
 export interface Figures {
   organizations: number;
@@ -48,8 +45,8 @@ export interface Figures {
   fallbackShare: number;
   organizationalCoverageRate: number;
   workCoverageRate: number;
-  /** 应建未建; absent while the server does not have it. */
-  shouldEstablish?: number;
+  /** 应建未建. */
+  shouldEstablish: number;
   byBasis?: { basis: string; count: number }[];
 }
 
@@ -63,9 +60,7 @@ export function FigureCards({ figures }: { figures: Figures }) {
     ['organizationalCoverageRate', '党的组织覆盖率', rate(figures.organizationalCoverageRate, n)],
     ['workCoverageRate', '党的工作覆盖率', rate(figures.workCoverageRate, n)],
   ];
-  if (figures.shouldEstablish !== undefined) {
-    cards.push(['shouldEstablish', '应建未建', int(figures.shouldEstablish), figures.shouldEstablish > 0 ? 'warn' : 'ok']);
-  }
+  cards.push(['shouldEstablish', '应建未建', int(figures.shouldEstablish), figures.shouldEstablish > 0 ? 'warn' : 'ok']);
   return (
     <div class="cards">
       {cards.map(([key, label, value, tone]) => (

@@ -2,7 +2,6 @@
 // returns is shown through one of these tables, never raw: the terms are
 // those of the seed (党组织关系隶属, 县（市、区）, 专门组织、专门人员、专门办法 …),
 // one term per concept across every view.
-import features from './features.json';
 
 export const BASIS_LABEL: Record<string, string> = {
   PARTY_AFFILIATION: '党组织关系隶属',
@@ -28,14 +27,8 @@ const GAP_LABEL: Record<string, string> = {
   CATEGORY_MISMATCH: '类别与代码不符',
 };
 
-/**
- * The gap kinds offered as filters. 应建未建 and 类别与代码不符 are asked
- * for only when the server knows them (features.json: newGapFigures), since
- * a query naming an unknown enum value fails whole.
- */
-export const GAP_KINDS = Object.keys(GAP_LABEL).filter(
-  (k) => features.newGapFigures || (k !== 'SHOULD_ESTABLISH' && k !== 'CATEGORY_MISMATCH'),
-);
+/** The gap kinds offered as filters, in the order of the schema's enum. */
+export const GAP_KINDS = Object.keys(GAP_LABEL);
 
 /** What a person reads for a gap kind the dashboard does not know yet. */
 export function gapLabel(kind: string): string {

@@ -12,7 +12,6 @@ import {
   type RegionRef,
   View,
 } from '../components';
-import features from '../features.json';
 import { int, rate, regionKindLabel } from '../format';
 import { useQuery } from '../hooks';
 import { href } from '../router';
@@ -61,7 +60,7 @@ const COLUMNS: { key: Key; label: string; worse: 'asc' | 'desc' }[] = [
   { key: 'unassigned', label: '无人负责', worse: 'desc' },
   { key: 'organizationalCoverageRate', label: '党的组织覆盖率', worse: 'asc' },
   { key: 'workCoverageRate', label: '党的工作覆盖率', worse: 'asc' },
-  ...(features.newGapFigures ? [{ key: 'shouldEstablish' as Key, label: '应建未建', worse: 'desc' as const }] : []),
+  { key: 'shouldEstablish', label: '应建未建', worse: 'desc' },
 ];
 
 /** Worst first: lowest responsibility rate, then most unassigned, then most fallback, then lowest work coverage. */
@@ -172,9 +171,7 @@ function ChildTable({ children, childLabel }: { children: Child[]; childLabel: s
                 text={rate(r.coverage.organizationalCoverageRate, r.coverage.organizations)}
               />
               <FigureCell rows={rows} row={r} figure="workCoverageRate" worse="asc" text={rate(r.coverage.workCoverageRate, r.coverage.organizations)} />
-              {r.coverage.shouldEstablish !== undefined && (
-                <FigureCell rows={rows} row={r} figure="shouldEstablish" worse="desc" text={int(r.coverage.shouldEstablish)} />
-              )}
+              <FigureCell rows={rows} row={r} figure="shouldEstablish" worse="desc" text={int(r.coverage.shouldEstablish)} />
               <td class="small">
                 <a href={href(['matrix', r.code])}>矩阵</a> · <a href={href(['gaps', r.code])}>缺口</a>
               </td>
