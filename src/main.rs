@@ -8,6 +8,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    commands::init_logs();
-    commands::run(Cli::parse()).await
+    let cli = Cli::parse();
+    commands::init_logs_for(&cli);
+    commands::run(cli).await
 }

@@ -107,6 +107,23 @@ pub async fn coverage_xlsx(
     workbook.save_to_buffer().map_err(sheet_error)
 }
 
+/// [`coverage_xlsx`] on a thread of the blocking pool, so that writing and
+/// compressing a large spreadsheet never holds one of the async workers
+/// (two on a two-core machine) that answer every other request. Its
+/// database reads run there too, awaited through the runtime's handle.
+pub async fn coverage_xlsx_blocking(
+    db: DatabaseConnection,
+    scope: Scope,
+    region_code: Option<String>,
+) -> Result<Vec<u8>> {
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        runtime.block_on(coverage_xlsx(&db, &scope, region_code.as_deref()))
+    })
+    .await
+    .map_err(|err| Error::Internal(format!("the report's thread failed: {err}")))?
+}
+
 /// What every sheet reads: the region reported on and the names of the
 /// kinds and categories. Each sheet is one method.
 struct Report<'a> {
@@ -184,7 +201,12 @@ impl<'a> Report<'a> {
         headers: &[&str],
         widths: &[f64],
     ) -> Result<&'w mut Worksheet> {
-        let sheet = workbook.add_worksheet();
+        // Constant memory: each row goes to a temporary file once the next
+        // begins (rows are written in order), so a report of a million
+        // organizations does not hold its sheets in memory.
+        let sheet = workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(sheet_error)?;
         sheet.set_name(name).map_err(sheet_error)?;
         for (col, text) in headers.iter().enumerate() {
             sheet

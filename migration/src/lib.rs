@@ -18,6 +18,7 @@ mod m20261204_000002_credit_code_as_varchar;
 mod m20261205_000001_index_basis_in_id_order;
 mod m20261206_000001_count_should_establish;
 mod m20261206_000002_add_credit_code_types;
+mod m20261206_000010_fill_category_reference_text;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_index_basis_in_id_order::Migration),
             Box::new(m20261206_000001_count_should_establish::Migration),
             Box::new(m20261206_000002_add_credit_code_types::Migration),
+            Box::new(m20261206_000010_fill_category_reference_text::Migration),
         ]
     }
 }

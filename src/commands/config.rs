@@ -1,5 +1,5 @@
 //! The command line as clap parses it: `serve`, `demo`, `import`, `export`,
-//! `report`, `schema` and `token`, each flag with its help, env and default.
+//! `report`, `schema`, `token` and `backup`, each flag with its help, env and default.
 //! What each command does is in the file of its name beside this one.
 
 use std::net::SocketAddr;
@@ -19,11 +19,29 @@ use crate::graphql::Limits;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How log lines are written to standard error: text for people, json
+    /// (one object a line, with the request's span) for a log collector.
+    #[arg(
+        long,
+        global = true,
+        env = "ORGMAP_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Serve the GraphQL API (POST/GET /graphql), GraphiQL (/) and /healthz.
+    /// Serve the GraphQL API (POST/GET /graphql), GraphiQL (/) and the probes
+    /// (/healthz, /livez, /readyz).
     Serve(ServeArgs),
     /// Fill an empty database with a deterministic demo province.
     Demo(DemoArgs),
@@ -38,6 +56,22 @@ pub enum Command {
     /// Create, revoke and list API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write a consistent copy of the whole database (tokens and the audit
+    /// trail included) while the server runs: SQLite's VACUUM INTO, or
+    /// pg_dump --format=custom on PostgreSQL.
+    Backup(BackupArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The backup file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Overwrite --out when it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -141,6 +175,12 @@ pub struct DatabaseArgs {
     /// (at warn level, with its time and the start of its text).
     #[arg(long, env = "ORGMAP_SLOW_STATEMENT_MS", value_name = "MS")]
     pub slow_statement_ms: Option<u64>,
+    /// Connections in the database pool. Default: 6 on SQLite (readers run
+    /// side by side under WAL, each costs about 20 MB under load; an
+    /// in-memory database always has 1), 12 on PostgreSQL (a share of the
+    /// server's max_connections, 100 by default, for several replicas).
+    #[arg(long, env = "ORGMAP_POOL_SIZE", value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub pool_size: Option<u32>,
 }
 
 #[derive(Args, Debug)]
@@ -161,6 +201,11 @@ pub struct ServeArgs {
     pub seed: u64,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Also serve GET /metrics on this address, without a token (keep it
+    /// private: a loopback or internal address). On the main address
+    /// /metrics needs a token not bound to a region once tokens exist.
+    #[arg(long, env = "ORGMAP_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// Access and the limits that keep hostile requests from hurting the service.
@@ -205,6 +250,24 @@ pub struct LimitArgs {
     /// Most connections held open at once; more wait in the backlog.
     #[arg(long, env = "ORGMAP_MAX_CONNECTIONS", default_value_t = crate::http::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
+    /// Seconds a client has to send a request's headers (also the longest a
+    /// kept-alive connection waits for its next request).
+    #[arg(long, env = "ORGMAP_HEADER_READ_TIMEOUT", value_name = "SECS", default_value_t = crate::http::DEFAULT_HEADER_READ_TIMEOUT_SECS)]
+    pub header_read_timeout: u64,
+    /// Seconds a connection may go with no request being handled and no
+    /// byte either way before it is closed.
+    #[arg(long, env = "ORGMAP_IDLE_TIMEOUT", value_name = "SECS", default_value_t = crate::http::DEFAULT_IDLE_TIMEOUT_SECS)]
+    pub idle_timeout: u64,
+    /// Seconds the requests in flight have to finish after SIGTERM or
+    /// Ctrl-C (keep a service manager's stop timeout above it).
+    #[arg(long, env = "ORGMAP_DRAIN_TIMEOUT", value_name = "SECS", default_value_t = crate::http::DEFAULT_DRAIN_TIMEOUT_SECS)]
+    pub drain_timeout: u64,
+    /// Seconds between pings to a quiet subscription connection.
+    #[arg(long, env = "ORGMAP_WS_PING_INTERVAL", value_name = "SECS", default_value_t = crate::http::DEFAULT_PING_INTERVAL_SECS)]
+    pub ws_ping_interval: u64,
+    /// Seconds a subscriber has to answer a ping before it is dropped.
+    #[arg(long, env = "ORGMAP_WS_PONG_TIMEOUT", value_name = "SECS", default_value_t = crate::http::DEFAULT_PONG_TIMEOUT_SECS)]
+    pub ws_pong_timeout: u64,
     /// Turn off introspection (`__schema`, `__type`).
     #[arg(long, env = "ORGMAP_NO_INTROSPECTION")]
     pub no_introspection: bool,

@@ -27,7 +27,7 @@ pub async fn open_with(
     database: &DatabaseArgs,
     checkpoints: db::Checkpoints,
 ) -> anyhow::Result<DatabaseConnection> {
-    let mut db = db::connect_with(&database.database_url, checkpoints)
+    let mut db = db::connect_with(&database.database_url, checkpoints, database.pool_size)
         .await
         .context("cannot open or migrate the database")?;
     if let Some(ms) = database.slow_statement_ms {

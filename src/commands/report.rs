@@ -9,7 +9,8 @@ use crate::domain::scope::Scope;
 /// Writes the spreadsheet of the region (default: everything) to `--out`.
 pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
     let db = open(&args.database).await?;
-    let bytes = crate::report::coverage_xlsx(&db, &Scope::EVERYTHING, args.region.as_deref()).await;
+    let bytes =
+        crate::report::coverage_xlsx_blocking(db.clone(), Scope::EVERYTHING, args.region).await;
     db.close().await?;
     let bytes = bytes.map_err(user_error)?;
     std::fs::write(&args.out, bytes)

@@ -27,6 +27,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         }
     }
     let access = access(&db, &args).await?;
+    let drain = http::Drain::default();
     let limits = &args.limits;
     let schema = graphql::build_with(
         db.clone(),
@@ -51,11 +52,44 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             * http::UPLOAD_TIMEOUT_FACTOR,
         graphiql: !limits.no_graphiql,
         access,
+        ping_interval: Duration::from_secs(limits.ws_ping_interval.max(1)),
+        pong_timeout: Duration::from_secs(limits.ws_pong_timeout.max(1)),
+        drain: drain.clone(),
     };
     let router = http::router_with(schema, db.clone(), options);
-    let served = http::serve(args.listen, router, limits.max_connections).await;
+    let serving = http::ServeOptions {
+        max_connections: limits.max_connections,
+        header_read_timeout: Duration::from_secs(limits.header_read_timeout.max(1)),
+        idle_timeout: Duration::from_secs(limits.idle_timeout.max(1)),
+        drain_timeout: Duration::from_secs(limits.drain_timeout),
+        drain,
+    };
+    let metrics = match args.metrics_listen {
+        Some(address) => Some(serve_metrics(address, db.clone()).await?),
+        None => None,
+    };
+    let served = http::serve(args.listen, router, serving).await;
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     db.close().await?;
     served
+}
+
+/// Serves `/metrics` alone on `address`, without a token, until the main
+/// server stops (the caller aborts the task).
+async fn serve_metrics(
+    address: std::net::SocketAddr,
+    db: DatabaseConnection,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    tracing::info!(address = %listener.local_addr()?, "metrics are served without a token");
+    let router = http::metrics::router(db);
+    Ok(tokio::spawn(async move {
+        if let Err(err) = axum::serve(listener, router).await {
+            tracing::error!(error = %err, "the metrics listener stopped");
+        }
+    }))
 }
 
 /// Who may come in without a token. On loopback the service is open for

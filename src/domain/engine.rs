@@ -14,6 +14,7 @@
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 use futures::TryStreamExt;
 use sea_orm::{ConnectionTrait, DbBackend, Statement, StreamTrait};
@@ -96,6 +97,14 @@ pub(crate) const CHANGED: &str = "(o.resp_basis <> n.basis \
 /// Re-resolves the target organizations and keeps the coverage cells;
 /// returns how many changed. Only the changed ones are written.
 pub async fn resolve(db: &(impl ConnectionTrait + StreamTrait), target: Target) -> Result<u64> {
+    let started = Instant::now();
+    let changed = resolve_counted(db, target).await?;
+    observe(started, changed);
+    Ok(changed)
+}
+
+/// What [`resolve`] does, unobserved.
+async fn resolve_counted(db: &(impl ConnectionTrait + StreamTrait), target: Target) -> Result<u64> {
     db::execute_unprepared(db, "DELETE FROM resolution_next").await?;
     let staged = db::execute_unprepared(
         db,
@@ -157,6 +166,27 @@ const INDEX_CHANGE: &str = "CASE WHEN o.resp_basis <> n.basis OR o.resp_conteste
 /// cells: for an organization write, which counts the row itself, and for
 /// a rebuild, which recounts everything.
 pub async fn resolve_uncounted(
+    db: &(impl ConnectionTrait + StreamTrait),
+    target: Target,
+) -> Result<u64> {
+    let started = Instant::now();
+    let changed = resolve_cells_untouched(db, target).await?;
+    observe(started, changed);
+    Ok(changed)
+}
+
+/// Counts a re-resolution for the metrics (`/metrics`, through the facade:
+/// the domain does not know the exporter). A re-resolution whose
+/// transaction is rolled back later still counts: it was work done.
+fn observe(started: Instant, changed: u64) {
+    metrics::counter!("orgmap_reresolutions_total").increment(1);
+    metrics::counter!("orgmap_reresolved_organizations_total").increment(changed);
+    metrics::histogram!("orgmap_reresolution_duration_seconds")
+        .record(started.elapsed().as_secs_f64());
+}
+
+/// What [`resolve_uncounted`] does, unobserved.
+async fn resolve_cells_untouched(
     db: &(impl ConnectionTrait + StreamTrait),
     target: Target,
 ) -> Result<u64> {

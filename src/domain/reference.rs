@@ -11,7 +11,7 @@ use super::store;
 use crate::error::Result;
 
 /// The basis the province rules carry.
-pub const PROVINCE_BASIS: &str = "省委主题教育领导小组分工 (2019)";
+pub const PROVINCE_BASIS: &str = "省委主题教育领导小组分工（2019年）";
 
 /// (code, name, role)
 pub const KINDS: [(&str, &str, KindRole); 10] = [
@@ -24,7 +24,7 @@ pub const KINDS: [(&str, &str, KindRole); 10] = [
     ("COMMERCE", "商务部门", KindRole::Supervisor),
     ("HEALTH", "卫生健康部门", KindRole::Supervisor),
     ("MARKET_REGULATION", "市场监管部门", KindRole::Supervisor),
-    ("TOWNSHIP", "乡镇党委 / 街道党工委", KindRole::Fallback),
+    ("TOWNSHIP", "乡镇（街道）党委", KindRole::Fallback),
 ];
 
 /// The credit-code types (GB 32100-2015: registration authority and
@@ -102,7 +102,7 @@ pub const CATEGORIES: [(&str, &str, Option<&str>, Option<&str>); 26] = [
     ),
     (
         "PRIVATE_NON_ENTERPRISE",
-        "民办非企业单位 (社会服务机构)",
+        "民办非企业单位（社会服务机构）",
         Some("SOCIAL_ORGANIZATION"),
         Some("CIVIL_AFFAIRS"),
     ),
@@ -205,6 +205,91 @@ pub const CATEGORIES: [(&str, &str, Option<&str>, Option<&str>); 26] = [
     ),
 ];
 
+/// What belongs under each category, in the seed's words where it has
+/// them: the guide a person filing an organization reads to choose its
+/// category. A table of its own, keyed by code, so that the category tuples
+/// above stay as they are. The data migration
+/// `m20261206_000010_fill_category_reference_text` carries a frozen copy
+/// for databases loaded before descriptions existed.
+pub const DESCRIPTIONS: [(&str, &str); 26] = [
+    (
+        "TWO_NEW",
+        "非公有制经济组织和社会组织。能够归入下级类别的，应当归入下级类别。",
+    ),
+    (
+        "NON_PUBLIC_ECONOMIC",
+        "非公有制企业、个体工商户、专业市场等非公有制经济组织。能够明确为园区企业、小微企业、个体工商户或者专业市场的，归入相应类别。",
+    ),
+    (
+        "PARK_ENTERPRISE",
+        "各类园区内的非公有制企业，由商务部门负责。",
+    ),
+    (
+        "SMALL_MICRO_ENTERPRISE",
+        "园区以外的小型、微型非公有制企业，由市场监管部门负责。",
+    ),
+    (
+        "SOLE_PROPRIETOR",
+        "依法登记的个体工商户，由市场监管部门负责。",
+    ),
+    ("SPECIALIZED_MARKET", "各类专业市场，由市场监管部门负责。"),
+    (
+        "SOCIAL_ORGANIZATION",
+        "社会团体、民办非企业单位（社会服务机构）、基金会等社会组织。能够明确所属行业系统的，归入相应类别。",
+    ),
+    (
+        "SOCIAL_GROUP",
+        "民政部门登记管理的社会团体，不属于教育、司法、卫生健康、商务等系统的。",
+    ),
+    (
+        "PRIVATE_NON_ENTERPRISE",
+        "民政部门登记管理的民办非企业单位（社会服务机构），不属于教育、司法、卫生健康等系统的。",
+    ),
+    (
+        "FOUNDATION",
+        "民政部门登记管理的基金会，教育基金会、防治基金会除外。",
+    ),
+    (
+        "EDUCATION_SOCIAL_ORG",
+        "民办学校、学会、研究会、教育基金会等教育系统社会组织，由教育部门负责。",
+    ),
+    ("PRIVATE_SCHOOL", "各级各类民办学校、民办幼儿园。"),
+    ("ACADEMIC_SOCIETY", "教育系统的各类学会。"),
+    ("RESEARCH_ASSOCIATION", "教育系统的各类研究会。"),
+    ("EDUCATION_FOUNDATION", "以资助教育事业为宗旨的基金会。"),
+    (
+        "LEGAL_SERVICE_ORG",
+        "律师、公证和司法鉴定等行业组织，由司法部门负责。",
+    ),
+    ("LAW_FIRM", "律师事务所，以及律师协会等律师行业组织。"),
+    ("NOTARY", "公证处等公证机构。"),
+    ("FORENSIC_APPRAISAL", "经司法行政机关登记的司法鉴定机构。"),
+    (
+        "HEALTH_SOCIAL_ORG",
+        "民办医院及各类保健协会、防治基金会等卫生计生系统社会组织，由卫生健康部门负责。",
+    ),
+    ("PRIVATE_HOSPITAL", "社会力量举办的各类医院。"),
+    ("HEALTH_ASSOCIATION", "卫生计生系统的各类保健协会。"),
+    (
+        "DISEASE_PREVENTION_FOUNDATION",
+        "以疾病防治为宗旨的各类防治基金会。",
+    ),
+    (
+        "COMMERCE_SOCIAL_ORG",
+        "商务领域的各类协会、商会等社会组织，由商务部门负责。",
+    ),
+    ("TRADE_ASSOCIATION", "商务领域的各类行业协会。"),
+    ("CHAMBER_OF_COMMERCE", "商务领域的各类商会。"),
+];
+
+/// The description of the reference category `code`, if it is one.
+pub fn description(code: &str) -> Option<&'static str> {
+    DESCRIPTIONS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, text)| *text)
+}
+
 /// Loads the reference data when the database holds no kinds and no
 /// categories; returns whether it did.
 pub async fn load_if_empty(db: &DatabaseConnection) -> Result<bool> {
@@ -241,7 +326,7 @@ async fn load(db: &impl ConnectionTrait) -> Result<()> {
             code: Set(code.to_owned()),
             name: Set(name.to_owned()),
             parent_id: Set(parent.and_then(|p| category_ids.get(p).copied())),
-            description: Set(None),
+            description: Set(description(code).map(str::to_owned)),
             credit_code_types: Set(credit_code_types_of(code).to_owned()),
             ..Default::default()
         })

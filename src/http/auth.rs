@@ -13,6 +13,7 @@ use crate::domain::access::Caller;
 use crate::domain::token;
 use crate::error::{Error, Result};
 use crate::http::state::{Access, AppState};
+use crate::http::trace;
 
 /// The caller of a request: the one its `Authorization` header names, else
 /// (without one) the local user while the service is open and no token
@@ -21,12 +22,14 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        caller(
+        let caller = caller(
             &state.db,
             state.options.access,
             parts.headers.get(header::AUTHORIZATION),
         )
-        .await
+        .await?;
+        trace::record_token(&caller.name);
+        Ok(caller)
     }
 }
 

@@ -87,7 +87,7 @@ async fn coverage_report(
 ) -> Result<Response> {
     caller.require(Role::Viewer)?;
     let bytes =
-        crate::report::coverage_xlsx(&state.db, &caller.scope, query.region.as_deref()).await?;
+        crate::report::coverage_xlsx_blocking(state.db.clone(), caller.scope, query.region).await?;
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(XLSX)),

@@ -275,6 +275,7 @@ async fn run(
             );
         }
     };
+    crate::http::trace::record_operations(&batch);
     let deadline = if upload {
         state.options.upload_timeout
     } else {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
+use tokio::sync::watch;
 
 use super::gate::WriteGate;
 use crate::graphql::AppSchema;
@@ -24,6 +25,21 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const UPLOAD_TIMEOUT_FACTOR: u32 = 10;
 /// Most connections held at once by the server.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Seconds a client has to send a request's headers. Ten is far more than
+/// any real client needs (headers are one packet), and short enough that
+/// a flood of half-sent requests frees its places before clients notice.
+pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 10;
+/// Seconds a connection may sit with no handler at work and no byte
+/// either way: above the 30 s request deadline and the 30 s subscription
+/// ping, so that only a client that has gone quiet is cut.
+pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 60;
+/// Seconds the connections have to finish once the server is told to stop.
+pub const DEFAULT_DRAIN_TIMEOUT_SECS: u64 = 10;
+/// Seconds between the pings sent to a quiet subscriber: under the 60 s
+/// that proxies and NAT tables commonly keep a silent connection.
+pub const DEFAULT_PING_INTERVAL_SECS: u64 = 30;
+/// Seconds a subscriber has to answer a ping before it is dropped.
+pub const DEFAULT_PONG_TIMEOUT_SECS: u64 = 10;
 
 /// Whether requests without a token are let in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +69,42 @@ pub struct HttpOptions {
     pub graphiql: bool,
     /// Whether requests without a token get in.
     pub access: Access,
+    /// How often a quiet subscription connection is pinged.
+    pub ping_interval: Duration,
+    /// How long a subscriber has to answer a ping.
+    pub pong_timeout: Duration,
+    /// Whether the server is draining; shared with [`super::ServeOptions`].
+    pub drain: Drain,
+}
+
+/// Whether the server is draining: once begun (SIGTERM, Ctrl-C, or a test's
+/// call), `/readyz` answers 503, the listener stops accepting and
+/// subscriptions close with 1001. It never ends: a drained server stops.
+#[derive(Clone, Debug)]
+pub struct Drain(Arc<watch::Sender<bool>>);
+
+impl Default for Drain {
+    fn default() -> Self {
+        Drain(Arc::new(watch::Sender::new(false)))
+    }
+}
+
+impl Drain {
+    /// Begins draining; calling it again changes nothing.
+    pub fn begin(&self) {
+        self.0.send_replace(true);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Completes once draining has begun.
+    pub async fn begun(&self) {
+        let mut draining = self.0.subscribe();
+        // The sender lives as long as `self`, so this only waits.
+        let _ = draining.wait_for(|draining| *draining).await;
+    }
 }
 
 impl Default for HttpOptions {
@@ -65,6 +117,9 @@ impl Default for HttpOptions {
             upload_timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS) * UPLOAD_TIMEOUT_FACTOR,
             graphiql: true,
             access: Access::OpenUntilTokens,
+            ping_interval: Duration::from_secs(DEFAULT_PING_INTERVAL_SECS),
+            pong_timeout: Duration::from_secs(DEFAULT_PONG_TIMEOUT_SECS),
+            drain: Drain::default(),
         }
     }
 }

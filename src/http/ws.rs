@@ -13,6 +13,11 @@
 //! the protocol sees them, and forwards async-graphql's 1002 as is: none of
 //! these close codes would survive, so the guard drives async-graphql's
 //! protocol type itself.
+//!
+//! A quiet connection is pinged every `ping_interval`; one that answers
+//! nothing (no pong, no message) within `pong_timeout` is dropped, so a
+//! subscriber that vanished without closing does not hold its connection
+//! place and its subscriptions for good.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -31,7 +36,7 @@ use sea_orm::DatabaseConnection;
 use crate::domain::access::Caller;
 use crate::graphql::loaders::Loaders;
 use crate::http::auth;
-use crate::http::state::{Access, AppState};
+use crate::http::state::{Access, AppState, Drain};
 
 /// How long a client has to send `connection_init`.
 pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -65,8 +70,14 @@ pub async fn upgrade(State(state): State<AppState>, request: Request, next: Next
         Err(rejection) => return rejection.into_response(),
     };
     let access = state.options.access;
+    let timing = Timing {
+        init: INIT_TIMEOUT,
+        ping_interval: state.options.ping_interval,
+        pong_timeout: state.options.pong_timeout,
+    };
+    let drain = state.options.drain.clone();
     upgrade.protocols([PROTOCOL]).on_upgrade(move |socket| {
-        serve(socket, state.schema, state.db, INIT_TIMEOUT, access, known)
+        serve(socket, state.schema, state.db, timing, access, known, drain)
     })
 }
 
@@ -108,17 +119,32 @@ fn connection_data(db: DatabaseConnection, caller: Caller) -> Data {
     data
 }
 
-/// Serves one connection until either side closes it; a `connection_init`
-/// without valid credentials is refused (4403).
+/// The clocks of a connection.
+#[derive(Clone, Copy)]
+struct Timing {
+    /// How long the client has to send `connection_init`.
+    init: Duration,
+    /// How often the server pings.
+    ping_interval: Duration,
+    /// How long the client has to answer a ping.
+    pong_timeout: Duration,
+}
+
+/// Serves one connection until either side closes it or the server drains
+/// (1001, going away); a `connection_init` without valid credentials is
+/// refused (4403).
 async fn serve<E: Executor>(
     socket: WebSocket,
     executor: E,
     db: DatabaseConnection,
-    init_timeout: Duration,
+    timing: Timing,
     access: Access,
     known: Option<Caller>,
+    drain: Drain,
 ) {
     let (mut sink, mut source) = socket.split();
+    let draining = drain.begun();
+    tokio::pin!(draining);
     let (to_protocol, from_client) = futures::channel::mpsc::unbounded::<Vec<u8>>();
     let protocol = Protocol::new(executor, from_client, WebSocketProtocols::GraphQLWS)
         .on_connection_init(move |payload| async move {
@@ -129,14 +155,32 @@ async fn serve<E: Executor>(
         });
     futures::pin_mut!(protocol);
     let mut guard = Guard::default();
-    let deadline = tokio::time::sleep(init_timeout);
+    let deadline = tokio::time::sleep(timing.init);
     tokio::pin!(deadline);
+    let start = tokio::time::Instant::now() + timing.ping_interval;
+    let mut pings = tokio::time::interval_at(start, timing.ping_interval);
+    pings.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // When the unanswered ping must be answered by; None while none is out.
+    let mut pong_due: Option<tokio::time::Instant> = None;
     let close = loop {
         tokio::select! {
             () = &mut deadline, if !guard.initialised => {
                 break Some((4408, "Connection initialisation timeout".to_owned()));
             }
-            incoming = source.next() => match incoming {
+            () = &mut draining => {
+                break Some((1001, "Server shutting down".to_owned()));
+            }
+            _ = pings.tick() => {
+                if sink.send(Message::Ping(Default::default())).await.is_err() {
+                    break None;
+                }
+                pong_due.get_or_insert(tokio::time::Instant::now() + timing.pong_timeout);
+            }
+            () = sleep_until(pong_due) => {
+                tracing::debug!("a subscriber did not answer its ping: dropping it");
+                break None;
+            }
+            incoming = source.next() => match incoming.inspect(|_| pong_due = None) {
                 Some(Ok(Message::Text(text))) => {
                     if let Err(refusal) = guard.client(text.as_str()) {
                         break Some(refusal);
@@ -178,6 +222,14 @@ async fn serve<E: Executor>(
     let _ = sink.close().await;
 }
 
+/// Sleeps until `due`, or forever when there is none.
+async fn sleep_until(due: Option<tokio::time::Instant>) {
+    match due {
+        Some(due) => tokio::time::sleep_until(due).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// What the connection has said so far.
 #[derive(Default)]
 struct Guard {
@@ -211,10 +263,11 @@ impl Guard {
                 if !self.running.insert(id.clone()) {
                     return Err((4409, format!("Subscriber for {id} already exists")));
                 }
+                open_subscriptions().increment(1);
             }
             "complete" => {
                 if let Some(id) = message.id {
-                    self.running.remove(&id);
+                    self.end(&id);
                 }
             }
             _ => {}
@@ -231,10 +284,28 @@ impl Guard {
             "connection_ack" => self.acknowledged = true,
             "complete" | "error" => {
                 if let Some(id) = message.id {
-                    self.running.remove(&id);
+                    self.end(&id);
                 }
             }
             _ => {}
         }
     }
+
+    fn end(&mut self, id: &str) {
+        if self.running.remove(id) {
+            open_subscriptions().decrement(1);
+        }
+    }
+}
+
+/// The subscriptions a closed connection leaves end with it.
+impl Drop for Guard {
+    fn drop(&mut self) {
+        open_subscriptions().decrement(self.running.len() as f64);
+    }
+}
+
+/// The gauge of running subscriptions on every connection (`/metrics`).
+fn open_subscriptions() -> metrics::Gauge {
+    metrics::gauge!("orgmap_subscriptions_open")
 }

@@ -206,3 +206,29 @@ fn slow_statement_ms_logs_prepared_and_unprepared_statements_and_only_when_asked
     let quiet = demo(&[]);
     assert!(!quiet.contains("slow statement"), "{quiet}");
 }
+
+#[test]
+fn the_pool_size_comes_from_the_flag_or_the_environment_and_zero_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database(&dir);
+
+    let refused = orgmap()
+        .args(["export", "--entity", "categories", "--database-url", &url])
+        .args(["--pool-size", "0"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--pool-size"),
+        "{refused:?}"
+    );
+
+    let exported = orgmap()
+        .args(["export", "--entity", "categories", "--database-url", &url])
+        .env("ORGMAP_POOL_SIZE", "2")
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(exported.status.success(), "{exported:?}");
+    assert!(!exported.stdout.is_empty());
+}

@@ -5,13 +5,18 @@
 
 mod helpers;
 
+mod access_log;
 mod audit_trail;
 mod authentication;
+mod backup;
 mod categories;
 mod category_mismatch;
 mod command_line;
+mod compression;
 mod concurrency;
+mod connections;
 mod coverage;
+mod crash_safety;
 mod dashboard;
 mod deadlines;
 mod demo;
@@ -25,10 +30,12 @@ mod introspection;
 mod kind_roles;
 mod limits;
 mod maintenance;
+mod metrics;
 mod organizations;
 mod outage;
 mod pagination;
 mod panics;
+mod probes;
 mod reference_data;
 mod refused_requests;
 mod region_scope;

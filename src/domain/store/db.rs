@@ -22,8 +22,11 @@ use crate::error::Result;
 /// one writer is serialised by SQLite itself with a busy timeout. Each
 /// SQLite connection costs about 20 MB under load (page cache, sorter,
 /// statements); six let two requests that each load four relations at
-/// once run side by side.
-const POOL_SIZE: u32 = 6;
+/// once run side by side. PostgreSQL gets twice as many: its connections
+/// are server processes, not threads of ours, and 12 leaves room for
+/// several replicas under its default `max_connections` of 100.
+/// `--pool-size` (`ORGMAP_POOL_SIZE`) overrides both.
+pub const POOL_SIZE: u32 = 6;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Opens the database at `url` and brings its schema up to date. On
@@ -31,7 +34,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// starting at once migrate one after the other (the later ones find
 /// nothing left to do).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    connect_with(url, Checkpoints::OnCommit).await
+    connect_with(url, Checkpoints::OnCommit, None).await
 }
 
 /// When SQLite copies the write-ahead log back into the database file.
@@ -46,12 +49,14 @@ pub enum Checkpoints {
     InBackground,
 }
 
-/// `connect`, choosing when SQLite checkpoints.
+/// `connect`, choosing when SQLite checkpoints and, when given, the pool
+/// size (else [`POOL_SIZE`] on SQLite, twice that on PostgreSQL).
 pub async fn connect_with(
     url: &str,
     checkpoints: Checkpoints,
+    pool_size: Option<u32>,
 ) -> Result<DatabaseConnection, DbErr> {
-    let db = open_with(url, checkpoints).await?;
+    let db = open_with(url, checkpoints, pool_size).await?;
     let lock = StartupLock::take(&db).await?;
     let migrated = Migrator::up(&db, None).await;
     lock.release().await?;
@@ -88,10 +93,14 @@ impl StartupLock {
 
 /// Opens the database at `url` without migrating it.
 pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
-    open_with(url, Checkpoints::OnCommit).await
+    open_with(url, Checkpoints::OnCommit, None).await
 }
 
-async fn open_with(url: &str, checkpoints: Checkpoints) -> Result<DatabaseConnection, DbErr> {
+async fn open_with(
+    url: &str,
+    checkpoints: Checkpoints,
+    pool_size: Option<u32>,
+) -> Result<DatabaseConnection, DbErr> {
     let url = normalise_url(url);
     let mut options = ConnectOptions::new(url.clone());
     options
@@ -104,7 +113,11 @@ async fn open_with(url: &str, checkpoints: Checkpoints) -> Result<DatabaseConnec
         // that can break: testing it on every acquire (a ping to that
         // thread and back) would only double the hand-offs of a read.
         options
-            .max_connections(if in_memory { 1 } else { POOL_SIZE })
+            .max_connections(if in_memory {
+                1
+            } else {
+                pool_size.unwrap_or(POOL_SIZE).max(1)
+            })
             .min_connections(1)
             .test_before_acquire(false);
         if in_memory {
@@ -134,7 +147,9 @@ async fn open_with(url: &str, checkpoints: Checkpoints) -> Result<DatabaseConnec
             }
         });
     } else {
-        options.max_connections(POOL_SIZE * 2).min_connections(1);
+        options
+            .max_connections(pool_size.unwrap_or(POOL_SIZE * 2).max(1))
+            .min_connections(1);
     }
     Database::connect(options).await
 }

@@ -4,11 +4,12 @@
 
 pub mod batching;
 pub mod limits;
+pub mod observed;
 pub mod ordering;
 pub mod parsed;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response};
@@ -30,12 +31,16 @@ pub async fn execute(
     db: &DatabaseConnection,
     caller: &Caller,
 ) -> Response {
+    let started = Instant::now();
     let scope = caller.scope;
     let limits = schema.data::<Limits>().cloned().unwrap_or_default();
     if let Err(message) = limits::check(&request.query, &limits) {
         let mut error = async_graphql::ServerError::new(message, None);
         with_code(&mut error);
-        return Response::from_errors(vec![error]);
+        let response = Response::from_errors(vec![error]);
+        let operation = observed::operation_label(request.operation_name.as_deref(), None);
+        observed::record(operation, &response, started.elapsed());
+        return response;
     }
     let queue = LoadQueue::default();
     let loader = DataLoader::new(
@@ -56,6 +61,7 @@ pub async fn execute(
         None => request.parsed_query().ok().cloned().map(Arc::new),
     };
     let operation_name = request.operation_name.clone();
+    let operation = observed::operation_label(operation_name.as_deref(), document.as_deref());
     let request = request
         .data(loader)
         .data(context::KnownFacts::default())
@@ -70,6 +76,7 @@ pub async fn execute(
         with_code(error);
     }
     cap_errors(&mut response.errors, limits.errors);
+    observed::record(operation, &response, started.elapsed());
     response
 }
 

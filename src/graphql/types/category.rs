@@ -30,6 +30,8 @@ impl Category {
         &self.0.name
     }
 
+    /// What belongs under this category, for those who file organizations
+    /// (分类说明); the reference categories carry the seed's.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }

@@ -71,7 +71,7 @@ impl CoverageSummary {
         int(self.0.count(crate::domain::responsibility::Basis::None))
     }
 
-    /// Organizations covered only by the township fallback.
+    /// Organizations covered only by the township fallback (仅乡镇（街道）兜底).
     async fn fallback_only(&self) -> i32 {
         int(self.0.count(crate::domain::responsibility::Basis::Fallback))
     }
@@ -86,12 +86,12 @@ impl CoverageSummary {
         self.0.fallback_share()
     }
 
-    /// (OWN + JOINT) / all: 组织覆盖率; 1.0 when there are none.
+    /// (OWN + JOINT) / all: 党的组织覆盖率; 1.0 when there are none.
     async fn organizational_coverage_rate(&self) -> f64 {
         self.0.organizational_coverage_rate()
     }
 
-    /// (OWN + JOINT + work-covered NONE) / all: 工作覆盖率; 1.0 when there are none.
+    /// (OWN + JOINT + work-covered NONE) / all: 党的工作覆盖率; 1.0 when there are none.
     async fn work_coverage_rate(&self) -> f64 {
         self.0.work_coverage_rate()
     }

@@ -12,11 +12,11 @@ pub enum RegionLevel {
     Province,
     /// 市: 6-digit code ending in 00.
     City,
-    /// 县、区、县级市: 6-digit code.
+    /// 县（市、区）: districts, counties and county-level cities; 6-digit code.
     County,
-    /// 乡、镇: 9-digit code.
+    /// 乡、镇: 9-digit code (towns 100–199, townships 200–299).
     Township,
-    /// 街道: 9-digit code.
+    /// 街道: 9-digit code (001–099).
     Subdistrict,
 }
 
@@ -28,7 +28,7 @@ pub enum DepartmentRole {
     Coordinator,
     /// 主管: a line department that oversees organizations.
     Supervisor,
-    /// 兜底: townships and subdistricts.
+    /// 乡镇（街道）兜底: township party committees and subdistrict party working committees.
     Fallback,
 }
 
@@ -60,7 +60,7 @@ pub enum ResponsibilityBasis {
     SupervisingUnit,
     /// 3. The most specific rule in force names a kind, and that kind has a department.
     Rule,
-    /// 4. The township or subdistrict where it is located (乡镇、街道兜底).
+    /// 4. The township or subdistrict where it is located (乡镇（街道）兜底).
     Fallback,
     /// 5. Nobody: a blind spot (盲区).
     None,
@@ -72,18 +72,19 @@ pub enum ResponsibilityBasis {
 pub enum GapKindEnum {
     /// An organization with basis NONE: nobody is responsible (one gap per organization).
     Unassigned,
-    /// An organization covered only by the township fallback (one per organization).
+    /// An organization covered only by the township fallback (仅乡镇（街道）兜底; one per
+    /// organization).
     FallbackOnly,
     /// A rule applies but no department of its kind exists up the region chain
     /// (one per administering region, category and kind, with the count in `detail`).
     MissingDepartment,
     /// A category with organizations in a region but no rule in force there for it
-    /// or any ancestor (one per region and category).
+    /// or any ancestor (无主管规则的类别; one per region and category).
     UnruledCategory,
     /// Steps 1-3 name more than one distinct department (多头管理; one per organization).
     Contested,
     /// A department responsible for at least one organization lacks a dedicated unit,
-    /// staff or method (one per department).
+    /// staff or method (专门组织、专门人员、专门办法不全; one per department).
     IncompleteDedication,
     /// 应建未建: at least 3 party members and no party organization of its own
     /// (NONE or JOINT; Party Constitution, Art. 30; one per organization).

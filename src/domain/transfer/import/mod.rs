@@ -99,5 +99,30 @@ pub async fn import(
         })
     })
     .await?;
-    Ok(outcome.into_inner())
+    let report = outcome.into_inner();
+    count_rows(options.entity, &report);
+    Ok(report)
+}
+
+/// Counts the file's rows for the metrics, by dataset and outcome; the good
+/// rows of an import that wrote nothing (a dry run, or a bad row elsewhere)
+/// are `not_written`.
+fn count_rows(entity: Dataset, report: &ImportReport) {
+    let written = [
+        ("created", report.created),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+    ];
+    let good: u64 = written.iter().map(|(_, rows)| rows).sum();
+    let counts = if report.committed {
+        written.to_vec()
+    } else {
+        vec![("not_written", good)]
+    };
+    for (outcome, rows) in counts.into_iter().chain([("rejected", report.rejected)]) {
+        if rows > 0 {
+            metrics::counter!("orgmap_import_rows_total", "dataset" => entity.as_str(), "outcome" => outcome)
+                .increment(rows);
+        }
+    }
 }
