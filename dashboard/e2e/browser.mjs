@@ -80,3 +80,44 @@ export async function screenshot(page, name) {
 /** The page's formats: "12,345" and "99.59%". */
 export const int = (n) => new Intl.NumberFormat('zh-CN').format(n);
 export const pct = (x) => `${(x * 100).toFixed(2)}%`;
+
+/**
+ * Latin-letter words a person can see on the page: text on screen, the
+ * options of visible drop-downs, placeholders and tooltips. Left out: what
+ * is marked translate="no" (credit codes, department codes, the GraphiQL
+ * link: identifiers, not words) and the heat map's canvas (drawn from the
+ * same Chinese names the table shows). Texts the server writes (explanation
+ * steps, gap details: [data-api-text]) may name department codes
+ * (350100-EDUCATION) and credit codes; those identifiers are taken out
+ * before looking; `apiText: false` leaves those texts out altogether.
+ * Returns each offending word with the text around it.
+ */
+export async function latinWords(page, { apiText = true } = {}) {
+  return page.evaluate((apiText) => {
+    const found = [];
+    const identifiers = /\b\d{6}(?:\d{3})?-[A-Z][A-Z0-9_]*\b|\b[0-9A-HJ-NPQRTUWXY]{18}\b/g;
+    const look = (text, where) => {
+      const cleaned = where.closest('[data-api-text]') ? text.replace(identifiers, ' ') : text;
+      for (const m of cleaned.matchAll(/[A-Za-z]+/g)) {
+        const at = m.index ?? 0;
+        found.push(`${m[0]} in “${cleaned.slice(Math.max(0, at - 20), at + m[0].length + 20).trim()}”`);
+      }
+    };
+    const skipped = (el) =>
+      !!el.closest('[translate="no"], script, style, canvas, noscript') || (!apiText && !!el.closest('[data-api-text]'));
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || skipped(el) || !node.textContent.trim()) continue;
+      // An option is not rendered until its drop-down opens: it counts when its select is visible.
+      const shown = el.closest('option') ? el.closest('select').checkVisibility() : el.checkVisibility({ visibilityProperty: true });
+      if (shown) look(node.textContent, el);
+    }
+    look(document.title, document.body);
+    for (const el of document.body.querySelectorAll('[placeholder], [title]')) {
+      if (skipped(el) || !el.checkVisibility()) continue;
+      for (const attr of ['placeholder', 'title']) if (el.getAttribute(attr)) look(el.getAttribute(attr), el);
+    }
+    return found;
+  }, apiText);
+}

@@ -3,7 +3,7 @@
 // API's own answer, never with a number written here.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { api, BASE, int, launch, newPage, open, pct, ready, screenshot } from './browser.mjs';
+import { api, BASE, int, latinWords, launch, newPage, open, pct, ready, screenshot } from './browser.mjs';
 
 const FIGURES = 'organizations unassigned fallbackOnly responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate';
 
@@ -104,6 +104,24 @@ describe('the dashboard', () => {
       await row.locator('a.region-link').click();
     }
     await screenshot(page, 'region-township');
+  });
+
+  test('region view: each child region is labelled as its GB/T 2260 code says', async () => {
+    // County digits 5–6: 01–20 区, 21–80 县, 81–99 县级市 (digits 3–4 of 90: under the province itself).
+    const countyLabel = (code) => {
+      if (code.slice(2, 4) === '90') return '省直辖县级行政单位';
+      const n = Number(code.slice(4, 6));
+      return n <= 20 ? '区' : n <= 80 ? '县' : '县级市';
+    };
+    const { regions } = await api('{ regions(level: CITY, first: 3) { edges { node { code children { code level } } } } }');
+    for (const { node: city } of regions.edges) {
+      await open(page, `#/region/${city.code}`);
+      for (const child of city.children.filter((c) => c.level === 'COUNTY')) {
+        const label = (await page.locator(`.children-table tr[data-code="${child.code}"] td:first-child .muted`).textContent()).trim();
+        assert.equal(label, `${countyLabel(child.code)} ${child.code}`, `county ${child.code}`);
+      }
+    }
+    assert.match(await page.locator('.table-caption').textContent(), /下辖县（市、区）/);
   });
 
   test('region view: the child table sorts by a column', async () => {
@@ -252,7 +270,7 @@ describe('the dashboard', () => {
       await route.fulfill({
         status: 200,
         contentType: 'application/json',
-        body: JSON.stringify({ data: null, errors: [{ message: 'a token is required', extensions: { code: 'UNAUTHENTICATED' } }] }),
+        body: JSON.stringify({ data: null, errors: [{ message: '需要提供访问令牌。', extensions: { code: 'UNAUTHENTICATED' } }] }),
       });
     });
     await page.goto(`${BASE}/dashboard/#/region`);
@@ -264,6 +282,130 @@ describe('the dashboard', () => {
     await page.waitForFunction(() => localStorage.getItem('orgmap.token') === 'secret-token');
     await page.waitForSelector('.error[data-error-code="UNAUTHENTICATED"]');
     assert.equal(seen, 'Bearer secret-token');
+    assert.deepEqual(await latinWords(page), [], 'no English on the error');
     await screenshot(page, 'unauthenticated');
+  });
+
+  test('no English on any view: labels, enum values, empty states and errors are Chinese', async (t) => {
+    const province = (await api('{ regions(level: PROVINCE, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
+    const city = (await api('{ regions(level: CITY, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
+    const county = (await api('{ regions(level: COUNTY, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
+    const township = (await api('{ regions(level: TOWNSHIP, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
+    const { organizations } = await api('{ organizations(first: 1) { edges { node { creditCode responsibility { department { code } } } } } }');
+    const org = organizations.edges[0].node;
+    // The texts the server writes (explanations, gap details) are the
+    // server's to translate: they are looked at once it answers in Chinese.
+    const { organization } = await api('query($c: String!) { organization(creditCode: $c) { responsibility { explanation } } }', { c: org.creditCode });
+    const identifiers = /\b\d{6}(?:\d{3})?-[A-Z][A-Z0-9_]*\b|\b[0-9A-HJ-NPQRTUWXY]{18}\b/g;
+    const apiText = !/[A-Za-z]/.test(organization.responsibility.explanation.join(' ').replace(identifiers, ' '));
+    if (!apiText) t.diagnostic('the server answers in English: explanation steps and gap details are left out of this check');
+    const { __type } = await api('{ __type(name: "GapKind") { enumValues { name } } }');
+    const hashes = [
+      '#/region',
+      `#/region/${province}`,
+      `#/region/${city}`,
+      `#/region/${county}`,
+      `#/region/${township}`,
+      '#/region/999999',
+      `#/matrix/${city}`,
+      `#/gaps/${city}`,
+      ...__type.enumValues.map((k) => `#/gaps/${city}?kind=${k.name}`),
+      '#/org',
+      '#/org?q=%E7%A7%91%E6%8A%80',
+      `#/org?q=${org.creditCode}`,
+      `#/org/${org.creditCode}`,
+      `#/dept/${org.responsibility.department.code}`,
+      '#/dept/NO-SUCH-DEPARTMENT',
+      '#/oversee',
+      `#/oversee?category=PRIVATE_SCHOOL&region=${township}`,
+      `#/oversee?category=ACADEMIC_SOCIETY&region=${township}`,
+      '#/impact',
+      `#/impact?category=SOCIAL_GROUP&kind=COMMERCE&scope=${city}`,
+      '#/no-such-view',
+    ];
+    const english = {};
+    for (const hash of hashes) {
+      await open(page, hash).catch((e) => assert.fail(`${hash}: ${e.message}`));
+      if (hash.startsWith('#/matrix')) await page.click('.matrix-details summary');
+      const words = await latinWords(page, { apiText });
+      if (words.length) english[hash] = words;
+    }
+    assert.deepEqual(english, {});
+  });
+
+  test('a subtree with no organizations shows "—" for its rates, not 100.00%', async () => {
+    const county = (await api('{ regions(level: COUNTY, first: 1) { edges { node { code children { code } } } } }')).regions.edges[0].node;
+    // A new, empty township (a 乡's code, GB/T 2260 200–299) that no sibling uses.
+    const taken = new Set(county.children.map((c) => c.code));
+    let code = '';
+    for (let n = 299; n >= 200 && !code; n--) if (!taken.has(`${county.code}${n}`)) code = `${county.code}${n}`;
+    const { upsertRegion } = await api(
+      `mutation($c: String!, $p: String!) { upsertRegion(input: {code: $c, name: "空白乡", level: TOWNSHIP, parentCode: $p}) { code coverage { ${FIGURES} } } }`,
+      { c: code, p: county.code },
+    );
+    assert.equal(upsertRegion.coverage.organizations, 0);
+
+    await open(page, `#/region/${county.code}`);
+    const row = page.locator(`.children-table tr[data-code="${code}"]`);
+    for (const figure of ['responsibilityRate', 'fallbackShare', 'organizationalCoverageRate', 'workCoverageRate']) {
+      assert.equal((await row.locator(`[data-figure="${figure}"]`).textContent()).trim(), '—', `${figure} in the row`);
+    }
+    assert.equal((await row.locator('[data-figure="organizations"]').textContent()).trim(), '0');
+    assert.match(await row.textContent(), /乡/, 'the label its code gives it');
+
+    await open(page, `#/region/${code}`);
+    const shown = await cards();
+    assert.deepEqual(shown, {
+      organizations: '0',
+      responsibilityRate: '—',
+      fallbackShare: '—',
+      unassigned: '0',
+      organizationalCoverageRate: '—',
+      workCoverageRate: '—',
+    });
+  });
+
+  test('应建未建: the region view shows the API figure, for the region and for each child', async () => {
+    const province = (await api('{ regions(level: PROVINCE, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
+    const { region } = await api(
+      'query($c: String!) { region(code: $c) { coverage { shouldEstablish } children { code coverage { shouldEstablish } } } }',
+      { c: province },
+    );
+    await open(page, `#/region/${province}`);
+    const card = (await page.locator('.cards [data-figure="shouldEstablish"] .card-value').textContent()).trim();
+    assert.equal(card, int(region.coverage.shouldEstablish));
+    assert.match(await page.locator('.cards [data-figure="shouldEstablish"] .card-label').textContent(), /应建未建/);
+    for (const child of region.children) {
+      const cell = page.locator(`.children-table tr[data-code="${child.code}"] [data-figure="shouldEstablish"]`);
+      assert.equal((await cell.textContent()).trim(), int(child.coverage.shouldEstablish), `child ${child.code}`);
+    }
+  });
+
+  test('应建未建 and 类别与代码不符: the gap filters list gaps of that kind', async () => {
+    const province = (await api('{ regions(level: PROVINCE, first: 1) { edges { node { code } } } }')).regions.edges[0].node.code;
+    await open(page, `#/gaps/${province}`);
+    for (const [kind, label] of [
+      ['SHOULD_ESTABLISH', '应建未建'],
+      ['CATEGORY_MISMATCH', '类别与代码不符'],
+    ]) {
+      const { coverageGaps } = await api(
+        'query($c: String, $k: [GapKind!]) { coverageGaps(regionCode: $c, kinds: $k, first: 25) { totalCount edges { node { organization { creditCode } } } } }',
+        { c: province, k: [kind] },
+      );
+      const chip = page.locator(`.chips button[data-kind="${kind}"]`);
+      assert.match(await chip.textContent(), new RegExp(label));
+      await chip.click();
+      await page.waitForFunction((k) => location.hash.includes(`kind=${k}`), kind);
+      await ready(page);
+      await page.waitForSelector(`#gaps-view .meta[data-total="${coverageGaps.totalCount}"]`);
+      const rows = await page.locator('.gaps-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.kind));
+      assert.equal(rows.length, coverageGaps.edges.length);
+      assert.ok(rows.every((k) => k === kind), `only ${kind} rows: ${rows}`);
+      const orgs = await page.locator('.gaps-table a.gap-target').evaluateAll((as) => as.map((a) => decodeURIComponent(a.hash.replace('#/org/', ''))));
+      assert.deepEqual(orgs, coverageGaps.edges.map((e) => e.node.organization.creditCode));
+      const tags = await page.locator('.gaps-table tbody .tag').allTextContents();
+      assert.ok(tags.every((t) => t === label), `labelled ${label}: ${tags}`);
+      await screenshot(page, `gaps-${kind}`);
+    }
   });
 });

@@ -70,8 +70,9 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
       headers,
       body: JSON.stringify({ query, variables }),
     });
-  } catch (err) {
-    throw new ApiError('NETWORK', `无法连接服务：${String(err)}`);
+  } catch {
+    // The browser's own reason ("Failed to fetch") is English and says no more than this.
+    throw new ApiError('NETWORK', '无法连接服务，请检查网络连接或稍后重试。');
   }
   let body: { data?: T | null; errors?: GraphQLError[] } | undefined;
   try {
@@ -88,7 +89,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   if (response.status === 401) throw new ApiError('UNAUTHENTICATED', '需要访问令牌');
   if (response.status === 403) throw new ApiError('FORBIDDEN', '没有权限');
   if (!response.ok || !body || body.data == null) {
-    throw new ApiError('HTTP', `服务返回 HTTP ${response.status}`);
+    throw new ApiError('HTTP', `服务返回异常（状态码 ${response.status}）。`);
   }
   return body.data;
 }
@@ -118,7 +119,9 @@ export function describeError(err: unknown): { title: string; message: string; c
       NETWORK: '网络错误',
       HTTP: '服务错误',
     };
-    return { title: titles[err.code] ?? err.code, message: err.message, code: err.code };
+    return { title: titles[err.code] ?? '服务错误', message: err.message, code: err.code };
   }
-  return { title: '页面错误', message: String(err), code: 'CLIENT' };
+  // Anything else was thrown by the browser, in English (the views raise
+  // their own errors as ApiError, in Chinese): only its kind is worth showing.
+  return { title: '页面错误', message: '页面运行出错，请刷新后重试。', code: 'CLIENT' };
 }

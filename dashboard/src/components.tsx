@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { cachedGql, describeError } from './api';
-import { BASIS_LABEL, int, LEVEL_LABEL, pct } from './format';
+import { ApiError, cachedGql, describeError } from './api';
+import { basisLabel, categoryLabel, type CategoryRef, int, rate } from './format';
 import { useQuery } from './hooks';
 import { href } from './router';
 
@@ -10,7 +10,6 @@ export function ErrorBox({ error }: { error: unknown }) {
   return (
     <div class={`error ${code === 'UNAUTHENTICATED' ? 'error-auth' : ''}`} role="alert" data-error-code={code}>
       <strong>{title}</strong>
-      <span class="error-code">{code}</span>
       <div class="error-message">{message}</div>
       {code === 'UNAUTHENTICATED' && (
         <button type="button" onClick={() => window.dispatchEvent(new Event('orgmap:need-token'))}>
@@ -35,7 +34,8 @@ export function View(props: { title: string; ready: boolean; children: Component
   );
 }
 
-export const FIGURES = `organizations unassigned fallbackOnly responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate`;
+/** The figures of a CoverageSummary the views show. */
+export const FIGURES = `organizations unassigned fallbackOnly responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate shouldEstablish`;
 
 export interface Figures {
   organizations: number;
@@ -45,18 +45,22 @@ export interface Figures {
   fallbackShare: number;
   organizationalCoverageRate: number;
   workCoverageRate: number;
+  /** 应建未建. */
+  shouldEstablish: number;
   byBasis?: { basis: string; count: number }[];
 }
 
 export function FigureCards({ figures }: { figures: Figures }) {
+  const n = figures.organizations;
   const cards: [string, string, string, string?][] = [
-    ['organizations', '组织数', int(figures.organizations)],
-    ['responsibilityRate', '责任落实率', pct(figures.responsibilityRate), figures.responsibilityRate < 1 ? 'warn' : 'ok'],
-    ['fallbackShare', '兜底占比', pct(figures.fallbackShare), figures.fallbackShare > 0 ? 'notice' : undefined],
+    ['organizations', '组织数', int(n)],
+    ['responsibilityRate', '责任落实率', rate(figures.responsibilityRate, n), n && figures.responsibilityRate < 1 ? 'warn' : 'ok'],
+    ['fallbackShare', '兜底占比', rate(figures.fallbackShare, n), figures.fallbackShare > 0 ? 'notice' : undefined],
     ['unassigned', '无人负责（盲区）', int(figures.unassigned), figures.unassigned > 0 ? 'bad' : 'ok'],
-    ['organizationalCoverageRate', '组织覆盖率', pct(figures.organizationalCoverageRate)],
-    ['workCoverageRate', '工作覆盖率', pct(figures.workCoverageRate)],
+    ['organizationalCoverageRate', '党的组织覆盖率', rate(figures.organizationalCoverageRate, n)],
+    ['workCoverageRate', '党的工作覆盖率', rate(figures.workCoverageRate, n)],
   ];
+  cards.push(['shouldEstablish', '应建未建', int(figures.shouldEstablish), figures.shouldEstablish > 0 ? 'warn' : 'ok']);
   return (
     <div class="cards">
       {cards.map(([key, label, value, tone]) => (
@@ -82,7 +86,7 @@ export function BasisBar({ byBasis, total }: { byBasis: { basis: string; count: 
         {byBasis.map((b) => (
           <li key={b.basis} data-basis={b.basis}>
             <i class={`basis-${b.basis}`} />
-            {BASIS_LABEL[b.basis] ?? b.basis}：{int(b.count)}
+            {basisLabel(b.basis)}：{int(b.count)}
           </li>
         ))}
       </ul>
@@ -145,10 +149,6 @@ export function DeptLink({ dept }: { dept?: { code: string; name: string } | nul
   return <a href={href(['dept', dept.code])}>{dept.name}</a>;
 }
 
-export function levelLabel(level?: string): string {
-  return level ? (LEVEL_LABEL[level] ?? level) : '';
-}
-
 // ---------- the region trail of a view ----------
 
 const TRAIL = `query Trail($code: String!) { region(code: $code) { code name level ancestors { code name level } children { code name level } } }`;
@@ -164,7 +164,7 @@ export function RegionScope({ code, view, extra }: { code?: string; view: string
   const region = trail.data?.region;
   const children = code ? (region?.children ?? []) : (provinces.data?.regions.edges.map((e) => e.node) ?? []);
   if (trail.error) return <ErrorBox error={trail.error} />;
-  if (code && trail.data && !region) return <ErrorBox error={new Error(`没有编码为 ${code} 的地区`)} />;
+  if (code && trail.data && !region) return <ErrorBox error={new ApiError('NOT_FOUND', `没有编码为 ${code} 的地区。`)} />;
   return (
     <div class="scope">
       <Breadcrumb trail={region ? [...region.ancestors, region] : []} view={view} />
@@ -259,27 +259,62 @@ export function RegionPicker(props: { value: string; onChange: (code: string) =>
 export interface CategoryNode {
   code: string;
   name: string;
+  description?: string | null;
   children?: CategoryNode[];
 }
 
-export const CATEGORIES = `query Categories { categories { ...C children { ...C children { ...C children { ...C children { ...C } } } } } } fragment C on Category { code name }`;
+export const CATEGORIES = `query Categories { categories { ...C children { ...C children { ...C children { ...C children { ...C } } } } } } fragment C on Category { code name description }`;
 
-/** The category tree, depth first, with each one's depth. */
-export function flattenCategories(roots: CategoryNode[]): { code: string; name: string; depth: number; parent: boolean }[] {
-  const out: { code: string; name: string; depth: number; parent: boolean }[] = [];
-  const walk = (nodes: CategoryNode[], depth: number) => {
+export interface FlatCategory {
+  code: string;
+  name: string;
+  description?: string | null;
+  depth: number;
+  parent: boolean;
+  /** The category above, for a flat list's label (categoryLabel). */
+  up: { name: string } | null;
+}
+
+/** The category tree, depth first, with each one's depth and parent. */
+export function flattenCategories(roots: CategoryNode[]): FlatCategory[] {
+  const out: FlatCategory[] = [];
+  const walk = (nodes: CategoryNode[], depth: number, up: { name: string } | null) => {
     for (const n of nodes) {
-      out.push({ code: n.code, name: n.name, depth, parent: !!n.children?.length });
-      if (n.children) walk(n.children, depth + 1);
+      out.push({ code: n.code, name: n.name, description: n.description, depth, parent: !!n.children?.length, up });
+      if (n.children) walk(n.children, depth + 1, { name: n.name });
     }
   };
-  walk(roots, 0);
+  walk(roots, 0, null);
   return out;
 }
 
-export function CategorySelect(props: { value: string; onChange: (code: string) => void; label: string }) {
-  const q = useQuery<{ categories: CategoryNode[] }>(CATEGORIES, {});
-  const list = q.data ? flattenCategories(q.data.categories) : [];
+/**
+ * A category's name where it is shown in a flat list (a table cell, a rule),
+ * with its description, when it has one, as the tooltip: what belongs under it.
+ */
+export function CategoryName({ category }: { category: (CategoryRef & { description?: string | null }) | null | undefined }) {
+  if (!category) return <span class="muted">—</span>;
+  return (
+    <span class={category.description ? 'category described' : 'category'} title={category.description ?? undefined}>
+      {categoryLabel(category)}
+    </span>
+  );
+}
+
+/** The chosen category's description, under a category picker or heading. */
+export function CategoryDescription({ description }: { description?: string | null }) {
+  if (!description) return null;
+  return <p class="category-description small">归类说明：{description}</p>;
+}
+
+/** A labelled drop-down of the forms; the first option, empty, asks for a choice. */
+function LabelledSelect(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  prompt: string;
+  options: { value: string; text: string; title?: string }[];
+}) {
   return (
     <label class="field">
       {props.label}
@@ -288,15 +323,30 @@ export function CategorySelect(props: { value: string; onChange: (code: string) 
         value={props.value}
         onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
       >
-        <option value="">请选择类别…</option>
-        {list.map((c) => (
-          <option value={c.code} key={c.code}>
-            {'\u3000'.repeat(c.depth)}
-            {c.name}
+        <option value="">{props.prompt}</option>
+        {props.options.map((o) => (
+          <option value={o.value} key={o.value} title={o.title}>
+            {o.text}
           </option>
         ))}
       </select>
     </label>
+  );
+}
+
+export function CategorySelect(props: { value: string; onChange: (code: string) => void; label: string }) {
+  const q = useQuery<{ categories: CategoryNode[] }>(CATEGORIES, {});
+  const list = q.data ? flattenCategories(q.data.categories) : [];
+  const chosen = list.find((c) => c.code === props.value);
+  return (
+    <div class="field category-field">
+      <LabelledSelect
+        {...props}
+        prompt="请选择类别…"
+        options={list.map((c) => ({ value: c.code, text: '\u3000'.repeat(c.depth) + c.name, title: c.description ?? undefined }))}
+      />
+      <CategoryDescription description={chosen?.description} />
+    </div>
   );
 }
 
@@ -311,20 +361,10 @@ export interface Kind {
 export function KindSelect(props: { value: string; onChange: (code: string) => void; label: string }) {
   const q = useQuery<{ departmentKinds: Kind[] }>(KINDS, {});
   return (
-    <label class="field">
-      {props.label}
-      <select
-        aria-label={props.label}
-        value={props.value}
-        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
-      >
-        <option value="">请选择部门条线…</option>
-        {(q.data?.departmentKinds ?? []).map((k) => (
-          <option value={k.code} key={k.code}>
-            {k.name}
-          </option>
-        ))}
-      </select>
-    </label>
+    <LabelledSelect
+      {...props}
+      prompt="请选择部门条线…"
+      options={(q.data?.departmentKinds ?? []).map((k) => ({ value: k.code, text: k.name }))}
+    />
   );
 }

@@ -91,10 +91,10 @@ export function renderHeatmap(el: HTMLElement, input: HeatInput): () => void {
     },
     visualMap: [
       visual(0, ['#eef4fb', '#2b6cb0'], input.normal, '主管部门', true),
-      visual(1, ['#fff4e0', '#dd8a0b'], input.fallback, '乡镇街道兜底', true),
+      visual(1, ['#fff4e0', '#dd8a0b'], input.fallback, '乡镇（街道）兜底', true),
       visual(2, ['#fde8e8', '#c53030'], input.unassigned, '无人负责', true),
     ],
-    series: [series('主管部门', input.normal), series('乡镇街道兜底', input.fallback), series('无人负责', input.unassigned)],
+    series: [series('主管部门', input.normal), series('乡镇（街道）兜底', input.fallback), series('无人负责', input.unassigned)],
   });
   const onResize = () => chart.resize();
   window.addEventListener('resize', onResize);

@@ -55,7 +55,7 @@ function TokenSettings() {
           }}
         >
           <label>
-            访问令牌（Bearer），仅保存在本浏览器：
+            访问令牌（仅保存在本浏览器）：
             <textarea rows={3} value={value} onInput={(e) => setValue((e.target as HTMLTextAreaElement).value)} aria-label="访问令牌" />
           </label>
           <div class="token-actions">
@@ -124,7 +124,7 @@ function App() {
     <>
       <header class="top">
         <a class="brand" href={href(['region'])}>
-          orgmap <span>两新组织责任地图</span>
+          两新组织责任地图
         </a>
         <nav class="tabs" aria-label="视图">
           {tabs.map(([key, label, to]) => (
@@ -139,7 +139,10 @@ function App() {
         <Page route={route} />
       </main>
       <footer class="foot">
-        数据来自 orgmap 公开 GraphQL 接口 /graphql · <a href="/">GraphiQL</a>
+        数据均来自本系统公开查询接口 · 接口调试：
+        <a href="/" class="graphiql" translate={false}>
+          GraphiQL
+        </a>
       </footer>
     </>
   );

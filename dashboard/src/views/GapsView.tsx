@@ -1,5 +1,5 @@
-import { DeptLink, ErrorBox, Loading, Pager, RegionLink, RegionScope, View } from '../components';
-import { GAP_KINDS, GAP_LABEL, int } from '../format';
+import { CategoryName, DeptLink, ErrorBox, Loading, Pager, RegionLink, RegionScope, View } from '../components';
+import { categoryLabel, GAP_KINDS, gapLabel, int } from '../format';
 import { useCursorPages, useQuery } from '../hooks';
 import { href } from '../router';
 
@@ -12,7 +12,7 @@ const GAPS = `query Gaps($code: String, $kinds: [GapKind!], $first: Int!, $after
     edges { node {
       kind detail
       organization { creditCode name }
-      category { code name }
+      category { code name description parent { name } }
       region { code name }
       department { code name }
       departmentKind { code name }
@@ -34,7 +34,7 @@ interface Gap {
   kind: string;
   detail: string;
   organization: { creditCode: string; name: string } | null;
-  category: Ref | null;
+  category: (Ref & { description: string | null; parent: { name: string } | null }) | null;
   region: Ref | null;
   department: Ref | null;
   departmentKind: Ref | null;
@@ -61,8 +61,8 @@ function Concerns({ gap }: { gap: Gap }) {
   if (gap.category)
     return (
       <a href={href(['oversee'], { category: gap.category.code, region: gap.region?.code })} class="gap-target">
-        {gap.category.name}
-        {gap.region ? ` @ ${gap.region.name}` : ''}
+        {gap.region ? `${gap.region.name} · ` : ''}
+        {categoryLabel(gap.category)}
       </a>
     );
   return <span class="muted">—</span>;
@@ -97,7 +97,7 @@ export function GapsView({ code, kind }: { code?: string; kind?: string }) {
             aria-pressed={validKind === k}
             onClick={() => setKind(k)}
           >
-            {GAP_LABEL[k]}
+            {gapLabel(k)}
             {count(k)}
           </button>
         ))}
@@ -109,7 +109,7 @@ export function GapsView({ code, kind }: { code?: string; kind?: string }) {
       ) : (
         <>
           <p class="meta" data-total={conn.totalCount}>
-            共 {int(conn.totalCount)} 个缺口{validKind ? `（${GAP_LABEL[validKind]}）` : ''}
+            共 {int(conn.totalCount)} 个缺口{validKind ? `（${gapLabel(validKind)}）` : ''}
           </p>
           <table class="data gaps-table">
             <thead>
@@ -126,7 +126,7 @@ export function GapsView({ code, kind }: { code?: string; kind?: string }) {
               {conn.edges.map(({ node: g }, i) => (
                 <tr key={i} data-kind={g.kind}>
                   <td>
-                    <span class={`tag gap-${g.kind}`}>{GAP_LABEL[g.kind] ?? g.kind}</span>
+                    <span class={`tag gap-${g.kind}`}>{gapLabel(g.kind)}</span>
                   </td>
                   <td>
                     <Concerns gap={g} />
@@ -134,11 +134,15 @@ export function GapsView({ code, kind }: { code?: string; kind?: string }) {
                   <td>
                     <RegionLink region={g.region} />
                   </td>
-                  <td>{g.category?.name ?? <span class="muted">—</span>}</td>
+                  <td>
+                    <CategoryName category={g.category} />
+                  </td>
                   <td>
                     {g.department ? <DeptLink dept={g.department} /> : g.departmentKind ? <span>{g.departmentKind.name}（缺）</span> : <span class="muted">—</span>}
                   </td>
-                  <td class="small detail">{g.detail}</td>
+                  <td class="small detail" data-api-text>
+                    {g.detail}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,17 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { CATEGORIES, type CategoryNode, ErrorBox, flattenCategories, type Kind, KINDS, Loading, RegionScope, View } from '../components';
-import { BASIS_LABEL, int } from '../format';
+import {
+  CATEGORIES,
+  type CategoryNode,
+  ErrorBox,
+  type FlatCategory,
+  flattenCategories,
+  type Kind,
+  KINDS,
+  Loading,
+  RegionScope,
+  View,
+} from '../components';
+import { basisLabel, categoryLabel, int } from '../format';
 import { useQuery } from '../hooks';
 import type { HeatCell, HeatInput } from '../heatmap';
 
@@ -19,7 +30,7 @@ const FALLBACK_COL = '__FALLBACK';
 const NONE_COL = '__NONE';
 
 interface Grid {
-  rows: { code: string; name: string; depth: number; parent: boolean }[];
+  rows: FlatCategory[];
   columns: { key: string; name: string }[];
   /** counts[row][col] with the basis breakdown. */
   cells: Map<string, { count: number; byBasis: Map<string, number> }>;
@@ -44,25 +55,30 @@ export function buildGrid(cells: Cell[], categories: CategoryNode[], kinds: Kind
   const flat = flattenCategories(categories);
   const known = new Set(flat.map((c) => c.code));
   const rows = flat.filter((c) => usedRows.has(c.code));
-  for (const c of cells) if (!known.has(c.category.code) && !rows.some((r) => r.code === c.category.code)) rows.push({ ...c.category, depth: 0, parent: false });
+  for (const c of cells) if (!known.has(c.category.code) && !rows.some((r) => r.code === c.category.code)) rows.push({ ...c.category, depth: 0, parent: false, up: null });
   const columns = kinds.filter((k) => usedCols.has(k.code)).map((k) => ({ key: k.code, name: k.name }));
   for (const c of cells) {
     const col = colOf(c);
     if (col !== NONE_COL && col !== FALLBACK_COL && !columns.some((k) => k.key === col)) columns.push({ key: col, name: c.departmentKind?.name ?? col });
   }
-  columns.push({ key: FALLBACK_COL, name: '乡镇街道兜底' }, { key: NONE_COL, name: '无人负责' });
+  columns.push({ key: FALLBACK_COL, name: '乡镇（街道）兜底' }, { key: NONE_COL, name: '无人负责' });
   return { rows, columns, cells: map };
 }
 
-/** A category that has subcategories counts only the organizations filed directly under it. */
-function rowLabel(r: Grid['rows'][number]): string {
-  return r.parent ? `${r.name}（未细分）` : r.name;
+/**
+ * A category that has subcategories counts only the organizations filed
+ * directly under it. The heat map's axis is a flat list, so a bare 协会
+ * names its parent there; the table below keeps the tree's indentation.
+ */
+function rowLabel(r: Grid['rows'][number], flat: boolean): string {
+  const name = flat ? categoryLabel({ name: r.name, parent: r.up }) : r.name;
+  return r.parent ? `${name}（未细分）` : name;
 }
 
 function toHeat(grid: Grid): HeatInput {
   const input: HeatInput = {
     columns: grid.columns.map((c) => c.name),
-    rows: grid.rows.map(rowLabel),
+    rows: grid.rows.map((r) => rowLabel(r, true)),
     normal: [],
     fallback: [],
     unassigned: [],
@@ -71,7 +87,7 @@ function toHeat(grid: Grid): HeatInput {
     grid.columns.forEach((c, x) => {
       const cell = grid.cells.get(`${r.code}|${c.key}`);
       if (!cell) return;
-      const detail = [...cell.byBasis].map(([b, n]) => `${BASIS_LABEL[b] ?? b}：${n}`).join('<br/>');
+      const detail = [...cell.byBasis].map(([b, n]) => `${basisLabel(b)}：${n}`).join('<br/>');
       const h: HeatCell = { x, y, value: cell.count, detail };
       (c.key === NONE_COL ? input.unassigned : c.key === FALLBACK_COL ? input.fallback : input.normal).push(h);
     }),
@@ -130,7 +146,7 @@ export function MatrixView({ code }: { code?: string }) {
     body = (
       <>
         <p class="meta">
-          每格为该类别中由该条线部门负责的组织数；<span class="swatch swatch-fallback" /> 橙色为乡镇街道兜底，
+          每格为该类别中由该条线部门负责的组织数；<span class="swatch swatch-fallback" /> 橙色为乡镇（街道）兜底，
           <span class="swatch swatch-none" /> 红色为无人负责。
         </p>
         <Heatmap grid={grid} onRendered={() => setRendered(key)} />
@@ -150,7 +166,7 @@ export function MatrixView({ code }: { code?: string }) {
             <tbody>
               {grid.rows.map((r) => (
                 <tr key={r.code} data-category={r.code}>
-                  <td>{'\u3000'.repeat(r.depth) + rowLabel(r)}</td>
+                  <td title={r.description ?? undefined}>{'\u3000'.repeat(r.depth) + rowLabel(r, false)}</td>
                   {grid.columns.map((c) => {
                     const n = grid.cells.get(`${r.code}|${c.key}`)?.count ?? 0;
                     const cls = n && c.key === NONE_COL ? 'cell-none' : n && c.key === FALLBACK_COL ? 'cell-fallback' : '';

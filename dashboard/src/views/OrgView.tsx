@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { DeptLink, ErrorBox, Loading, Pager, RegionLink, View } from '../components';
-import { BASIS_LABEL, int, PARTY_ORG_LABEL } from '../format';
+import { CategoryDescription, CategoryName, DeptLink, ErrorBox, Loading, Pager, RegionLink, View } from '../components';
+import { basisLabel, categoryLabel, int, partyOrgLabel } from '../format';
 import { useCursorPages, useQuery } from '../hooks';
 import { href } from '../router';
 
@@ -13,18 +13,18 @@ const BY_NAME = `query OrgSearch($filter: OrganizationFilter!, $first: Int!, $af
   organizations(filter: $filter, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { creditCode name category { name } region { code name } responsibility { basis department { code name } } } }
+    edges { node { creditCode name category { name description parent { name } } region { code name } responsibility { basis department { code name } } } }
   }
 }`;
 
 const BY_CODE = `query OrgByCode($code: String!) {
-  organization(creditCode: $code) { creditCode name category { name } region { code name } responsibility { basis department { code name } } }
+  organization(creditCode: $code) { creditCode name category { name description parent { name } } region { code name } responsibility { basis department { code name } } }
 }`;
 
 const DETAIL = `query Org($code: String!) {
   organization(creditCode: $code) {
     creditCode name partyOrganization workCovered partyMemberCount model
-    category { code name parent { code name } }
+    category { code name description parent { code name } }
     region { code name level ancestors { code name } }
     administeringRegion { code name }
     supervisingDepartment { code name }
@@ -32,7 +32,7 @@ const DETAIL = `query Org($code: String!) {
     responsibility {
       basis
       department { code name kind { name } region { code name } fullyDedicated }
-      rule { category { code name } departmentKind { code name } scope { code name } basis }
+      rule { category { code name parent { name } } departmentKind { code name } scope { code name } basis }
       contestedBy { code name kind { name } region { code name } }
       explanation
     }
@@ -47,7 +47,7 @@ interface Ref {
 interface Hit {
   creditCode: string;
   name: string;
-  category: { name: string };
+  category: { name: string; description: string | null; parent: { name: string } | null };
   region: Ref;
   responsibility: { basis: string; department: Ref | null };
 }
@@ -85,13 +85,17 @@ function HitRow({ o }: { o: Hit }) {
           {o.name}
         </a>
       </td>
-      <td class="mono small">{o.creditCode}</td>
-      <td>{o.category.name}</td>
+      <td class="mono small" translate={false}>
+        {o.creditCode}
+      </td>
+      <td>
+        <CategoryName category={o.category} />
+      </td>
       <td>
         <RegionLink region={o.region} />
       </td>
       <td>
-        <span class={`tag basis-tag basis-${o.responsibility.basis}`}>{BASIS_LABEL[o.responsibility.basis]}</span>
+        <span class={`tag basis-tag basis-${o.responsibility.basis}`}>{basisLabel(o.responsibility.basis)}</span>
       </td>
       <td>
         <DeptLink dept={o.responsibility.department} />
@@ -138,7 +142,13 @@ export function OrgSearchView({ q, region }: { q: string; region?: string }) {
   else if (!active.data) body = <Loading />;
   else if (isCode) {
     const o = byCode.data!.organization;
-    body = o ? <HitTable hits={[o]} /> : <p class="muted">没有统一社会信用代码为 {q.toUpperCase()} 的组织。</p>;
+    body = o ? (
+      <HitTable hits={[o]} />
+    ) : (
+      <p class="muted">
+        没有统一社会信用代码为 <span translate={false}>{q.toUpperCase()}</span> 的组织。
+      </p>
+    );
   } else {
     const conn = byName.data!.organizations;
     body = (
@@ -171,7 +181,7 @@ interface OrgDetail {
   workCovered: boolean;
   partyMemberCount: number;
   model: boolean;
-  category: Ref & { parent: Ref | null };
+  category: Ref & { description: string | null; parent: Ref | null };
   region: Ref & { level: string; ancestors: Ref[] };
   administeringRegion: Ref;
   supervisingDepartment: Ref | null;
@@ -179,7 +189,7 @@ interface OrgDetail {
   responsibility: {
     basis: string;
     department: (Ref & { kind: { name: string }; region: Ref; fullyDedicated: boolean }) | null;
-    rule: { category: Ref; departmentKind: Ref; scope: Ref | null; basis: string | null } | null;
+    rule: { category: Ref & { parent: { name: string } | null }; departmentKind: Ref; scope: Ref | null; basis: string | null } | null;
     contestedBy: (Ref & { kind: { name: string }; region: Ref })[];
     explanation: string[];
   };
@@ -191,7 +201,12 @@ export function OrgDetailView({ code }: { code: string }) {
   let body;
   if (q.error) body = <ErrorBox error={q.error} />;
   else if (!q.data) body = <Loading />;
-  else if (!o) body = <p class="muted">没有统一社会信用代码为 {code} 的组织。</p>;
+  else if (!o)
+    body = (
+      <p class="muted">
+        没有统一社会信用代码为 <span translate={false}>{code}</span> 的组织。
+      </p>
+    );
   else {
     const r = o.responsibility;
     body = (
@@ -204,7 +219,7 @@ export function OrgDetailView({ code }: { code: string }) {
                 <DeptLink dept={r.department} />
                 <span class="muted small">
                   （{r.department.kind.name}，{r.department.region.name}
-                  {r.department.fullyDedicated ? '' : '，“三专”不全'}）
+                  {r.department.fullyDedicated ? '' : '，专门组织、专门人员、专门办法不全'}）
                 </span>
               </>
             ) : (
@@ -212,18 +227,18 @@ export function OrgDetailView({ code }: { code: string }) {
             )}
           </div>
           <div class="verdict-basis">
-            依据：<span class={`tag basis-tag basis-${r.basis}`}>{BASIS_LABEL[r.basis] ?? r.basis}</span>
+            依据：<span class={`tag basis-tag basis-${r.basis}`}>{basisLabel(r.basis)}</span>
             {r.rule && (
               <span class="small">
                 {' '}
-                规则：{r.rule.category.name} → {r.rule.departmentKind.name}，范围 {r.rule.scope ? r.rule.scope.name : '全域'}
+                规则：{categoryLabel(r.rule.category)} → {r.rule.departmentKind.name}，范围 {r.rule.scope ? r.rule.scope.name : '全域'}
                 {r.rule.basis ? `（${r.rule.basis}）` : ''}
               </span>
             )}
           </div>
         </div>
         <h2>判定过程</h2>
-        <ol class="explanation">
+        <ol class="explanation" data-api-text>
           {r.explanation.map((step, i) => (
             <li key={i}>{step}</li>
           ))}
@@ -243,11 +258,14 @@ export function OrgDetailView({ code }: { code: string }) {
         <h2>基本信息</h2>
         <dl class="facts">
           <dt>统一社会信用代码</dt>
-          <dd class="mono">{o.creditCode}</dd>
+          <dd class="mono" translate={false}>
+            {o.creditCode}
+          </dd>
           <dt>类别</dt>
           <dd>
             {o.category.parent ? `${o.category.parent.name} › ` : ''}
             {o.category.name}
+            <CategoryDescription description={o.category.description} />
           </dd>
           <dt>所在地</dt>
           <dd>
@@ -266,13 +284,13 @@ export function OrgDetailView({ code }: { code: string }) {
           <dd>
             <DeptLink dept={o.supervisingDepartment} />
           </dd>
-          <dt>党组织隶属</dt>
+          <dt>党组织关系隶属</dt>
           <dd>
             <DeptLink dept={o.partyAffiliation} />
           </dd>
           <dt>党组织</dt>
           <dd>
-            {PARTY_ORG_LABEL[o.partyOrganization] ?? o.partyOrganization}，党员 {o.partyMemberCount} 名
+            {partyOrgLabel(o.partyOrganization)}，党员 {o.partyMemberCount} 名
           </dd>
           <dt>工作覆盖</dt>
           <dd>{o.workCovered ? '已选派党建指导员或联络员' : '未选派'}</dd>

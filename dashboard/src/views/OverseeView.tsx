@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CategorySelect, DeptLink, ErrorBox, KindSelect, Loading, Pager, RegionLink, RegionPicker, View } from '../components';
-import { BASIS_LABEL, int, ROLE_LABEL } from '../format';
+import { basisLabel, categoryLabel, int, roleLabel } from '../format';
 import { useCursorPages, useQuery } from '../hooks';
 import { href } from '../router';
 
@@ -10,7 +10,7 @@ interface Ref {
 }
 
 interface Oversight {
-  rule: { category: Ref; departmentKind: Ref; scope: Ref | null; basis: string | null } | null;
+  rule: { category: Ref & { parent: { name: string } | null }; departmentKind: Ref; scope: Ref | null; basis: string | null } | null;
   departmentKind: (Ref & { role: string }) | null;
   department:
     | (Ref & {
@@ -25,7 +25,7 @@ interface Oversight {
 
 const OVERSIGHT = `query WhoOversees($category: String!, $region: String) {
   whoOversees(categoryCode: $category, regionCode: $region) {
-    rule { category { code name } departmentKind { code name } scope { code name } basis }
+    rule { category { code name parent { name } } departmentKind { code name } scope { code name } basis }
     departmentKind { code name role }
     department { code name region { code name } dedicatedUnit dedicatedStaff { name title phone } method fullyDedicated }
   }
@@ -36,7 +36,7 @@ function OversightCard({ o, region }: { o: Oversight; region: string }) {
     return (
       <div class="verdict basis-NONE" data-result="no-rule">
         <strong class="bad-text">该地区没有适用于此类别（或其上级类别）的主管责任规则。</strong>
-        <div class="small">这类组织只能由乡镇街道兜底，或成为盲区。</div>
+        <div class="small">这类组织只能由乡镇（街道）兜底，或成为盲区。</div>
       </div>
     );
   const d = o.department;
@@ -45,13 +45,13 @@ function OversightCard({ o, region }: { o: Oversight; region: string }) {
       <dl class="facts">
         <dt>规则</dt>
         <dd data-field="rule">
-          {o.rule.category.name} → {o.rule.departmentKind.name}，范围 {o.rule.scope ? <RegionLink region={o.rule.scope} /> : '全域'}
+          {categoryLabel(o.rule.category)} → {o.rule.departmentKind.name}，范围 {o.rule.scope ? <RegionLink region={o.rule.scope} /> : '全域'}
         </dd>
         <dt>依据</dt>
         <dd>{o.rule.basis ?? <span class="muted">—</span>}</dd>
         <dt>部门条线</dt>
         <dd data-field="kind">
-          {o.departmentKind ? `${o.departmentKind.name}（${ROLE_LABEL[o.departmentKind.role] ?? o.departmentKind.role}）` : '—'}
+          {o.departmentKind ? `${o.departmentKind.name}（${roleLabel(o.departmentKind.role)}）` : '—'}
         </dd>
         <dt>主管部门</dt>
         <dd data-field="department">
@@ -159,7 +159,7 @@ const IMPACT = `query RuleImpact($input: RuleInput!, $remove: Boolean, $first: I
 function RespCell({ r }: { r: Resp }) {
   return (
     <span>
-      <span class={`tag basis-tag basis-${r.basis}`}>{BASIS_LABEL[r.basis] ?? r.basis}</span> <DeptLink dept={r.department} />
+      <span class={`tag basis-tag basis-${r.basis}`}>{basisLabel(r.basis)}</span> <DeptLink dept={r.department} />
     </span>
   );
 }
@@ -213,7 +213,7 @@ export function ImpactView(props: { category: string; kind: string; scope: strin
         <p class="meta">
           当前：
           {current.data.whoOversees.rule
-            ? `${current.data.whoOversees.rule.category.name} → ${current.data.whoOversees.rule.departmentKind.name}（范围 ${current.data.whoOversees.rule.scope?.name ?? '全域'}）`
+            ? `${categoryLabel(current.data.whoOversees.rule.category)} → ${current.data.whoOversees.rule.departmentKind.name}（范围 ${current.data.whoOversees.rule.scope?.name ?? '全域'}）`
             : '没有适用的规则'}
         </p>
       )}
@@ -239,8 +239,8 @@ export function ImpactView(props: { category: string; kind: string; scope: strin
                 <tr>
                   <th>组织</th>
                   <th>所在地</th>
-                  <th>现在</th>
-                  <th>修改后</th>
+                  <th>调整前</th>
+                  <th>调整后</th>
                 </tr>
               </thead>
               <tbody>

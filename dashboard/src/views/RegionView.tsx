@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { ApiError } from '../api';
 import {
   BasisBar,
   Breadcrumb,
@@ -7,12 +8,11 @@ import {
   FIGURES,
   FigureCards,
   type Figures,
-  levelLabel,
   Loading,
   type RegionRef,
   View,
 } from '../components';
-import { int, pct } from '../format';
+import { int, rate, regionKindLabel } from '../format';
 import { useQuery } from '../hooks';
 import { href } from '../router';
 
@@ -58,8 +58,9 @@ const COLUMNS: { key: Key; label: string; worse: 'asc' | 'desc' }[] = [
   { key: 'responsibilityRate', label: '责任落实率', worse: 'asc' },
   { key: 'fallbackShare', label: '兜底占比', worse: 'desc' },
   { key: 'unassigned', label: '无人负责', worse: 'desc' },
-  { key: 'organizationalCoverageRate', label: '组织覆盖率', worse: 'asc' },
-  { key: 'workCoverageRate', label: '工作覆盖率', worse: 'asc' },
+  { key: 'organizationalCoverageRate', label: '党的组织覆盖率', worse: 'asc' },
+  { key: 'workCoverageRate', label: '党的工作覆盖率', worse: 'asc' },
+  { key: 'shouldEstablish', label: '应建未建', worse: 'desc' },
 ];
 
 /** Worst first: lowest responsibility rate, then most unassigned, then most fallback, then lowest work coverage. */
@@ -99,7 +100,13 @@ function tint(value: number, all: number[], worse: 'asc' | 'desc'): { style?: Re
 
 function FigureCell(props: { rows: Child[]; row: Child; figure: keyof Figures; worse: 'asc' | 'desc'; text: string }) {
   const value = props.row.coverage[props.figure] as number;
-  const { style, weak } = tint(value, props.rows.map((r) => r.coverage[props.figure] as number), props.worse);
+  // A region with no organizations has no rates to compare ("—"): it is
+  // neither tinted nor part of the range its siblings are tinted against.
+  const measured = props.rows.filter((r) => r.coverage.organizations > 0);
+  const { style, weak } =
+    props.row.coverage.organizations > 0
+      ? tint(value, measured.map((r) => r.coverage[props.figure] as number), props.worse)
+      : { style: undefined, weak: false };
   return (
     <td class={`num ${weak ? 'weak' : ''}`} style={style} data-figure={props.figure}>
       {props.text}
@@ -149,15 +156,22 @@ function ChildTable({ children, childLabel }: { children: Child[]; childLabel: s
                   {r.name}
                 </a>{' '}
                 <span class="muted small">
-                  {levelLabel(r.level)} {r.code}
+                  {regionKindLabel(r)} <span translate={false}>{r.code}</span>
                 </span>
               </td>
               <td class="num" data-figure="organizations">{int(r.coverage.organizations)}</td>
-              <FigureCell rows={rows} row={r} figure="responsibilityRate" worse="asc" text={pct(r.coverage.responsibilityRate)} />
-              <FigureCell rows={rows} row={r} figure="fallbackShare" worse="desc" text={pct(r.coverage.fallbackShare)} />
+              <FigureCell rows={rows} row={r} figure="responsibilityRate" worse="asc" text={rate(r.coverage.responsibilityRate, r.coverage.organizations)} />
+              <FigureCell rows={rows} row={r} figure="fallbackShare" worse="desc" text={rate(r.coverage.fallbackShare, r.coverage.organizations)} />
               <FigureCell rows={rows} row={r} figure="unassigned" worse="desc" text={int(r.coverage.unassigned)} />
-              <FigureCell rows={rows} row={r} figure="organizationalCoverageRate" worse="asc" text={pct(r.coverage.organizationalCoverageRate)} />
-              <FigureCell rows={rows} row={r} figure="workCoverageRate" worse="asc" text={pct(r.coverage.workCoverageRate)} />
+              <FigureCell
+                rows={rows}
+                row={r}
+                figure="organizationalCoverageRate"
+                worse="asc"
+                text={rate(r.coverage.organizationalCoverageRate, r.coverage.organizations)}
+              />
+              <FigureCell rows={rows} row={r} figure="workCoverageRate" worse="asc" text={rate(r.coverage.workCoverageRate, r.coverage.organizations)} />
+              <FigureCell rows={rows} row={r} figure="shouldEstablish" worse="desc" text={int(r.coverage.shouldEstablish)} />
               <td class="small">
                 <a href={href(['matrix', r.code])}>矩阵</a> · <a href={href(['gaps', r.code])}>缺口</a>
               </td>
@@ -171,9 +185,15 @@ function ChildTable({ children, childLabel }: { children: Child[]; childLabel: s
 
 const CHILD_LABEL: Record<string, string> = {
   PROVINCE: '下辖市',
-  CITY: '下辖县（区）',
-  COUNTY: '下辖乡镇、街道',
+  CITY: '下辖县（市、区）',
+  COUNTY: '下辖乡镇（街道）',
 };
+
+/** What a region's children are called; a province may also hold county-level units directly. */
+function childrenLabel(region: RegionRef, children: Child[]): string {
+  if (region.level === 'PROVINCE' && children.some((c) => c.level === 'COUNTY')) return '下辖市、省直辖县级行政单位';
+  return CHILD_LABEL[region.level ?? ''] ?? '下级地区';
+}
 
 export function RegionView({ code }: { code?: string }) {
   const root = useQuery<RootData>(ROOT, {}, !!code);
@@ -183,7 +203,7 @@ export function RegionView({ code }: { code?: string }) {
   let title = '区域概览';
   if (q.error) body = <ErrorBox error={q.error} />;
   else if (!q.data) body = <Loading />;
-  else if (code && !one.data?.region) body = <ErrorBox error={new Error(`没有编码为 ${code} 的地区`)} />;
+  else if (code && !one.data?.region) body = <ErrorBox error={new ApiError('NOT_FOUND', `没有编码为 ${code} 的地区。`)} />;
   else {
     const region = one.data?.region;
     const figures = region ? region.coverage : root.data!.coverage;
@@ -194,14 +214,14 @@ export function RegionView({ code }: { code?: string }) {
         <Breadcrumb trail={region ? [...region.ancestors, region] : []} view="region" />
         {region && (
           <p class="meta">
-            {levelLabel(region.level)} · 编码 {region.code} · 牵头协调：<DeptLink dept={region.coordinator} /> ·{' '}
+            {regionKindLabel(region)} · 编码 <span translate={false}>{region.code}</span> · 牵头协调：<DeptLink dept={region.coordinator} /> ·{' '}
             <a href={href(['matrix', region.code])}>责任矩阵</a> · <a href={href(['gaps', region.code])}>覆盖缺口</a>
           </p>
         )}
         <FigureCards figures={figures} />
         {figures.byBasis && <BasisBar byBasis={figures.byBasis} total={figures.organizations} />}
         {children.length > 0 ? (
-          <ChildTable key={region?.code ?? ''} children={children} childLabel={region ? (CHILD_LABEL[region.level ?? ''] ?? '下级地区') : '省'} />
+          <ChildTable key={region?.code ?? ''} children={children} childLabel={region ? childrenLabel(region, children) : '省'} />
         ) : (
           <p class="muted">本地区没有下级地区。</p>
         )}
