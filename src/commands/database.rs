@@ -13,7 +13,7 @@ use crate::error::Error;
 /// A domain error as the command line shows it: database detail hidden.
 pub fn user_error(err: Error) -> anyhow::Error {
     err.log_hidden();
-    anyhow::anyhow!("{}", err.public_message())
+    anyhow::anyhow!("{}", err.public_message(crate::i18n::Lang::default()))
 }
 
 /// Opens and migrates the database, loads the reference data into an empty

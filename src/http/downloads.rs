@@ -15,6 +15,7 @@ use crate::domain::transfer::export::{ExportOptions, Exporter};
 use crate::domain::transfer::{Dataset, Format};
 use crate::error::{Error, Result};
 use crate::http::state::AppState;
+use crate::msg;
 
 /// The download routes, merged into the application's router.
 pub fn routes() -> Router<AppState> {
@@ -104,9 +105,9 @@ async fn coverage_report(
 fn not_found(file: &str) -> Error {
     Error::not_found(
         "file",
-        format!(
-            "no download is called '{}'; try /export/organizations.csv or /export/regions.jsonl",
-            file.chars().take(60).collect::<String>()
+        msg!(
+            "download-not-found",
+            file = file.chars().take(60).collect::<String>()
         ),
     )
 }

@@ -73,6 +73,9 @@ pub fn protect(router: Router) -> Router {
     router
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
+        // Outermost, so that every error answer, a panic's included, is
+        // said in the request's language.
+        .layer(axum::middleware::from_fn(error::localize))
 }
 
 fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {

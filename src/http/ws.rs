@@ -124,7 +124,9 @@ async fn serve<E: Executor>(
         .on_connection_init(move |payload| async move {
             match caller_of(&db, access, known, &payload).await {
                 Ok(caller) => Ok(connection_data(db, caller)),
-                Err(err) => Err(async_graphql::Error::new(err.public_message())),
+                Err(err) => Err(async_graphql::Error::new(
+                    err.public_message(crate::i18n::Lang::default()),
+                )),
             }
         });
     futures::pin_mut!(protocol);

@@ -7,6 +7,7 @@ mod helpers;
 
 mod audit_trail;
 mod authentication;
+mod catalogs;
 mod categories;
 mod command_line;
 mod concurrency;
@@ -22,6 +23,7 @@ mod import_export;
 mod import_write_path;
 mod introspection;
 mod kind_roles;
+mod languages;
 mod limits;
 mod maintenance;
 mod organizations;

@@ -1,0 +1,149 @@
+# orgmap's messages in English. Every key here is in zh-CN/orgmap.ftl too
+# (a test checks it). Codes, enum values and names are arguments, never
+# translated.
+
+## Shared parts
+
+# A named thing: a region, category, department or kind, with its code.
+named = { $name } ({ $code })
+either-or = { $first } or { $second }
+
+## Errors: the frame and the generic ones
+
+error-field = { $field }: { $reason }
+error-internal = internal error
+error-concurrent-write = another record with the same natural key was written at the same time; try again
+
+## Values: credit codes, region codes, codes, names, text
+
+credit-code-length = a credit code has 18 characters, { $count } given
+credit-code-character = character '{ $character }' at position { $position } is not allowed; a credit code uses 0-9 and A-Z without I, O, S, V, Z
+credit-code-check = check character is '{ $given }' but the first 17 characters give '{ $expected }'
+region-code-shape = '{ $code }' is not a region code; a region code is 6 digits (province, city, county) or 9 digits (township, subdistrict)
+region-code-length = a { $level } code has { $digits } digits, '{ $code }' has { $given }
+region-shape-province = two digits followed by 0000
+region-shape-city = four digits followed by 00
+region-shape-county = six digits not ending in 00
+region-shape-township = nine digits not ending in 000
+region-code-level-shape = a { $level } code is { $shape }; '{ $code }' is not
+region-needs-parent = a { $level } needs a parent of level { $parents }
+region-province-has-no-parent = a PROVINCE has no parent
+region-wrong-parent-level = a { $level } sits under a { $parents }, not under a { $parent }
+region-code-prefix = '{ $code }' must begin with the first { $digits } digits of its parent '{ $parent }'
+region-no-level = no level
+level-province = PROVINCE
+level-city = CITY
+level-county = COUNTY
+level-township = TOWNSHIP
+level-subdistrict = SUBDISTRICT
+text-blank = must not be blank
+text-too-long = must be at most { $max } characters, { $given } given
+text-control-characters = must not contain control characters
+code-character = character '{ $character }' is not allowed; codes use ASCII letters, digits, '_', '-' and '.'
+party-status-unknown = '{ $value }' is not one of OWN, JOINT, NONE
+party-members-range = must be between 0 and { $max }, { $given } given
+role-unknown = '{ $value }' is not a role; use viewer, editor or admin
+region-level-unknown = '{ $value }' is not one of PROVINCE, CITY, COUNTY, TOWNSHIP, SUBDISTRICT
+dataset-unknown = '{ $value }' is not one of regions, departments, categories, rules, organizations
+format-unknown = '{ $value }' is not one of csv, jsonl
+contact-phone = may hold only digits, spaces and + - ( )
+contact-email = '{ $email }' is not an email address
+contacts-too-many = at most { $max } contacts, { $given } given
+contacts-not-json = must be a JSON list of contacts, each {"{"}"name": …, "title": …, "phone": …, "email": …{"}"}
+page-negative = must not be negative
+page-too-large = must be at most { $max }, { $given } given
+page-bad-cursor = not a cursor this API gave out
+
+## Lookups by natural key
+
+region-not-found = no region has code '{ $code }'
+category-not-found = no category has code '{ $code }'
+department-not-found = no department has code '{ $code }'
+kind-not-found = no department kind has code '{ $code }'
+token-not-found = no token is named '{ $name }'
+download-not-found = no download is called '{ $file }'; try /export/organizations.csv or /export/regions.jsonl
+
+## Rules of the domain
+
+region-moved = region { $code } exists as a { $level } and keeps its level and parent; in GB/T 2260 a region that moves gets a new code
+category-cycle = { $parent } is { $code } itself or lies below it; the category tree must stay a tree
+administering-not-above = { $admin } is neither the organization's region { $region } nor a region above it
+administering-stale = the stored administering region is not above the new region { $region }; give administeringRegionCode too
+department-kind-taken = region { $region } already has a { $kind } department: { $holder }; a region has one department of each kind
+fallback-taken = region { $region } already has a fallback department: { $holder }; a region has at most one department of a FALLBACK-role kind
+fallback-role-taken = region { $region } already has a fallback department: { $holder }; making { $kind } a FALLBACK-role kind would make its department { $department } a second one; a region has at most one department of a FALLBACK-role kind
+token-name-taken = a token named '{ $name }' exists; names stay taken after revocation so the audit trail stays unambiguous
+demo-not-empty = the database already holds regions; the demo fills an empty database
+demo-kind-missing = department kind { $kind } is missing; the demo needs the seed's kinds
+demo-category-missing = category { $code } is missing; the demo needs the seed's categories
+
+## Access
+
+auth-no-credentials = this request carries no credentials
+auth-bad-header = the Authorization header must be 'Bearer <token>'
+auth-token-needed = this service needs an API token: send 'Authorization: Bearer <token>'
+token-invalid = the token is not valid: it is unknown or has been revoked
+forbidden-role = this needs the { $role } role; the token '{ $token }' is a { $has }
+forbidden-everywhere = { $what } belong to the whole database; a token bound to a region cannot change them
+forbidden-outside-region = this is outside the region your token is bound to
+what-categories = categories
+what-kinds = department kinds
+what-provinces = provinces
+what-global-rules = rules that hold everywhere
+what-unbound-tokens = unbound tokens
+
+## Import and export
+
+import-row-error = line { $line }: { $reason }
+import-row-error-column = line { $line }, { $column }: { $reason }
+import-outside-region = outside your region
+import-duplicate-key = duplicate key '{ $key }': the file gives it on line { $first } already
+upload-unreadable = the uploaded file cannot be read
+export-csv-row = a row cannot be written as CSV
+cell-not-boolean = '{ $value }' is not true or false
+cell-not-integer = '{ $value }' is not a whole number
+cell-not-text = must be text, not a list or an object
+file-line-too-long = a line is longer than { $max } bytes
+file-record-too-long = is longer than { $max } bytes
+file-unreadable = the file cannot be read (in the encoding given)
+file-bad-csv-record = is not a well-formed CSV record
+file-not-utf8 = line is not valid UTF-8; for a GB18030 or GBK file, give the encoding gb18030
+file-header-twice = the header names column '{ $column }' twice
+file-header-unknown = the header names an unknown column '{ $column }'; the columns are { $columns }
+file-field-count = has { $given } fields but the header has { $header }
+file-not-json-object = is not a JSON object
+file-bad-json = is not valid JSON ({ $detail })
+file-key-unknown = is not a column of this file; the columns are { $columns }
+
+## Limits and refusals of GraphQL over HTTP
+
+limit-tokens = the query has more than { $max } tokens, the most this service accepts
+limit-aliases = the query uses { $given } aliases; at most { $max } are allowed
+limit-depth = Query is nested too deep: at most { $max } levels are allowed
+limit-complexity = Query is too complex: its complexity may be at most { $max }
+limit-errors-omitted = { $count ->
+    [one] { $count } more error not shown
+   *[other] { $count } more errors not shown
+}
+http-body-not-utf8 = the request body must be UTF-8
+http-multipart-preflight = a multipart request must carry a 'GraphQL-Require-Preflight: 1' header
+http-content-type = send the request as 'Content-Type: application/json'
+http-query-string = the query string is not well-formed
+http-parameter-object = `{ $name }` must be a JSON object
+http-parameter-string = `{ $name }` must be a string
+http-no-query = the request has no `query`
+http-mutation-over-get = mutations are only accepted over POST
+http-timeout = the request ran longer than { $seconds } s and was stopped; nothing it began was written
+http-not-acceptable = this endpoint answers application/json or application/graphql-response+json
+http-body-too-large = the request body is larger than { $max } bytes
+http-body-unreadable = the request body could not be read
+http-body-empty = the request body is empty; send {"{"}"query": "…"{"}"}
+http-body-not-json = the request body is not valid JSON: { $detail }
+http-body-not-object = the request body must be a JSON object
+http-batch-empty = the batch is empty
+http-batch-too-large = a batch may hold at most { $max } operations
+http-batch-too-many = a batch may hold at most { $max } operations, { $given } given
+http-batch-item-not-object = each operation of a batch must be a JSON object
+http-multipart-operations = the multipart request's operations are not a GraphQL request
+http-multipart-map = the multipart request's map is not valid
+http-multipart-malformed = the multipart request is not well-formed
