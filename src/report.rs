@@ -301,9 +301,10 @@ impl<'a> Report<'a> {
                 }
                 let region = gap.region_id.and_then(|id| names.regions.get(&id));
                 let org = gap.organization_id.and_then(|id| orgs.get(&id));
+                let detail = gap.detail.render(crate::i18n::Lang::default());
                 let cells = [
                     gap_label(gap.kind),
-                    gap.detail.as_str(),
+                    detail.as_str(),
                     region.map_or("", |r| r.0.as_str()),
                     region.map_or("", |r| r.1.as_str()),
                     gap.category_id

@@ -147,3 +147,63 @@ http-batch-item-not-object = each operation of a batch must be a JSON object
 http-multipart-operations = the multipart request's operations are not a GraphQL request
 http-multipart-map = the multipart request's map is not valid
 http-multipart-malformed = the multipart request is not well-formed
+
+## Explanations: who is responsible, step by step
+
+basis-party-affiliation = PARTY_AFFILIATION
+basis-supervising-unit = SUPERVISING_UNIT
+basis-rule = RULE
+basis-fallback = FALLBACK
+basis-none = NONE
+explain-affiliation-decides = 1. Party affiliation (党组织关系隶属): the party organization is affiliated with { $department }, which decides.
+explain-affiliation-none = 1. Party affiliation (党组织关系隶属): none recorded.
+explain-supervising-none = 2. Supervising unit (业务主管单位): none recorded.
+explain-supervising-decides = 2. Supervising unit (业务主管单位): { $department } (谁主管、谁负责), which decides.
+explain-supervising-same = 2. Supervising unit (业务主管单位): { $department }, the same department; no contest.
+explain-supervising-contests = 2. Supervising unit (业务主管单位): { $department } also claims the organization (contested).
+explain-rule-none = 3. Rule: no rule is in force for { $category } or any category above it at { $place }.
+explain-scope-region = in { $region } and below
+explain-scope-everywhere = everywhere
+explain-not-inherited = {""}
+explain-inherited = {" "}(inherited by { $category })
+explain-rule = 3. Rule: the rule for { $category }{ $inherited }, holding { $scope }, is the most specific in force at { $place }; it names kind { $kind }.
+explain-administering-region = its administering region
+explain-own-region = its region
+explain-rule-missing-department = {"   "}No { $kind_code } department exists at { $admin } ({ $admin_word }) or any region above it: a missing department; the rule does not decide.
+explain-rule-department-decides = {"   "}The { $kind_code } department at { $admin } ({ $admin_word }) or the nearest region above it is { $department }, which decides.
+explain-rule-department-same = {"   "}The { $kind_code } department at { $admin } or above is { $department }, the same department; no contest.
+explain-rule-department-contests = {"   "}The { $kind_code } department at { $admin } or above is { $department }, which also claims the organization (contested).
+explain-fallback-decides = 4. Fallback (乡镇、街道兜底): { $department } of { $place } decides.
+explain-fallback-none = 4. Fallback (乡镇、街道兜底): { $place } has no department of a FALLBACK-role kind.
+explain-fallback-not-township = 4. Fallback (乡镇、街道兜底): the organization is located at { $place }, not in a township or subdistrict, so there is none.
+explain-result-nobody = Result: nobody is responsible — a blind spot (盲区).
+explain-result = Result: { $department } is responsible (basis { $basis }).
+
+## Gap details
+
+list-more = { $all }, { $next }
+list-empty = nothing
+dedication-unit = a dedicated unit (专门组织)
+dedication-staff = dedicated staff (专门人员)
+dedication-method = a method (专门办法)
+gap-unassigned = { $organization } in { $region }: nobody is responsible — no party affiliation, supervising unit, rule department or township fallback (盲区).
+gap-fallback-only = { $organization } in { $region } is covered only by the township fallback { $department }; no line department is responsible.
+gap-contested = { $organization } in { $region }: { $count } departments claim it (多头管理); { $department } decides.
+gap-missing-department = { $count ->
+    [one] { $count } organization
+   *[other] { $count } organizations
+} of { $category } administered at { $region } { $count ->
+    [one] falls
+   *[other] fall
+} under a rule naming { $kind_code } ({ $kind_name }), but no { $kind_code } department exists at { $region } or any region above it.
+gap-unruled-category = { $count ->
+    [one] { $count } organization
+   *[other] { $count } organizations
+} of { $category } in { $region } { $count ->
+    [one] has
+   *[other] have
+} no rule in force for their category or any category above it.
+gap-incomplete-dedication = { $department } is responsible for { $count ->
+    [one] { $count } organization
+   *[other] { $count } organizations
+} but lacks { $lacks }.

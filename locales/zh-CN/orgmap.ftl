@@ -143,3 +143,48 @@ http-batch-item-not-object = 批量请求中的每个操作都应为 JSON 对象
 http-multipart-operations = multipart 请求中的 operations 不是 GraphQL 请求
 http-multipart-map = multipart 请求中的 map 无效
 http-multipart-malformed = multipart 请求格式不正确
+
+## 责任认定说明：逐步写明谁负责
+
+basis-party-affiliation = 党组织关系隶属
+basis-supervising-unit = 业务主管单位
+basis-rule = 主管规则
+basis-fallback = 乡镇（街道）兜底
+basis-none = 无
+explain-affiliation-decides = 一、党组织关系隶属：党组织关系隶属于{ $department }，据此确定。
+explain-affiliation-none = 一、党组织关系隶属：未登记。
+explain-supervising-none = 二、业务主管单位：未登记。
+explain-supervising-decides = 二、业务主管单位：{ $department }，按“谁主管、谁负责”据此确定。
+explain-supervising-same = 二、业务主管单位：{ $department }，与前述为同一部门，不构成多头管理。
+explain-supervising-contests = 二、业务主管单位：{ $department }同时主张管理该组织，构成多头管理。
+explain-rule-none = 三、主管规则：{ $place }没有适用于{ $category }及其上级类别的主管规则。
+explain-scope-region = 适用于{ $region }及以下
+explain-scope-everywhere = 全域适用
+explain-not-inherited = {""}
+explain-inherited = （{ $category }沿用）
+explain-rule = 三、主管规则：{ $category }的主管规则{ $inherited }{ $scope }，是{ $place }适用的最具体规则，规定由{ $kind }主管。
+explain-administering-region = 管理层级
+explain-own-region = 所在行政区划
+explain-rule-missing-department = {"　　"}{ $admin_word }{ $admin }及以上各级均未设{ $kind_name }，属缺失部门，该规则不能确定责任部门。
+explain-rule-department-decides = {"　　"}{ $admin_word }{ $admin }或最近的上级行政区划的{ $kind_name }为{ $department }，据此确定。
+explain-rule-department-same = {"　　"}{ $admin }或以上的{ $kind_name }为{ $department }，与前述为同一部门，不构成多头管理。
+explain-rule-department-contests = {"　　"}{ $admin }或以上的{ $kind_name }为{ $department }，同时主张管理该组织，构成多头管理。
+explain-fallback-decides = 四、乡镇（街道）兜底：由{ $place }的{ $department }兜底。
+explain-fallback-none = 四、乡镇（街道）兜底：{ $place }没有兜底条线的部门。
+explain-fallback-not-township = 四、乡镇（街道）兜底：该组织位于{ $place }，不在乡镇（街道），无兜底部门。
+explain-result-nobody = 结论：无责任部门，属盲区。
+explain-result = 结论：由{ $department }负责（依据：{ $basis }）。
+
+## 缺口说明
+
+list-more = { $all }、{ $next }
+list-empty = 无
+dedication-unit = 专门组织
+dedication-staff = 专门人员
+dedication-method = 专门办法
+gap-unassigned = 位于{ $region }的{ $organization }无责任部门：未登记党组织关系隶属和业务主管单位，无主管规则确定的部门，也无乡镇（街道）兜底，属盲区。
+gap-fallback-only = 位于{ $region }的{ $organization }仅由乡镇（街道）兜底部门{ $department }兜底，无主管条线部门负责。
+gap-contested = 位于{ $region }的{ $organization }有 { $count } 个部门主张管理，构成多头管理，现由{ $department }负责。
+gap-missing-department = 管理层级为{ $region }的{ $category } { $count } 个，适用规定由{ $kind_name }（{ $kind_code }）主管的规则，但{ $region }及以上各级均未设{ $kind_name }。
+gap-unruled-category = { $region }有{ $category } { $count } 个，该类别及其上级类别在当地均无适用的主管规则。
+gap-incomplete-dedication = { $department }负责 { $count } 个组织，但{ $lacks }不全。

@@ -5,9 +5,9 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use orgmap::i18n::Lang;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::helpers::{JSON_TYPE, TestApp, post, send, urlencode};
+use crate::helpers::{self, JSON_TYPE, TestApp, post, send, urlencode};
 
 type Headers<'a> = &'a [(&'a str, &'a str)];
 
@@ -121,4 +121,104 @@ async fn an_extractor_refusal_is_localized_too() {
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         assert_eq!(reply.json()["errors"][0]["message"], want, "{headers:?}");
     }
+}
+
+/// A township with a fallback, a rule naming a kind with no department,
+/// and two private schools: one falls to the fallback, one (at a county)
+/// to nobody.
+async fn two_schools(app: &TestApp) -> (String, String) {
+    helpers::small_province(app).await;
+    helpers::department(app, "DJ-TS", "TOWNSHIP", "350102001").await;
+    app.data(
+        "mutation($input: RuleInput!) { upsertRule(input: $input) { basis } }",
+        json!({ "input": { "categoryCode": "PRIVATE_SCHOOL", "departmentKindCode": "JUSTICE", "basis": "测试" } }),
+    )
+    .await;
+    let (town, county) = (
+        helpers::credit_code("52", "350102", 1),
+        helpers::credit_code("52", "350102", 2),
+    );
+    helpers::organization(app, &town, "东街学校", "PRIVATE_SCHOOL", "350102001").await;
+    helpers::organization(app, &county, "鼓楼学校", "PRIVATE_SCHOOL", "350102").await;
+    (town, county)
+}
+
+const EXPLANATION: &str =
+    "query($code: String!) { organization(creditCode: $code) { responsibility { explanation } } }";
+const GAPS: &str = "{ coverageGaps(kinds: [UNASSIGNED], first: 5) { edges { node { detail } } } }";
+
+/// The data of a query sent over HTTP with `headers`.
+async fn data_over_http(
+    app: &TestApp,
+    headers: Headers<'_>,
+    query: &str,
+    variables: Value,
+) -> Value {
+    let mut all = vec![JSON_TYPE];
+    all.extend_from_slice(headers);
+    let reply = send(
+        app.router(),
+        post(
+            &all,
+            json!({ "query": query, "variables": variables }).to_string(),
+        ),
+    )
+    .await;
+    let body = reply.json();
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"].clone()
+}
+
+#[tokio::test]
+async fn an_explanation_is_chinese_by_default_and_english_on_request() {
+    let app = TestApp::spawn().await;
+    let (town, _) = two_schools(&app).await;
+    let variables = json!({ "code": town });
+
+    let zh = data_over_http(&app, &[], EXPLANATION, variables.clone()).await;
+    let en = data_over_http(
+        &app,
+        &[("accept-language", "fr, en;q=0.8")],
+        EXPLANATION,
+        variables,
+    )
+    .await;
+
+    assert_eq!(
+        zh["organization"]["responsibility"]["explanation"],
+        json!([
+            "一、党组织关系隶属：未登记。",
+            "二、业务主管单位：未登记。",
+            "三、主管规则：民办学校（PRIVATE_SCHOOL）的主管规则全域适用，是东街街道（350102001）适用的最具体规则，规定由司法部门（JUSTICE）主管。",
+            "　　所在行政区划东街街道（350102001）及以上各级均未设司法部门，属缺失部门，该规则不能确定责任部门。",
+            "四、乡镇（街道）兜底：由东街街道（350102001）的350102001 TOWNSHIP（DJ-TS）兜底。",
+            "结论：由350102001 TOWNSHIP（DJ-TS）负责（依据：乡镇（街道）兜底）。"
+        ])
+    );
+    assert_eq!(
+        en["organization"]["responsibility"]["explanation"][5],
+        "Result: 350102001 TOWNSHIP (DJ-TS) is responsible (basis FALLBACK)."
+    );
+}
+
+#[tokio::test]
+async fn a_gap_detail_is_chinese_by_default_and_english_on_request() {
+    let app = TestApp::spawn().await;
+    let (_, county) = two_schools(&app).await;
+
+    let zh = data_over_http(&app, &[], GAPS, json!({})).await;
+    let en = data_over_http(&app, &[("accept-language", "en-GB")], GAPS, json!({})).await;
+
+    assert_eq!(
+        zh["coverageGaps"]["edges"][0]["node"]["detail"],
+        format!(
+            "位于鼓楼区的鼓楼学校（{county}）无责任部门：未登记党组织关系隶属和业务主管单位，无主管规则确定的部门，也无乡镇（街道）兜底，属盲区。"
+        )
+    );
+    assert_eq!(
+        en["coverageGaps"]["edges"][0]["node"]["detail"],
+        format!(
+            "鼓楼学校 ({county}) in 鼓楼区: nobody is responsible — no party affiliation, supervising unit, rule department or township fallback (盲区)."
+        )
+    );
 }
