@@ -16,6 +16,7 @@ use crate::domain::region as region_domain;
 use crate::domain::responsibility::Basis;
 use crate::domain::scope::Scope;
 use crate::error::{Error, Result};
+use crate::i18n::Lang;
 
 /// Gap rows listed at most; a last row says how many there are in all.
 pub const MAX_GAP_ROWS: u64 = 100_000;
@@ -95,8 +96,10 @@ pub async fn coverage_xlsx(
     db: &DatabaseConnection,
     scope: &Scope,
     region_code: Option<&str>,
+    lang: Lang,
 ) -> Result<Vec<u8>> {
-    let report = Report::load(db, scope, region_code).await?;
+    let mut report = Report::load(db, scope, region_code).await?;
+    report.lang = lang;
     let mut workbook = Workbook::new();
     report.summary_sheet(&mut workbook).await?;
     report.matrix_sheet(&mut workbook).await?;
@@ -115,6 +118,8 @@ struct Report<'a> {
     kinds: Vec<department_kind::Model>,
     categories: HashMap<i32, category::Model>,
     formats: Formats,
+    /// The language of the gap details.
+    lang: Lang,
 }
 
 /// The cell formats the sheets share.
@@ -165,6 +170,7 @@ impl<'a> Report<'a> {
             kinds,
             categories,
             formats: Formats::new(),
+            lang: Lang::default(),
         })
     }
 
@@ -301,7 +307,7 @@ impl<'a> Report<'a> {
                 }
                 let region = gap.region_id.and_then(|id| names.regions.get(&id));
                 let org = gap.organization_id.and_then(|id| orgs.get(&id));
-                let detail = gap.detail.render(crate::i18n::Lang::default());
+                let detail = gap.detail.render(self.lang);
                 let cells = [
                     gap_label(gap.kind),
                     detail.as_str(),

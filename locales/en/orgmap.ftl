@@ -207,3 +207,22 @@ gap-incomplete-dedication = { $department } is responsible for { $count ->
     [one] { $count } organization
    *[other] { $count } organizations
 } but lacks { $lacks }.
+
+## The command line
+
+cli-import-more-bad-rows = … and { $count } more bad { $count ->
+    [one] row
+   *[other] rows
+}
+cli-import-imported = imported
+cli-import-checked = checked (dry run, nothing written)
+cli-import-refused = refused (nothing written)
+cli-import-summary = { $entity }: { $outcome }, { $rows } rows, { $created } created, { $updated } updated, { $unchanged } unchanged, { $rejected } rejected; { $changed } responsibilities changed ({ $seconds } s)
+cli-import-bad-rows = { $count } bad { $count ->
+    [one] row
+   *[other] rows
+}; nothing was written
+cli-token-created = created token '{ $name }' ({ $role }); its secret follows and is shown only this once:
+cli-token-created-in-region = created token '{ $name }' ({ $role }, region { $region }); its secret follows and is shown only this once:
+cli-token-revoked = revoked token '{ $name }'
+cli-token-already-revoked = token '{ $name }' was already revoked

@@ -188,3 +188,16 @@ gap-contested = 位于{ $region }的{ $organization }有 { $count } 个部门主
 gap-missing-department = 管理层级为{ $region }的{ $category } { $count } 个，适用规定由{ $kind_name }（{ $kind_code }）主管的规则，但{ $region }及以上各级均未设{ $kind_name }。
 gap-unruled-category = { $region }有{ $category } { $count } 个，该类别及其上级类别在当地均无适用的主管规则。
 gap-incomplete-dedication = { $department }负责 { $count } 个组织，但{ $lacks }不全。
+
+## 命令行
+
+cli-import-more-bad-rows = ……另有 { $count } 行有误
+cli-import-imported = 已导入
+cli-import-checked = 已校验（试运行，未写入）
+cli-import-refused = 已拒绝（未写入）
+cli-import-summary = { $entity }：{ $outcome }，共 { $rows } 行，新增 { $created } 行，更新 { $updated } 行，未变 { $unchanged } 行，拒绝 { $rejected } 行；责任认定变化 { $changed } 个（用时 { $seconds } 秒）
+cli-import-bad-rows = { $count } 行有误，未写入任何数据
+cli-token-created = 已创建令牌“{ $name }”（{ $role }）；以下为令牌密钥，仅显示这一次：
+cli-token-created-in-region = 已创建令牌“{ $name }”（{ $role }，行政区划 { $region }）；以下为令牌密钥，仅显示这一次：
+cli-token-revoked = 已吊销令牌“{ $name }”
+cli-token-already-revoked = 令牌“{ $name }”此前已吊销

@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -84,11 +84,14 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 async fn coverage_report(
     State(state): State<AppState>,
     Query(query): Query<RegionQuery>,
+    headers: HeaderMap,
     caller: Caller,
 ) -> Result<Response> {
     caller.require(Role::Viewer)?;
+    let lang = crate::http::error::lang(&headers);
     let bytes =
-        crate::report::coverage_xlsx(&state.db, &caller.scope, query.region.as_deref()).await?;
+        crate::report::coverage_xlsx(&state.db, &caller.scope, query.region.as_deref(), lang)
+            .await?;
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(XLSX)),
