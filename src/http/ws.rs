@@ -13,8 +13,15 @@
 //! the protocol sees them, and forwards async-graphql's 1002 as is: none of
 //! these close codes would survive, so the guard drives async-graphql's
 //! protocol type itself.
+//!
+//! The connection's language is the `language` of `connection_init`'s
+//! payload (`{"language": "en"}`), else the upgrade's `Accept-Language`;
+//! subscription answers and their errors are said in it. The close reasons
+//! are the protocol's own words and stay English.
 
+use std::any::TypeId;
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::dataloader::DataLoader;
@@ -25,13 +32,17 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::stream::BoxStream;
 use futures::{SinkExt, StreamExt};
 use sea_orm::DatabaseConnection;
 
 use crate::domain::access::Caller;
+use crate::graphql::Limits;
+use crate::graphql::execution::localize;
 use crate::graphql::loaders::Loaders;
 use crate::http::auth;
 use crate::http::state::{Access, AppState};
+use crate::i18n::Lang;
 
 /// How long a client has to send `connection_init`.
 pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -65,8 +76,16 @@ pub async fn upgrade(State(state): State<AppState>, request: Request, next: Next
         Err(rejection) => return rejection.into_response(),
     };
     let access = state.options.access;
+    let lang = crate::http::error::lang(&parts.headers);
     upgrade.protocols([PROTOCOL]).on_upgrade(move |socket| {
-        serve(socket, state.schema, state.db, INIT_TIMEOUT, access, known)
+        let connection = Connection {
+            db: state.db,
+            init_timeout: INIT_TIMEOUT,
+            access,
+            known,
+            lang,
+        };
+        serve(socket, Localized(state.schema), connection)
     })
 }
 
@@ -99,9 +118,10 @@ async fn caller_of(
 
 /// What each subscription of a connection reads from: its own loaders
 /// (batching, no cache), the caller and its scope.
-fn connection_data(db: DatabaseConnection, caller: Caller) -> Data {
+fn connection_data(db: DatabaseConnection, caller: Caller, lang: Lang) -> Data {
     let scope = caller.scope;
     let mut data = Data::default();
+    data.insert(lang);
     data.insert(DataLoader::new(Loaders { db, scope }, tokio::spawn));
     data.insert(scope);
     data.insert(caller);
@@ -110,23 +130,75 @@ fn connection_data(db: DatabaseConnection, caller: Caller) -> Data {
 
 /// Serves one connection until either side closes it; a `connection_init`
 /// without valid credentials is refused (4403).
-async fn serve<E: Executor>(
-    socket: WebSocket,
-    executor: E,
-    db: DatabaseConnection,
-    init_timeout: Duration,
-    access: Access,
-    known: Option<Caller>,
-) {
+/// What a connection starts with: the database, the rules of access, the
+/// caller the upgrade named and the upgrade's language.
+pub struct Connection {
+    pub db: DatabaseConnection,
+    pub init_timeout: Duration,
+    pub access: Access,
+    pub known: Option<Caller>,
+    pub lang: Lang,
+}
+
+/// The schema, with the errors of each subscription answer said in the
+/// connection's language (as `graphql::execute` does for a request).
+#[derive(Clone)]
+pub struct Localized<E>(pub E);
+
+impl<E: Executor> Executor for Localized<E> {
+    async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        self.0.execute(request).await
+    }
+
+    fn execute_stream(
+        &self,
+        request: async_graphql::Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, async_graphql::Response> {
+        let lang = session_data
+            .as_ref()
+            .and_then(|data| data.get(&TypeId::of::<Lang>()))
+            .and_then(|value| value.downcast_ref::<Lang>())
+            .copied()
+            .unwrap_or_default();
+        let limits = Limits::default();
+        self.0
+            .execute_stream(request, session_data)
+            .map(move |mut response| {
+                for error in &mut response.errors {
+                    localize(error, lang, &limits);
+                }
+                response
+            })
+            .boxed()
+    }
+}
+
+/// The language `connection_init`'s payload asks for, else `otherwise`.
+fn payload_lang(payload: &serde_json::Value, otherwise: Lang) -> Lang {
+    payload
+        .get("language")
+        .and_then(|v| v.as_str())
+        .map(Lang::from_accept_language)
+        .unwrap_or(otherwise)
+}
+
+async fn serve<E: Executor>(socket: WebSocket, executor: E, connection: Connection) {
+    let Connection {
+        db,
+        init_timeout,
+        access,
+        known,
+        lang,
+    } = connection;
     let (mut sink, mut source) = socket.split();
     let (to_protocol, from_client) = futures::channel::mpsc::unbounded::<Vec<u8>>();
     let protocol = Protocol::new(executor, from_client, WebSocketProtocols::GraphQLWS)
         .on_connection_init(move |payload| async move {
+            let lang = payload_lang(&payload, lang);
             match caller_of(&db, access, known, &payload).await {
-                Ok(caller) => Ok(connection_data(db, caller)),
-                Err(err) => Err(async_graphql::Error::new(
-                    err.public_message(crate::i18n::Lang::default()),
-                )),
+                Ok(caller) => Ok(connection_data(db, caller, lang)),
+                Err(err) => Err(async_graphql::Error::new(err.public_message(lang))),
             }
         });
     futures::pin_mut!(protocol);
