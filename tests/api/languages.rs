@@ -13,16 +13,17 @@ type Headers<'a> = &'a [(&'a str, &'a str)];
 
 const NEGATIVE_PAGE: &str = "{ regions(first: -1) { totalCount } }";
 
-/// The first error message of a query sent over HTTP with `headers`.
-async fn message_over_http(app: &TestApp, headers: &[(&str, &str)], query: &str) -> String {
+/// The body of a query sent over HTTP with `headers`.
+async fn over_http(app: &TestApp, headers: Headers<'_>, query: &str, variables: Value) -> Value {
     let mut all = vec![JSON_TYPE];
     all.extend_from_slice(headers);
-    let reply = send(
-        app.router(),
-        post(&all, json!({ "query": query }).to_string()),
-    )
-    .await;
-    let body = reply.json();
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    send(app.router(), post(&all, body)).await.json()
+}
+
+/// The first error message of a query sent over HTTP with `headers`.
+async fn message_over_http(app: &TestApp, headers: Headers<'_>, query: &str) -> String {
+    let body = over_http(app, headers, query, json!({})).await;
     assert_eq!(
         body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
         "{body}"
@@ -154,17 +155,7 @@ async fn data_over_http(
     query: &str,
     variables: Value,
 ) -> Value {
-    let mut all = vec![JSON_TYPE];
-    all.extend_from_slice(headers);
-    let reply = send(
-        app.router(),
-        post(
-            &all,
-            json!({ "query": query, "variables": variables }).to_string(),
-        ),
-    )
-    .await;
-    let body = reply.json();
+    let body = over_http(app, headers, query, variables).await;
     assert!(body.get("errors").is_none(), "{body}");
     body["data"].clone()
 }
