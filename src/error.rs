@@ -1,8 +1,12 @@
 //! The one error type of orgmap. Each variant maps to a GraphQL
 //! `extensions.code`; database and internal errors are logged and never
-//! shown.
+//! shown. What a person reads is a [`Message`], rendered in their language
+//! by the boundary that answers them.
 
 use sea_orm::{DbErr, SqlErr};
+
+use crate::i18n::{Lang, Message};
+use crate::msg;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -16,20 +20,21 @@ pub const INTERNAL: &str = "INTERNAL";
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Something the request names does not exist.
+    /// `field` names the input (an identifier, not prose).
     #[error("{field}: {reason}")]
-    NotFound { field: String, reason: String },
+    NotFound { field: String, reason: Message },
     /// The request is malformed or breaks a rule of the domain.
     #[error("{field}: {reason}")]
-    InvalidInput { field: String, reason: String },
+    InvalidInput { field: String, reason: Message },
     /// The write would clash with data that exists.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Message),
     /// No valid credentials came with a request that needs them.
     #[error("{0}")]
-    Unauthenticated(String),
+    Unauthenticated(Message),
     /// The caller may not do this.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Message),
     #[error("database error: {0}")]
     Database(DbErr),
     /// A failure of ours outside the database (a spreadsheet that cannot be
@@ -39,17 +44,17 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub fn invalid(field: impl Into<String>, reason: Message) -> Self {
         Error::InvalidInput {
             field: field.into(),
-            reason: reason.into(),
+            reason,
         }
     }
 
-    pub fn not_found(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub fn not_found(field: impl Into<String>, reason: Message) -> Self {
         Error::NotFound {
             field: field.into(),
-            reason: reason.into(),
+            reason,
         }
     }
 
@@ -65,13 +70,28 @@ impl Error {
         }
     }
 
-    /// The message a client may read: database errors, which could carry
-    /// SQL, and internal errors become "internal error".
-    pub fn public_message(&self) -> String {
+    /// The message a client may read, still to be rendered: database
+    /// errors, which could carry SQL, and internal errors become "internal
+    /// error"; an input error names its field.
+    pub fn public(&self) -> Message {
         match self {
-            Error::Database(_) | Error::Internal(_) => "internal error".to_owned(),
-            other => other.to_string(),
+            Error::NotFound { field, reason } | Error::InvalidInput { field, reason } => {
+                msg!(
+                    "error-field",
+                    field = field.as_str(),
+                    reason = reason.clone()
+                )
+            }
+            Error::Conflict(reason) | Error::Unauthenticated(reason) | Error::Forbidden(reason) => {
+                reason.clone()
+            }
+            Error::Database(_) | Error::Internal(_) => msg!("error-internal"),
         }
+    }
+
+    /// [`Error::public`] in `lang`.
+    pub fn public_message(&self, lang: Lang) -> String {
+        self.public().render(lang)
     }
 
     /// Logs what the client is not shown: the detail of database and
@@ -123,10 +143,7 @@ impl Error {
     /// Turns a unique-index refusal that retries did not cure into a CONFLICT.
     pub fn settle(self) -> Self {
         if self.is_unique_violation() {
-            Error::Conflict(
-                "another record with the same natural key was written at the same time; try again"
-                    .to_owned(),
-            )
+            Error::Conflict(msg!("error-concurrent-write"))
         } else {
             self
         }
@@ -142,7 +159,8 @@ mod tests {
         let err = Error::Internal("spreadsheet: disk full".to_owned());
 
         assert_eq!(err.code(), INTERNAL);
-        assert_eq!(err.public_message(), "internal error");
+        assert_eq!(err.public_message(Lang::En), "internal error");
+        assert_eq!(err.public_message(Lang::Zh), "内部错误");
         assert!(!err.is_retryable());
     }
 }

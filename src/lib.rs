@@ -9,6 +9,7 @@
 //! - [`report`]: the coverage report as a spreadsheet.
 //! - [`demo`]: the deterministic demo-province generator.
 //! - [`commands`]: the command line and what each command does.
+//! - [`i18n`]: the languages and the message catalogs (`locales/`).
 
 pub mod commands;
 pub mod demo;
@@ -16,4 +17,5 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod i18n;
 pub mod report;

@@ -16,6 +16,7 @@ use crate::domain::region as region_domain;
 use crate::domain::responsibility::Basis;
 use crate::domain::scope::Scope;
 use crate::error::{Error, Result};
+use crate::i18n::Lang;
 
 /// Gap rows listed at most; a last row says how many there are in all.
 pub const MAX_GAP_ROWS: u64 = 100_000;
@@ -98,8 +99,10 @@ pub async fn coverage_xlsx(
     db: &DatabaseConnection,
     scope: &Scope,
     region_code: Option<&str>,
+    lang: Lang,
 ) -> Result<Vec<u8>> {
-    let report = Report::load(db, scope, region_code).await?;
+    let mut report = Report::load(db, scope, region_code).await?;
+    report.lang = lang;
     let mut workbook = Workbook::new();
     report.summary_sheet(&mut workbook).await?;
     report.matrix_sheet(&mut workbook).await?;
@@ -115,10 +118,11 @@ pub async fn coverage_xlsx_blocking(
     db: DatabaseConnection,
     scope: Scope,
     region_code: Option<String>,
+    lang: Lang,
 ) -> Result<Vec<u8>> {
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        runtime.block_on(coverage_xlsx(&db, &scope, region_code.as_deref()))
+        runtime.block_on(coverage_xlsx(&db, &scope, region_code.as_deref(), lang))
     })
     .await
     .map_err(|err| Error::Internal(format!("the report's thread failed: {err}")))?
@@ -135,6 +139,8 @@ struct Report<'a> {
     kinds: Vec<department_kind::Model>,
     categories: HashMap<i32, category::Model>,
     formats: Formats,
+    /// The language of the gap details.
+    lang: Lang,
 }
 
 /// The cell formats the sheets share.
@@ -185,6 +191,7 @@ impl<'a> Report<'a> {
             kinds,
             categories,
             formats: Formats::new(),
+            lang: Lang::default(),
         })
     }
 
@@ -326,9 +333,10 @@ impl<'a> Report<'a> {
                 }
                 let region = gap.region_id.and_then(|id| names.regions.get(&id));
                 let org = gap.organization_id.and_then(|id| orgs.get(&id));
+                let detail = gap.detail.render(self.lang);
                 let cells = [
                     gap_label(gap.kind),
-                    gap.detail.as_str(),
+                    detail.as_str(),
                     region.map_or("", |r| r.0.as_str()),
                     region.map_or("", |r| r.1.as_str()),
                     gap.category_id

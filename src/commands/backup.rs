@@ -15,43 +15,55 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use super::config::BackupArgs;
 use crate::domain::store::db;
+use crate::i18n::{Lang, Message};
+use crate::msg;
 
 /// Writes the backup to `--out`, refusing to overwrite a file unless `--force`.
-pub async fn run(args: BackupArgs) -> anyhow::Result<()> {
+pub async fn run(args: BackupArgs, lang: Lang) -> anyhow::Result<()> {
+    let say = |message: Message| message.render(lang);
     if args.out.exists() && !args.force {
-        anyhow::bail!(
-            "{} 已存在，未作覆盖；如需覆盖，请加 --force 参数",
-            args.out.display()
-        );
+        anyhow::bail!(say(msg!(
+            "backup-exists",
+            path = args.out.display().to_string()
+        )));
     }
     let url = &args.database.database_url;
     if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        return pg_dump(url, &args.out);
+        return pg_dump(url, &args.out, lang);
     }
-    let db = db::open(url).await.context("无法打开数据库")?;
-    let copied = match holds_tables(&db).await {
-        Ok(true) => vacuum_into(&db, &args.out).await,
-        Ok(false) => Err(anyhow::anyhow!("数据库为空或不存在，未生成备份")),
+    let db = db::open(url)
+        .await
+        .context(say(msg!("backup-cannot-open")))?;
+    let copied = match holds_tables(&db, lang).await {
+        Ok(true) => vacuum_into(&db, &args.out, lang).await,
+        Ok(false) => Err(anyhow::anyhow!(say(msg!("backup-empty")))),
         Err(err) => Err(err),
     };
     db.close().await?;
     copied?;
-    eprintln!("备份已写入 {}", args.out.display());
+    eprintln!(
+        "{}",
+        say(msg!(
+            "backup-written",
+            path = args.out.display().to_string()
+        ))
+    );
     Ok(())
 }
 
 /// Whether the SQLite database has tables: a mistyped path opens (and
 /// creates) an empty file, which is no backup.
-async fn holds_tables(db: &sea_orm::DatabaseConnection) -> anyhow::Result<bool> {
+async fn holds_tables(db: &sea_orm::DatabaseConnection, lang: Lang) -> anyhow::Result<bool> {
+    let unreadable = || msg!("backup-cannot-read").render(lang);
     let row = db
         .query_one_raw(Statement::from_string(
             DbBackend::Sqlite,
             "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'",
         ))
         .await
-        .context("无法读取数据库")?;
+        .with_context(unreadable)?;
     let tables = match row {
-        Some(row) => row.try_get::<i64>("", "n").context("无法读取数据库")?,
+        Some(row) => row.try_get::<i64>("", "n").with_context(unreadable)?,
         None => 0,
     };
     Ok(tables > 0)
@@ -59,14 +71,18 @@ async fn holds_tables(db: &sea_orm::DatabaseConnection) -> anyhow::Result<bool> 
 
 /// Copies the SQLite database into `out` through a file beside it, renamed
 /// into place once whole, so that `out` is never a half-written backup.
-async fn vacuum_into(db: &sea_orm::DatabaseConnection, out: &Path) -> anyhow::Result<()> {
+async fn vacuum_into(
+    db: &sea_orm::DatabaseConnection,
+    out: &Path,
+    lang: Lang,
+) -> anyhow::Result<()> {
     if db.get_database_backend() != DbBackend::Sqlite {
-        anyhow::bail!("此数据库不支持该备份方式");
+        anyhow::bail!(msg!("backup-unsupported").render(lang));
     }
     let partial = partial_path(out);
     // VACUUM INTO refuses to write over a file: a partial one left by an
     // interrupted backup is ours to remove.
-    remove_if_present(&partial)?;
+    remove_if_present(&partial, lang)?;
     let target = partial.to_string_lossy().into_owned();
     let copied = db
         .execute_raw(Statement::from_sql_and_values(
@@ -76,10 +92,11 @@ async fn vacuum_into(db: &sea_orm::DatabaseConnection, out: &Path) -> anyhow::Re
         ))
         .await;
     if let Err(err) = copied {
-        let _ = remove_if_present(&partial);
-        return Err(err).context("备份失败");
+        let _ = remove_if_present(&partial, lang);
+        return Err(err).context(msg!("backup-failed").render(lang));
     }
-    std::fs::rename(&partial, out).with_context(|| format!("无法写入 {}", out.display()))
+    std::fs::rename(&partial, out)
+        .with_context(|| msg!("cannot-write-file", path = out.display().to_string()).render(lang))
 }
 
 /// `out` with `.partial` appended to its file name.
@@ -89,18 +106,19 @@ fn partial_path(out: &Path) -> PathBuf {
     out.with_file_name(name)
 }
 
-fn remove_if_present(path: &Path) -> anyhow::Result<()> {
+fn remove_if_present(path: &Path, lang: Lang) -> anyhow::Result<()> {
     match std::fs::remove_file(path) {
-        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
-            Err(err).with_context(|| format!("无法删除 {}", path.display()))
-        }
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err).with_context(|| {
+            msg!("cannot-remove-file", path = path.display().to_string()).render(lang)
+        }),
         _ => Ok(()),
     }
 }
 
 /// Runs `pg_dump --format=custom` into `out`, or, when it is not on the
 /// PATH, says what to run.
-fn pg_dump(url: &str, out: &Path) -> anyhow::Result<()> {
+fn pg_dump(url: &str, out: &Path, lang: Lang) -> anyhow::Result<()> {
+    let say = |message: Message| message.render(lang);
     let status = std::process::Command::new("pg_dump")
         .arg("--format=custom")
         .arg("--file")
@@ -110,19 +128,28 @@ fn pg_dump(url: &str, out: &Path) -> anyhow::Result<()> {
         .status();
     match status {
         Ok(status) if status.success() => {
-            eprintln!("备份已写入 {}", out.display());
+            eprintln!(
+                "{}",
+                say(msg!("backup-written", path = out.display().to_string()))
+            );
             Ok(())
         }
-        Ok(status) => anyhow::bail!("pg_dump 执行失败（{status}），未生成备份"),
+        Ok(status) => anyhow::bail!(say(msg!(
+            "backup-pg-dump-failed",
+            status = status.to_string()
+        ))),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             eprintln!(
-                "未找到 pg_dump（PostgreSQL 客户端工具）。请在可连接数据库的机器上执行：\n  pg_dump --format=custom --file {} --dbname '{}'\n（口令可通过 PGPASSWORD 环境变量提供）",
-                out.display(),
-                without_password(url)
+                "{}",
+                say(msg!(
+                    "backup-pg-dump-missing-advice",
+                    path = out.display().to_string(),
+                    url = without_password(url)
+                ))
             );
-            anyhow::bail!("未找到 pg_dump，未生成备份")
+            anyhow::bail!(say(msg!("backup-pg-dump-missing")))
         }
-        Err(err) => Err(err).context("无法运行 pg_dump"),
+        Err(err) => Err(err).context(say(msg!("backup-pg-dump-cannot-run"))),
     }
 }
 

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::domain::transfer::{Dataset, Encoding, Format};
 use crate::graphql::Limits;
+use crate::i18n::Lang;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -17,6 +18,11 @@ use crate::graphql::Limits;
     about = "Who is responsible for this organization, and where is nobody responsible?"
 )]
 pub struct Cli {
+    /// The language of what the command prints: zh (simplified Chinese,
+    /// the default) or en. Without it, LC_ALL, LC_MESSAGES or LANG
+    /// starting with "en" means English.
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
     #[command(subcommand)]
     pub command: Command,
     /// How log lines are written to standard error: text for people, json
@@ -36,6 +42,26 @@ pub struct Cli {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// A language the command line speaks.
+// Its own enum rather than a ValueEnum derive on `i18n::Lang`, which uses
+// nothing of ours and knows nothing of clap.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+impl Cli {
+    /// The language to print in: `--lang`, else the process's locale.
+    pub fn lang(&self) -> Lang {
+        match self.lang {
+            Some(LangArg::Zh) => Lang::Zh,
+            Some(LangArg::En) => Lang::En,
+            None => Lang::from_env(),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]

@@ -9,11 +9,15 @@ use sea_orm::DatabaseConnection;
 use super::config::DatabaseArgs;
 use crate::domain::{self, store::db};
 use crate::error::Error;
+use crate::i18n::Lang;
 
-/// A domain error as the command line shows it: database detail hidden.
-pub fn user_error(err: Error) -> anyhow::Error {
-    err.log_hidden();
-    anyhow::anyhow!("{}", err.public_message())
+/// A domain error as the command line shows it, in `lang`: database
+/// detail hidden.
+pub fn user_error(lang: Lang) -> impl Fn(Error) -> anyhow::Error {
+    move |err| {
+        err.log_hidden();
+        anyhow::anyhow!("{}", err.public_message(lang))
+    }
 }
 
 /// Opens and migrates the database, loads the reference data into an empty

@@ -9,9 +9,10 @@ use super::config::ExportArgs;
 use super::database::{open, user_error};
 use crate::domain::scope::Scope;
 use crate::domain::transfer::export::{ExportOptions, Exporter};
+use crate::i18n::Lang;
 
 /// Exports an entity to a file or standard output.
-pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
+pub async fn run(args: ExportArgs, lang: Lang) -> anyhow::Result<()> {
     let options = ExportOptions {
         entity: args.entity,
         format: args.format,
@@ -21,7 +22,7 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
     let written = async {
         let mut exporter = Exporter::new(&db, &Scope::EVERYTHING, options)
             .await
-            .map_err(user_error)?;
+            .map_err(user_error(lang))?;
         let mut out: Box<dyn Write> = match &args.out {
             Some(path) => Box::new(std::io::BufWriter::new(
                 std::fs::File::create(path)
@@ -29,7 +30,7 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
             )),
             None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
         };
-        while let Some(chunk) = exporter.next_chunk().await.map_err(user_error)? {
+        while let Some(chunk) = exporter.next_chunk().await.map_err(user_error(lang))? {
             out.write_all(&chunk)?;
         }
         out.flush()?;

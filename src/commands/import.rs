@@ -8,9 +8,11 @@ use super::config::ImportArgs;
 use super::database::{open, user_error};
 use crate::domain::access::Caller;
 use crate::domain::transfer::{self, Format, ImportOptions};
+use crate::i18n::Lang;
+use crate::msg;
 
 /// Imports a file and prints what it did; fails when any row is bad.
-pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
+pub async fn run(args: ImportArgs, lang: Lang) -> anyhow::Result<()> {
     let entity = args.entity;
     let format = args
         .format
@@ -34,50 +36,44 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     )
     .await;
     db.close().await?;
-    let report = report.map_err(user_error)?;
+    let report = report.map_err(user_error(lang))?;
     let mut out = std::io::stdout().lock();
     for error in &report.errors {
-        writeln!(
-            out,
-            "line {}{}: {}",
-            error.line,
-            error
-                .column
-                .as_deref()
-                .map(|c| format!(", {c}"))
-                .unwrap_or_default(),
-            error.reason
-        )?;
+        writeln!(out, "{}", error.message().render(lang))?;
     }
     if report.rejected > report.errors.len() as u64 {
+        let more = report.rejected - report.errors.len() as u64;
         writeln!(
             out,
-            "… and {} more bad rows",
-            report.rejected - report.errors.len() as u64
+            "{}",
+            msg!("cli-import-more-bad-rows", count = more).render(lang)
         )?;
     }
     let outcome = if report.committed {
-        "imported"
+        msg!("cli-import-imported")
     } else if report.dry_run && report.rejected == 0 {
-        "checked (dry run, nothing written)"
+        msg!("cli-import-checked")
     } else {
-        "refused (nothing written)"
+        msg!("cli-import-refused")
     };
-    writeln!(
-        out,
-        "{}: {}, {} rows, {} created, {} updated, {} unchanged, {} rejected; {} responsibilities changed ({:.1} s)",
-        entity.as_str(),
-        outcome,
-        report.rows(),
-        report.created,
-        report.updated,
-        report.unchanged,
-        report.rejected,
-        report.changed_responsibility,
-        started.elapsed().as_secs_f64()
-    )?;
+    let summary = msg!(
+        "cli-import-summary",
+        entity = entity.as_str(),
+        outcome = outcome,
+        rows = report.rows(),
+        created = report.created,
+        updated = report.updated,
+        unchanged = report.unchanged,
+        rejected = report.rejected,
+        changed = report.changed_responsibility,
+        seconds = format!("{:.1}", started.elapsed().as_secs_f64())
+    );
+    writeln!(out, "{}", summary.render(lang))?;
     if report.rejected > 0 {
-        anyhow::bail!("{} bad rows; nothing was written", report.rejected);
+        anyhow::bail!(
+            "{}",
+            msg!("cli-import-bad-rows", count = report.rejected).render(lang)
+        );
     }
     Ok(())
 }

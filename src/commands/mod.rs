@@ -17,15 +17,16 @@ use self::config::{Cli, Command, LogFormat};
 
 /// Runs one command to its end.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let lang = cli.lang();
     match cli.command {
         Command::Schema => schema::run(),
-        Command::Demo(args) => demo::run(args).await,
-        Command::Import(args) => import::run(args).await,
-        Command::Export(args) => export::run(args).await,
-        Command::Report(args) => report::run(args).await,
+        Command::Demo(args) => demo::run(args, lang).await,
+        Command::Import(args) => import::run(args, lang).await,
+        Command::Export(args) => export::run(args, lang).await,
+        Command::Report(args) => report::run(args, lang).await,
         Command::Serve(args) => serve::run(args).await,
-        Command::Token(command) => token::run(command).await,
-        Command::Backup(args) => backup::run(args).await,
+        Command::Token(command) => token::run(command, lang).await,
+        Command::Backup(args) => backup::run(args, lang).await,
     }
 }
 

@@ -6,15 +6,17 @@ use super::config::TokenCommand;
 use super::database::{open, user_error};
 use crate::domain::access::{Caller, Role};
 use crate::domain::token;
+use crate::i18n::Lang;
+use crate::msg;
 
 /// Runs one `orgmap token` subcommand; its database errors are logged and
 /// shown only by their public message, as every command's are.
-pub async fn run(command: TokenCommand) -> anyhow::Result<()> {
+pub async fn run(command: TokenCommand, lang: Lang) -> anyhow::Result<()> {
     let operator = Caller::system("cli");
     match command {
         TokenCommand::Create(args) => {
             let db = open(&args.database).await?;
-            let role = Role::parse(&args.role).map_err(user_error)?;
+            let role = Role::parse(&args.role).map_err(user_error(lang))?;
             let created = token::create(
                 &db,
                 &operator,
@@ -23,19 +25,22 @@ pub async fn run(command: TokenCommand) -> anyhow::Result<()> {
                 args.name.as_deref(),
             )
             .await
-            .map_err(user_error)?;
+            .map_err(user_error(lang))?;
             db.close().await?;
-            eprintln!(
-                "created token '{}' ({}{}); its secret follows and is shown only this once:",
-                created.info.name,
-                created.info.role.to_value(),
-                created
-                    .info
-                    .region_code
-                    .as_deref()
-                    .map(|c| format!(", region {c}"))
-                    .unwrap_or_default()
-            );
+            let created_message = match created.info.region_code.as_deref() {
+                Some(region) => msg!(
+                    "cli-token-created-in-region",
+                    name = created.info.name.as_str(),
+                    role = created.info.role.to_value(),
+                    region = region
+                ),
+                None => msg!(
+                    "cli-token-created",
+                    name = created.info.name.as_str(),
+                    role = created.info.role.to_value()
+                ),
+            };
+            eprintln!("{}", created_message.render(lang));
             println!("{}", created.secret);
             Ok(())
         }
@@ -43,18 +48,21 @@ pub async fn run(command: TokenCommand) -> anyhow::Result<()> {
             let db = open(&args.database).await?;
             let revoked = token::revoke(&db, &operator, &args.name)
                 .await
-                .map_err(user_error)?;
+                .map_err(user_error(lang))?;
             db.close().await?;
-            if revoked {
-                eprintln!("revoked token '{}'", args.name.trim());
+            let said = if revoked {
+                msg!("cli-token-revoked", name = args.name.trim())
             } else {
-                eprintln!("token '{}' was already revoked", args.name.trim());
-            }
+                msg!("cli-token-already-revoked", name = args.name.trim())
+            };
+            eprintln!("{}", said.render(lang));
             Ok(())
         }
         TokenCommand::List(args) => {
             let db = open(&args.database).await?;
-            let tokens = token::list(&db, &operator).await.map_err(user_error)?;
+            let tokens = token::list(&db, &operator)
+                .await
+                .map_err(user_error(lang))?;
             db.close().await?;
             println!(
                 "{:<32} {:<7} {:<8} {:<26} revoked",

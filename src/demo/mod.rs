@@ -25,6 +25,7 @@ use sea_orm::{
 
 use crate::domain::{engine, region as region_domain, store};
 use crate::error::{Error, Result};
+use crate::msg;
 
 pub const DEFAULT_ORGANIZATIONS: u32 = 10_000;
 pub const DEFAULT_SEED: u64 = 2019;
@@ -59,9 +60,7 @@ pub async fn generate(
 ) -> Result<DemoReport> {
     let started = Instant::now();
     if !is_empty(db).await? {
-        return Err(Error::Conflict(
-            "the database already holds regions; the demo fills an empty database".to_owned(),
-        ));
+        return Err(Error::Conflict(msg!("demo-not-empty")));
     }
     // Through the one write function, like every write: the seed makes
     // each attempt the same province, so a retried attempt is harmless.
@@ -88,9 +87,7 @@ pub async fn generate(
                 if !kinds.contains_key(kind) {
                     return Err(Error::invalid(
                         "reference data",
-                        format!(
-                            "department kind {kind} is missing; the demo needs the seed's kinds"
-                        ),
+                        msg!("demo-kind-missing", kind = kind.to_string()),
                     ));
                 }
             }
@@ -98,7 +95,7 @@ pub async fn generate(
                 if !categories.contains_key(code) {
                     return Err(Error::invalid(
                         "reference data",
-                        format!("category {code} is missing; the demo needs the seed's categories"),
+                        msg!("demo-category-missing", code = code.to_string()),
                     ));
                 }
             }

@@ -14,6 +14,8 @@ use entity::region_closure;
 
 use super::scope::Scope;
 use crate::error::{Error, Result};
+use crate::i18n::Message;
+use crate::msg;
 
 /// What a token may do; each role includes the ones before it. Stored as
 /// the text of its `string_value` in `api_token.role`.
@@ -35,12 +37,8 @@ impl Role {
     /// A role as a person types it: any case, with spaces around.
     pub fn parse(text: &str) -> Result<Role> {
         let text = text.trim().to_ascii_lowercase();
-        Role::try_from_value(&text).map_err(|_| {
-            Error::invalid(
-                "role",
-                format!("'{text}' is not a role; use viewer, editor or admin"),
-            )
-        })
+        Role::try_from_value(&text)
+            .map_err(|_| Error::invalid("role", msg!("role-unknown", value = text.as_str())))
     }
 }
 
@@ -73,23 +71,21 @@ impl Caller {
         if self.role >= role {
             Ok(())
         } else {
-            Err(Error::Forbidden(format!(
-                "this needs the {} role; the token '{}' is a {}",
-                role.to_value(),
-                self.name,
-                self.role.to_value()
+            Err(Error::Forbidden(msg!(
+                "forbidden-role",
+                role = role.to_value(),
+                token = self.name.as_str(),
+                has = self.role.to_value()
             )))
         }
     }
 
     /// FORBIDDEN for a region-bound caller: for data that belongs to no
     /// region (department kinds, categories, rules that hold everywhere).
-    pub fn require_everywhere(&self, what: &str) -> Result<()> {
+    pub fn require_everywhere(&self, what: Message) -> Result<()> {
         match self.scope.region_id {
             None => Ok(()),
-            Some(_) => Err(Error::Forbidden(format!(
-                "{what} belong to the whole database; a token bound to a region cannot change them"
-            ))),
+            Some(_) => Err(Error::Forbidden(msg!("forbidden-everywhere", what = what))),
         }
     }
 
@@ -98,9 +94,7 @@ impl Caller {
         if within(db, &self.scope, region_id).await? {
             Ok(())
         } else {
-            Err(Error::Forbidden(
-                "this is outside the region your token is bound to".to_owned(),
-            ))
+            Err(Error::Forbidden(msg!("forbidden-outside-region")))
         }
     }
 
@@ -110,7 +104,7 @@ impl Caller {
         &self,
         db: &impl ConnectionTrait,
         region_id: Option<i32>,
-        what: &str,
+        what: Message,
     ) -> Result<()> {
         match region_id {
             Some(id) => self.require_region(db, id).await,
@@ -165,7 +159,11 @@ mod tests {
             role: Role::Admin,
             scope: Scope::within(7),
         };
-        assert!(bound.require_everywhere("categories").is_err());
-        assert!(Caller::local().require_everywhere("categories").is_ok());
+        assert!(bound.require_everywhere(msg!("what-categories")).is_err());
+        assert!(
+            Caller::local()
+                .require_everywhere(msg!("what-categories"))
+                .is_ok()
+        );
     }
 }

@@ -17,6 +17,7 @@ use super::engine;
 use super::store::{self, db};
 use super::values::{CREDIT_ALPHABET, Patch, parse_code, parse_name, parse_optional_text};
 use crate::error::{Error, Result};
+use crate::msg;
 
 #[derive(Clone, Debug)]
 pub struct CategoryInput {
@@ -43,9 +44,7 @@ pub fn parse_credit_code_types<'a>(
         if !valid {
             return Err(Error::invalid(
                 field,
-                format!(
-                    "'{value}' is not a credit-code type: two characters of 0-9 and A-Z without I, O, Z, S and V, e.g. 51"
-                ),
+                msg!("credit-code-type-invalid", value = value),
             ));
         }
         parsed.push(value.to_owned());
@@ -88,7 +87,7 @@ pub async fn require(
 ) -> Result<category::Model> {
     find(db, field, code)
         .await?
-        .ok_or_else(|| Error::not_found(field, format!("no category has code '{}'", code.trim())))
+        .ok_or_else(|| Error::not_found(field, msg!("category-not-found", code = code.trim())))
 }
 
 pub async fn roots(db: &impl ConnectionTrait) -> Result<Vec<category::Model>> {
@@ -114,7 +113,7 @@ pub async fn upsert(
     input: CategoryInput,
 ) -> Result<category::Model> {
     caller.require(Role::Editor)?;
-    caller.require_everywhere("categories")?;
+    caller.require_everywhere(msg!("what-categories"))?;
     let caller = caller.clone();
     let code = parse_code("code", &input.code)?;
     let name = parse_name("name", &input.name, 100)?;
@@ -135,80 +134,91 @@ pub async fn upsert(
         let caller = caller.clone();
         Box::pin(async move {
             engine::lock_exclusive(txn).await?;
-            let existing = category::Entity::find_by_code(code.clone()).one(txn).await?;
+            let existing = category::Entity::find_by_code(code.clone())
+                .one(txn)
+                .await?;
             let before = match &existing {
                 Some(existing) => audit::snapshot(txn, AuditedKind::Category, existing.id).await?,
                 None => None,
             };
             let saved = async {
-            let parent_id = match parent_code {
-                Patch::Keep => Patch::Keep,
-                Patch::Clear => Patch::Clear,
-                Patch::Set(parent_code) => {
-                    let parent = require(txn, "parentCode", &parent_code).await?;
-                    if let Some(existing) = &existing
-                        && closes_cycle(txn, existing.id, parent.id).await?
-                    {
-                        return Err(Error::invalid(
-                            "parentCode",
-                            format!(
-                                "{parent_code} is {code} itself or lies below it; the category tree must stay a tree"
-                            ),
-                        ));
+                let parent_id = match parent_code {
+                    Patch::Keep => Patch::Keep,
+                    Patch::Clear => Patch::Clear,
+                    Patch::Set(parent_code) => {
+                        let parent = require(txn, "parentCode", &parent_code).await?;
+                        if let Some(existing) = &existing
+                            && closes_cycle(txn, existing.id, parent.id).await?
+                        {
+                            return Err(Error::invalid(
+                                "parentCode",
+                                msg!(
+                                    "category-cycle",
+                                    parent = parent_code.as_str(),
+                                    code = code.as_str()
+                                ),
+                            ));
+                        }
+                        Patch::Set(parent.id)
                     }
-                    Patch::Set(parent.id)
-                }
-            };
-            let saved = match existing {
-                Some(existing) => {
-                    let new_parent = parent_id.apply(existing.parent_id);
-                    let new_description = description.apply(existing.description.clone());
-                    let new_types = types.unwrap_or_else(|| existing.credit_code_types.clone());
-                    if existing.name == name
-                        && existing.parent_id == new_parent
-                        && existing.description == new_description
-                        && existing.credit_code_types == new_types
-                    {
-                        return Ok(existing);
+                };
+                let saved = match existing {
+                    Some(existing) => {
+                        let new_parent = parent_id.apply(existing.parent_id);
+                        let new_description = description.apply(existing.description.clone());
+                        let new_types = types.unwrap_or_else(|| existing.credit_code_types.clone());
+                        if existing.name == name
+                            && existing.parent_id == new_parent
+                            && existing.description == new_description
+                            && existing.credit_code_types == new_types
+                        {
+                            return Ok(existing);
+                        }
+                        let moved = existing.parent_id != new_parent;
+                        let retyped = existing.credit_code_types != new_types;
+                        let mut active: category::ActiveModel = existing.into();
+                        active.name = Set(name);
+                        active.parent_id = Set(new_parent);
+                        active.description = Set(new_description);
+                        active.credit_code_types = Set(new_types);
+                        let saved = active.update(txn).await?;
+                        if moved {
+                            rebuild_closure(txn).await?;
+                            engine::refresh(txn).await?;
+                        }
+                        if moved || retyped {
+                            engine::refresh_mismatches(txn, &organizations_below(saved.id)).await?;
+                        }
+                        saved
                     }
-                    let moved = existing.parent_id != new_parent;
-                    let retyped = existing.credit_code_types != new_types;
-                    let mut active: category::ActiveModel = existing.into();
-                    active.name = Set(name);
-                    active.parent_id = Set(new_parent);
-                    active.description = Set(new_description);
-                    active.credit_code_types = Set(new_types);
-                    let saved = active.update(txn).await?;
-                    if moved {
+                    None => {
+                        let saved = category::ActiveModel {
+                            code: Set(code),
+                            name: Set(name),
+                            parent_id: Set(parent_id.apply(None)),
+                            description: Set(description.apply(None)),
+                            credit_code_types: Set(types.unwrap_or_default()),
+                            ..Default::default()
+                        }
+                        .insert(txn)
+                        .await?;
                         rebuild_closure(txn).await?;
                         engine::refresh(txn).await?;
+                        saved
                     }
-                    if moved || retyped {
-                        engine::refresh_mismatches(txn, &organizations_below(saved.id)).await?;
-                    }
-                    saved
-                }
-                None => {
-                    let saved = category::ActiveModel {
-                        code: Set(code),
-                        name: Set(name),
-                        parent_id: Set(parent_id.apply(None)),
-                        description: Set(description.apply(None)),
-                        credit_code_types: Set(types.unwrap_or_default()),
-                        ..Default::default()
-                    }
-                    .insert(txn)
-                    .await?;
-                    rebuild_closure(txn).await?;
-                    engine::refresh(txn).await?;
-                    saved
-                }
-            };
-            Ok::<category::Model, Error>(saved)
+                };
+                Ok::<category::Model, Error>(saved)
             }
             .await?;
-            audit::record(txn, &caller, AuditedKind::Category, &saved.code, before, Some(saved.id))
-                .await?;
+            audit::record(
+                txn,
+                &caller,
+                AuditedKind::Category,
+                &saved.code,
+                before,
+                Some(saved.id),
+            )
+            .await?;
             Ok(saved)
         })
     })

@@ -19,6 +19,7 @@ use super::store;
 use super::values::{Patch, parse_code, parse_name, parse_optional_text};
 use super::{engine, kind, region};
 use crate::error::{Error, Result};
+use crate::msg;
 
 pub const MAX_CONTACTS: usize = 50;
 
@@ -77,7 +78,7 @@ pub async fn require(
 ) -> Result<department::Model> {
     find(db, scope, field, code)
         .await?
-        .ok_or_else(|| Error::not_found(field, format!("no department has code '{}'", code.trim())))
+        .ok_or_else(|| Error::not_found(field, msg!("department-not-found", code = code.trim())))
 }
 
 pub async fn list(
@@ -133,10 +134,7 @@ pub(crate) fn parse_contact(index: usize, contact: ContactInput) -> Result<Conta
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')' | ' '))
     {
-        return Err(Error::invalid(
-            field("phone"),
-            "may hold only digits, spaces and + - ( )",
-        ));
+        return Err(Error::invalid(field("phone"), msg!("contact-phone")));
     }
     let email = parse_optional_text(&field("email"), contact.email.as_deref(), 200)?;
     if let Some(email) = &email {
@@ -144,7 +142,7 @@ pub(crate) fn parse_contact(index: usize, contact: ContactInput) -> Result<Conta
         if parts.len() != 2 || parts[0].is_empty() || !parts[1].contains('.') {
             return Err(Error::invalid(
                 field("email"),
-                format!("'{email}' is not an email address"),
+                msg!("contact-email", email = email),
             ));
         }
     }
@@ -174,7 +172,7 @@ pub async fn upsert(
         Patch::Set(list) if list.len() > MAX_CONTACTS => {
             return Err(Error::invalid(
                 "dedicatedStaff",
-                format!("at most {MAX_CONTACTS} contacts, {} given", list.len()),
+                msg!("contacts-too-many", max = MAX_CONTACTS, given = list.len()),
             ));
         }
         Patch::Set(list) => Some(
@@ -189,14 +187,18 @@ pub async fn upsert(
     let caller = caller.clone();
     store::write(db, move |txn| {
         let (code, name) = (code.clone(), name.clone());
-        let (dedicated_unit, method, staff) = (dedicated_unit.clone(), method.clone(), staff.clone());
+        let (dedicated_unit, method, staff) =
+            (dedicated_unit.clone(), method.clone(), staff.clone());
         let caller = caller.clone();
         let (kind_code, region_code) = (input.kind_code.clone(), input.region_code.clone());
         Box::pin(async move {
             engine::lock_exclusive(txn).await?;
             let kind = kind::require(txn, "kindCode", &kind_code).await?;
-            let region = region::require(txn, &Scope::EVERYTHING, "regionCode", &region_code).await?;
-            let existing = department::Entity::find_by_code(code.clone()).one(txn).await?;
+            let region =
+                region::require(txn, &Scope::EVERYTHING, "regionCode", &region_code).await?;
+            let existing = department::Entity::find_by_code(code.clone())
+                .one(txn)
+                .await?;
             caller.require_region(txn, region.id).await?;
             let before = match &existing {
                 Some(existing) => {
@@ -213,15 +215,25 @@ pub async fn upsert(
             if let Some(holder) = holder
                 && holder.code != code
             {
-                return Err(Error::Conflict(format!(
-                    "region {} already has a {} department: {} ({}); a region has one department of each kind",
-                    region.code, kind.code, holder.code, holder.name
+                return Err(Error::Conflict(msg!(
+                    "department-kind-taken",
+                    region = region.code.as_str(),
+                    kind = kind.code.as_str(),
+                    holder = msg!(
+                        "named",
+                        name = holder.name.as_str(),
+                        code = holder.code.as_str()
+                    )
                 )));
             }
             if kind.role == KindRole::Fallback.to_value()
                 && let Some(holder) = kind::fallback_at(txn, region.id, &code).await?
             {
-                return Err(kind::second_fallback(&region.code, &holder.code, &holder.name));
+                return Err(kind::second_fallback(
+                    &region.code,
+                    &holder.code,
+                    &holder.name,
+                ));
             }
             let mut structural = existing.is_none();
             let mut kind_changed = false;
@@ -248,17 +260,19 @@ pub async fn upsert(
                         active.update(txn).await?
                     }
                 }
-                None => department::ActiveModel {
-                    code: Set(code),
-                    name: Set(name),
-                    kind_id: Set(kind.id),
-                    region_id: Set(region.id),
-                    dedicated_unit: Set(dedicated_unit.apply(None)),
-                    method: Set(method.apply(None)),
-                    ..Default::default()
+                None => {
+                    department::ActiveModel {
+                        code: Set(code),
+                        name: Set(name),
+                        kind_id: Set(kind.id),
+                        region_id: Set(region.id),
+                        dedicated_unit: Set(dedicated_unit.apply(None)),
+                        method: Set(method.apply(None)),
+                        ..Default::default()
+                    }
+                    .insert(txn)
+                    .await?
                 }
-                .insert(txn)
-                .await?,
             };
             if let Some(staff) = staff {
                 replace_contacts(txn, saved.id, staff).await?;
@@ -269,8 +283,15 @@ pub async fn upsert(
             if structural {
                 engine::refresh(txn).await?;
             }
-            audit::record(txn, &caller, AuditedKind::Department, &saved.code, before, Some(saved.id))
-                .await?;
+            audit::record(
+                txn,
+                &caller,
+                AuditedKind::Department,
+                &saved.code,
+                before,
+                Some(saved.id),
+            )
+            .await?;
             Ok(saved)
         })
     })

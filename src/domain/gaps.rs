@@ -11,8 +11,10 @@ use sea_orm::{ActiveEnum, ConnectionTrait, QueryResult, Statement, Value};
 
 use super::engine::SHOULD_ESTABLISH;
 use super::page::{CursorKey, PageRequest, decode_key, encode_key};
-use super::responsibility::Basis;
+use super::responsibility::{Basis, named};
 use crate::error::Result;
+use crate::i18n::Message;
+use crate::msg;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GapKind {
@@ -69,7 +71,8 @@ pub struct Gap {
     pub region_id: Option<i32>,
     pub department_id: Option<i32>,
     pub department_kind_id: Option<i32>,
-    pub detail: String,
+    /// What the gap is, in words, for the reader's language.
+    pub detail: Message,
 }
 
 impl Gap {
@@ -272,6 +275,14 @@ fn text(row: &QueryResult, column: &str) -> String {
         .unwrap_or_default()
 }
 
+/// "a, b, c" (甲、乙、丙): the parts joined as each language lists them.
+fn enumeration(parts: Vec<Message>) -> Message {
+    parts
+        .into_iter()
+        .reduce(|all, next| msg!("list-more", all = all, next = next))
+        .unwrap_or_else(|| msg!("list-empty"))
+}
+
 fn gap_of(kind: GapKind, row: &QueryResult) -> Result<Gap> {
     let key = [
         opt_i32(row, "k0")?.unwrap_or(0),
@@ -279,19 +290,18 @@ fn gap_of(kind: GapKind, row: &QueryResult) -> Result<Gap> {
         opt_i32(row, "k2")?.unwrap_or(0),
     ];
     let count = |column| -> Result<i32> { Ok(opt_i32(row, column)?.unwrap_or(0)) };
+    let organization = || named(&text(row, "organization_name"), &text(row, "credit_code"));
     let detail = match kind {
-        GapKind::Unassigned => format!(
-            "{} ({}) in {}: nobody is responsible — no party affiliation, supervising unit, rule department or township fallback (盲区).",
-            text(row, "organization_name"),
-            text(row, "credit_code"),
-            text(row, "region_name"),
+        GapKind::Unassigned => msg!(
+            "gap-unassigned",
+            organization = organization(),
+            region = text(row, "region_name")
         ),
-        GapKind::FallbackOnly => format!(
-            "{} ({}) in {} is covered only by the township fallback {}; no line department is responsible.",
-            text(row, "organization_name"),
-            text(row, "credit_code"),
-            text(row, "region_name"),
-            text(row, "department_name"),
+        GapKind::FallbackOnly => msg!(
+            "gap-fallback-only",
+            organization = organization(),
+            region = text(row, "region_name"),
+            department = text(row, "department_name")
         ),
         GapKind::Contested => {
             let claimants = [
@@ -303,73 +313,67 @@ fn gap_of(kind: GapKind, row: &QueryResult) -> Result<Gap> {
             .flatten()
             .collect::<std::collections::BTreeSet<_>>()
             .len();
-            format!(
-                "{} ({}) in {}: {claimants} departments claim it (多头管理); {} decides.",
-                text(row, "organization_name"),
-                text(row, "credit_code"),
-                text(row, "region_name"),
-                text(row, "department_name"),
+            msg!(
+                "gap-contested",
+                organization = organization(),
+                region = text(row, "region_name"),
+                count = claimants,
+                department = text(row, "department_name")
             )
         }
-        GapKind::ShouldEstablish => {
-            let status = match text(row, "party_organization").as_str() {
-                "JOINT" => "only a joint party organization (联合党组织)",
-                _ => "no party organization",
-            };
-            format!(
-                "{} ({}) in {} has {} party members but {status}; with three or more it should set up its own (应建未建).",
-                text(row, "organization_name"),
-                text(row, "credit_code"),
-                text(row, "region_name"),
-                count("party_member_count")?,
-            )
-        }
+        GapKind::ShouldEstablish => msg!(
+            "gap-should-establish",
+            organization = organization(),
+            region = text(row, "region_name"),
+            count = count("party_member_count")?,
+            status = match text(row, "party_organization").as_str() {
+                "JOINT" => "joint",
+                _ => "none",
+            }
+        ),
         GapKind::CategoryMismatch => {
             let code = text(row, "credit_code");
-            format!(
-                "{} ({code}) in {}: its credit code's type {} is not one that {} ({}) admits ({}) (类别与代码不符).",
-                text(row, "organization_name"),
-                text(row, "region_name"),
-                code.get(..2).unwrap_or_default(),
-                text(row, "category_name"),
-                text(row, "category_code"),
-                text(row, "admitted_types").replace('|', ", "),
+            // Each language lists in its own way: 91、93 and 91, 93.
+            msg!(
+                "gap-category-mismatch",
+                organization = organization(),
+                region = text(row, "region_name"),
+                code_type = code.get(..2).unwrap_or_default(),
+                category = named(&text(row, "category_name"), &text(row, "category_code")),
+                types_listed = text(row, "admitted_types").replace('|', "、"),
+                types = text(row, "admitted_types").replace('|', ", ")
             )
         }
-        GapKind::MissingDepartment => {
-            let (region, kind) = (text(row, "region_name"), text(row, "kind_code"));
-            format!(
-                "{} organizations of {} administered at {region} fall under a rule naming {kind} ({}), but no {kind} department exists at {region} or any region above it.",
-                count("organization_count")?,
-                text(row, "category_name"),
-                text(row, "kind_name"),
-            )
-        }
-        GapKind::UnruledCategory => format!(
-            "{} organizations of {} ({}) in {} ({}) have no rule in force for their category or any category above it.",
-            count("organization_count")?,
-            text(row, "category_name"),
-            text(row, "category_code"),
-            text(row, "region_name"),
-            text(row, "region_code"),
+        GapKind::MissingDepartment => msg!(
+            "gap-missing-department",
+            count = count("organization_count")?,
+            category = text(row, "category_name"),
+            region = text(row, "region_name"),
+            kind_code = text(row, "kind_code"),
+            kind_name = text(row, "kind_name")
+        ),
+        GapKind::UnruledCategory => msg!(
+            "gap-unruled-category",
+            count = count("organization_count")?,
+            category = named(&text(row, "category_name"), &text(row, "category_code")),
+            region = named(&text(row, "region_name"), &text(row, "region_code"))
         ),
         GapKind::IncompleteDedication => {
             let mut lacks = Vec::new();
             if !text(row, "lacks_unit").is_empty() {
-                lacks.push("a dedicated unit (专门组织)");
+                lacks.push(msg!("dedication-unit"));
             }
             if count("staff_count")? == 0 {
-                lacks.push("dedicated staff (专门人员)");
+                lacks.push(msg!("dedication-staff"));
             }
             if !text(row, "lacks_method").is_empty() {
-                lacks.push("a method (专门办法)");
+                lacks.push(msg!("dedication-method"));
             }
-            format!(
-                "{} ({}) is responsible for {} organizations but lacks {}.",
-                text(row, "department_name"),
-                text(row, "department_code"),
-                count("organization_count")?,
-                lacks.join(", ")
+            msg!(
+                "gap-incomplete-dedication",
+                department = named(&text(row, "department_name"), &text(row, "department_code")),
+                count = count("organization_count")?,
+                lacks = enumeration(lacks)
             )
         }
     };
@@ -568,7 +572,7 @@ mod tests {
             region_id: None,
             department_id: None,
             department_kind_id: None,
-            detail: String::new(),
+            detail: msg!("list-empty"),
         };
         // The text of the cursors given out before the codec was shared.
         assert_eq!(gap.cursor(), URL_SAFE_NO_PAD.encode("g1:3:7:3:0"));

@@ -15,6 +15,7 @@ use super::audit::{self, AuditedKind};
 use super::values::{parse_code, parse_name};
 use super::{engine, store};
 use crate::error::{Error, Result};
+use crate::msg;
 
 pub use entity::enums::KindRole;
 
@@ -39,7 +40,7 @@ pub async fn require(
     department_kind::Entity::find_by_code(code.clone())
         .one(db)
         .await?
-        .ok_or_else(|| Error::not_found(field, format!("no department kind has code '{code}'")))
+        .ok_or_else(|| Error::not_found(field, msg!("kind-not-found", code = code)))
 }
 
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<department_kind::Model>> {
@@ -78,8 +79,10 @@ pub(crate) async fn fallback_at(
 /// The refusal of a second fallback department in a region, for the API
 /// and the import alike: the fallback of a township must be one department.
 pub(crate) fn second_fallback(region_code: &str, holder_code: &str, holder_name: &str) -> Error {
-    Error::Conflict(format!(
-        "region {region_code} already has a fallback department: {holder_code} ({holder_name}); a region has at most one department of a FALLBACK-role kind"
+    Error::Conflict(msg!(
+        "fallback-taken",
+        region = region_code,
+        holder = msg!("named", name = holder_name, code = holder_code)
     ))
 }
 
@@ -108,14 +111,16 @@ async fn refuse_second_fallbacks(
         return Ok(());
     };
     let text = |column: &str| row.try_get::<String>("", column);
-    Err(Error::Conflict(format!(
-        "region {} already has a fallback department: {} ({}); making {} a FALLBACK-role kind would make its department {} ({}) a second one; a region has at most one department of a FALLBACK-role kind",
-        text("region_code")?,
-        text("holder_code")?,
-        text("holder_name")?,
-        kind.code,
-        text("code")?,
-        text("name")?,
+    Err(Error::Conflict(msg!(
+        "fallback-role-taken",
+        region = text("region_code")?,
+        holder = msg!(
+            "named",
+            name = text("holder_name")?,
+            code = text("holder_code")?
+        ),
+        kind = kind.code.as_str(),
+        department = msg!("named", name = text("name")?, code = text("code")?)
     )))
 }
 
@@ -125,7 +130,7 @@ pub async fn upsert(
     input: KindInput,
 ) -> Result<department_kind::Model> {
     caller.require(access::Role::Editor)?;
-    caller.require_everywhere("department kinds")?;
+    caller.require_everywhere(msg!("what-kinds"))?;
     let code = parse_code("code", &input.code)?;
     let name = parse_name("name", &input.name, 100)?;
     let caller = caller.clone();

@@ -22,6 +22,7 @@ use super::store;
 use super::values::{CreditCode, Patch, RegionLevel, parse_name};
 use super::{category, department, region};
 use crate::error::{Error, Result};
+use crate::msg;
 
 /// Party-organization status (党组织建立情况), stored as its text
 /// (`organization.party_organization`) through the derive.
@@ -42,12 +43,8 @@ pub enum PartyOrganization {
 impl PartyOrganization {
     /// The status a client names: OWN, JOINT or NONE, in any case.
     pub fn parse(field: &str, value: &str) -> Result<Self> {
-        Self::try_from_value(&value.trim().to_ascii_uppercase()).map_err(|_| {
-            Error::invalid(
-                field,
-                format!("'{}' is not one of OWN, JOINT, NONE", value.trim()),
-            )
-        })
+        Self::try_from_value(&value.trim().to_ascii_uppercase())
+            .map_err(|_| Error::invalid(field, msg!("party-status-unknown", value = value.trim())))
     }
 
     /// The stored status; text this build does not know reads as NONE.
@@ -254,7 +251,7 @@ pub async fn filtered(
         if text.chars().count() > 100 {
             return Err(Error::invalid(
                 "filter.nameContains",
-                "must be at most 100 characters",
+                msg!("text-too-long", max = 100, given = text.chars().count()),
             ));
         }
         // Escape '%' and '_' so the text matches as written, and compare
@@ -484,7 +481,8 @@ pub async fn upsert(
             engine::lock_shared(txn).await?;
             let everything = &Scope::EVERYTHING;
             let category = category::require(txn, "categoryCode", &input.category_code).await?;
-            let location = region::require(txn, everything, "regionCode", &input.region_code).await?;
+            let location =
+                region::require(txn, everything, "regionCode", &input.region_code).await?;
             caller.require_region(txn, location.id).await?;
             let administering = match input.administering_region_code {
                 Patch::Set(code) => {
@@ -493,14 +491,19 @@ pub async fn upsert(
                     if !is_ancestor_or_self(txn, admin.id, location.id).await? {
                         return Err(Error::invalid(
                             "administeringRegionCode",
-                            format!(
-                                "{} is neither the organization's region {} nor a region above it",
-                                admin.code, location.code
+                            msg!(
+                                "administering-not-above",
+                                admin = admin.code.as_str(),
+                                region = location.code.as_str()
                             ),
                         ));
                     }
                     // The location itself is the default; store it as such.
-                    if admin.id == location.id { Patch::Clear } else { Patch::Set(admin.id) }
+                    if admin.id == location.id {
+                        Patch::Clear
+                    } else {
+                        Patch::Set(admin.id)
+                    }
                 }
                 Patch::Clear => Patch::Clear,
                 Patch::Keep => Patch::Keep,
@@ -530,21 +533,21 @@ pub async fn upsert(
                 caller.require_region(txn, existing.region_id).await?;
             }
             let before = match &existing {
-                Some(existing) => audit::snapshot(txn, AuditedKind::Organization, existing.id).await?,
+                Some(existing) => {
+                    audit::snapshot(txn, AuditedKind::Organization, existing.id).await?
+                }
                 None => None,
             };
             let current = existing.clone();
-            let admin_id = administering.apply(current.as_ref().and_then(|c| c.administering_region_id));
+            let admin_id =
+                administering.apply(current.as_ref().and_then(|c| c.administering_region_id));
             // A kept administering region must still lie above the (maybe new) location.
             if let Some(admin_id) = admin_id
                 && !is_ancestor_or_self(txn, admin_id, location.id).await?
             {
                 return Err(Error::invalid(
                     "administeringRegionCode",
-                    format!(
-                        "the stored administering region is not above the new region {}; give administeringRegionCode too",
-                        location.code
-                    ),
+                    msg!("administering-stale", region = location.code.as_str()),
                 ));
             }
             let row = stored_row(
@@ -594,7 +597,9 @@ pub async fn upsert(
             organization::Entity::find_by_id(saved.id)
                 .one(txn)
                 .await?
-                .ok_or_else(|| Error::Database(sea_orm::DbErr::RecordNotFound("organization".into())))
+                .ok_or_else(|| {
+                    Error::Database(sea_orm::DbErr::RecordNotFound("organization".into()))
+                })
         })
     })
     .await
@@ -628,7 +633,11 @@ pub(crate) fn check_party_member_count(count: i32) -> Result<()> {
     } else {
         Err(Error::invalid(
             "partyMemberCount",
-            format!("must be between 0 and {MAX_PARTY_MEMBERS}, {count} given"),
+            msg!(
+                "party-members-range",
+                max = MAX_PARTY_MEMBERS,
+                given = count
+            ),
         ))
     }
 }

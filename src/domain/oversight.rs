@@ -8,6 +8,7 @@ use entity::{department, department_kind, effective_rule, responsibility_rule as
 use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 
 use crate::error::Result;
+use crate::msg;
 
 /// Who oversees organizations of a category in a region.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -61,13 +62,13 @@ pub async fn who_oversees_in(
     let Some(row) = row else {
         return Err(Error::not_found(
             "categoryCode",
-            format!("no category has code '{category_code}'"),
+            msg!("category-not-found", code = category_code),
         ));
     };
     if row.try_get::<Option<i32>>("", "region_id")?.is_none() {
         return Err(Error::not_found(
             "regionCode",
-            format!("no region has code '{region_code}'"),
+            msg!("region-not-found", code = region_code.as_str()),
         ));
     }
     let Some(rule_id) = row.try_get::<Option<i32>>("", "rule_id")? else {

@@ -10,6 +10,7 @@ use sea_orm::{
 };
 
 use crate::error::{Error, Result};
+use crate::msg;
 
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
 pub const MAX_PAGE_SIZE: u64 = 1000;
@@ -27,12 +28,12 @@ impl PageRequest {
         let first = match first {
             None => DEFAULT_PAGE_SIZE,
             Some(n) if n < 0 => {
-                return Err(Error::invalid("first", "must not be negative"));
+                return Err(Error::invalid("first", msg!("page-negative")));
             }
             Some(n) if n as u64 > MAX_PAGE_SIZE => {
                 return Err(Error::invalid(
                     "first",
-                    format!("must be at most {MAX_PAGE_SIZE}, {n} given"),
+                    msg!("page-too-large", max = MAX_PAGE_SIZE, given = n),
                 ));
             }
             Some(n) => n as u64,
@@ -94,7 +95,7 @@ pub fn decode_key<K: CursorKey>(cursor: &str) -> Result<K> {
                 .collect::<Option<Vec<i64>>>()?;
             K::from_parts(&parts)
         })
-        .ok_or_else(|| Error::invalid("after", "not a cursor this API gave out"))
+        .ok_or_else(|| Error::invalid("after", msg!("page-bad-cursor")))
 }
 
 /// Encodes an id position as an opaque cursor.

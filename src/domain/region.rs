@@ -16,6 +16,7 @@ use super::scope::Scope;
 use super::store::{self, db};
 use super::values::{RegionCode, RegionLevel, parse_name};
 use crate::error::{Error, Result};
+use crate::msg;
 
 /// What `upsert` takes.
 #[derive(Clone, Debug)]
@@ -67,7 +68,7 @@ pub async fn require(
 ) -> Result<region::Model> {
     find(db, scope, field, code)
         .await?
-        .ok_or_else(|| Error::not_found(field, format!("no region has code '{}'", code.trim())))
+        .ok_or_else(|| Error::not_found(field, msg!("region-not-found", code = code.trim())))
 }
 
 /// A sub-select of the ids of `root` and every region below it.
@@ -157,7 +158,10 @@ pub async fn upsert(
                         .one(txn)
                         .await?
                         .ok_or_else(|| {
-                            Error::not_found("parentCode", format!("no region has code '{pc}'"))
+                            Error::not_found(
+                                "parentCode",
+                                msg!("region-not-found", code = pc.as_str()),
+                            )
                         })?,
                 ),
                 None => None,
@@ -170,7 +174,7 @@ pub async fn upsert(
             match (&existing, &parent) {
                 (Some(existing), _) => caller.require_region(txn, existing.id).await?,
                 (None, Some(parent)) => caller.require_region(txn, parent.id).await?,
-                (None, None) => caller.require_everywhere("provinces")?,
+                (None, None) => caller.require_everywhere(msg!("what-provinces"))?,
             }
             if let Some(existing) = existing {
                 if level_of(&existing) != input.level
@@ -178,9 +182,10 @@ pub async fn upsert(
                 {
                     return Err(Error::invalid(
                         "parentCode",
-                        format!(
-                            "region {code} exists as a {} and keeps its level and parent; in GB/T 2260 a region that moves gets a new code",
-                            existing.level
+                        msg!(
+                            "region-moved",
+                            code = code.as_str(),
+                            level = level_of(&existing).label()
                         ),
                     ));
                 }
@@ -191,8 +196,15 @@ pub async fn upsert(
                 let mut active: region::ActiveModel = existing.into();
                 active.name = Set(name);
                 let saved = active.update(txn).await?;
-                audit::record(txn, &caller, AuditedKind::Region, &saved.code, before, Some(saved.id))
-                    .await?;
+                audit::record(
+                    txn,
+                    &caller,
+                    AuditedKind::Region,
+                    &saved.code,
+                    before,
+                    Some(saved.id),
+                )
+                .await?;
                 return Ok(saved);
             }
             let created = region::ActiveModel {
@@ -206,8 +218,15 @@ pub async fn upsert(
             .await?;
             insert_closure(txn, created.id, created.parent_id).await?;
             engine::refresh(txn).await?;
-            audit::record(txn, &caller, AuditedKind::Region, &created.code, None, Some(created.id))
-                .await?;
+            audit::record(
+                txn,
+                &caller,
+                AuditedKind::Region,
+                &created.code,
+                None,
+                Some(created.id),
+            )
+            .await?;
             Ok(created)
         })
     })

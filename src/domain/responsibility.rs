@@ -4,6 +4,9 @@
 use entity::organization;
 use sea_orm::ActiveEnum;
 
+use crate::i18n::Message;
+use crate::msg;
+
 pub use entity::enums::Basis;
 
 /// The basis stored as `text`; text that names no step reads as NONE, as a
@@ -64,7 +67,7 @@ impl Resolution {
     }
 }
 
-/// A named thing in an explanation: "福州市 (350100)".
+/// A named thing in an explanation: 福州市（350100）, "福州市 (350100)".
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Named {
     pub name: String,
@@ -82,12 +85,16 @@ impl Named {
         let name: Option<String> = row.try_get("", &format!("{prefix}_name"))?;
         Ok(code.zip(name).map(|(code, name)| Named { name, code }))
     }
+
+    /// The name and its code, as each language brackets them.
+    pub fn message(&self) -> Message {
+        named(&self.name, &self.code)
+    }
 }
 
-impl std::fmt::Display for Named {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({})", self.name, self.code)
-    }
+/// A name and its code, as each language brackets them.
+pub fn named(name: &str, code: &str) -> Message {
+    msg!("named", name = name, code = code)
 }
 
 /// Everything an explanation names, looked up by the caller.
@@ -114,82 +121,118 @@ pub struct RuleFacts {
     pub kind: Named,
 }
 
-/// The steps taken, in words, so that a person can check the answer by hand.
-pub fn explain(resolution: &Resolution, facts: &Facts) -> Vec<String> {
+/// The step that decided, as a person reads it: 党组织关系隶属 in Chinese,
+/// the identifier in English.
+pub fn basis_label(basis: Basis) -> Message {
+    match basis {
+        Basis::PartyAffiliation => msg!("basis-party-affiliation"),
+        Basis::SupervisingUnit => msg!("basis-supervising-unit"),
+        Basis::Rule => msg!("basis-rule"),
+        Basis::Fallback => msg!("basis-fallback"),
+        Basis::None => msg!("basis-none"),
+    }
+}
+
+/// The steps taken, in words, so that a person can check the answer by
+/// hand; rendered in the reader's language where it is shown.
+pub fn explain(resolution: &Resolution, facts: &Facts) -> Vec<Message> {
     let mut steps = Vec::new();
     let mut decided: Option<&Named> = None;
     // Step 1.
     match &facts.party_affiliation {
         Some(d) => {
-            steps.push(format!(
-                "1. Party affiliation (党组织关系隶属): the party organization is affiliated with {d}, which decides."
+            steps.push(msg!(
+                "explain-affiliation-decides",
+                department = d.message()
             ));
             decided = Some(d);
         }
-        None => steps.push("1. Party affiliation (党组织关系隶属): none recorded.".to_owned()),
+        None => steps.push(msg!("explain-affiliation-none")),
     }
     // Step 2.
     match (&facts.supervising, decided) {
-        (None, _) => steps.push("2. Supervising unit (业务主管单位): none recorded.".to_owned()),
+        (None, _) => steps.push(msg!("explain-supervising-none")),
         (Some(d), None) => {
-            steps.push(format!(
-                "2. Supervising unit (业务主管单位): {d} (谁主管、谁负责), which decides."
+            steps.push(msg!(
+                "explain-supervising-decides",
+                department = d.message()
             ));
             decided = Some(d);
         }
-        (Some(d), Some(first)) if d == first => steps.push(format!(
-            "2. Supervising unit (业务主管单位): {d}, the same department; no contest."
-        )),
-        (Some(d), Some(_)) => steps.push(format!(
-            "2. Supervising unit (业务主管单位): {d} also claims the organization (contested)."
+        (Some(d), Some(first)) if d == first => {
+            steps.push(msg!("explain-supervising-same", department = d.message()))
+        }
+        (Some(d), Some(_)) => steps.push(msg!(
+            "explain-supervising-contests",
+            department = d.message()
         )),
     }
     // Step 3.
     let place = &facts.location;
     match &facts.rule {
-        None => steps.push(format!(
-            "3. Rule: no rule is in force for {} or any category above it at {place}.",
-            facts.category
+        None => steps.push(msg!(
+            "explain-rule-none",
+            category = facts.category.message(),
+            place = place.message()
         )),
         Some(rule) => {
             let scope = match &rule.scope {
-                Some(scope) => format!("in {scope} and below"),
-                None => "everywhere".to_owned(),
+                Some(scope) => msg!("explain-scope-region", region = scope.message()),
+                None => msg!("explain-scope-everywhere"),
             };
             let inherited = if rule.category.code == facts.category.code {
-                String::new()
+                msg!("explain-not-inherited")
             } else {
-                format!(" (inherited by {})", facts.category)
+                msg!("explain-inherited", category = facts.category.message())
             };
-            steps.push(format!(
-                "3. Rule: the rule for {}{inherited}, holding {scope}, is the most specific in force at {place}; it names kind {}.",
-                rule.category, rule.kind
+            steps.push(msg!(
+                "explain-rule",
+                category = rule.category.message(),
+                inherited = inherited,
+                scope = scope,
+                place = place.message(),
+                kind = rule.kind.message()
             ));
-            let admin = facts.administering.as_ref().unwrap_or(place);
+            let admin = facts.administering.as_ref().unwrap_or(place).message();
             let admin_word = if facts.administering.is_some() {
-                "its administering region"
+                msg!("explain-administering-region")
             } else {
-                "its region"
+                msg!("explain-own-region")
             };
+            let kind = rule.kind.code.as_str();
+            let kind_name = rule.kind.name.as_str();
             match (&facts.rule_department, decided) {
-                (None, _) => steps.push(format!(
-                    "   No {} department exists at {admin} ({admin_word}) or any region above it: a missing department; the rule does not decide.",
-                    rule.kind.code
+                (None, _) => steps.push(msg!(
+                    "explain-rule-missing-department",
+                    kind_code = kind,
+                    kind_name = kind_name,
+                    admin = admin,
+                    admin_word = admin_word
                 )),
                 (Some(d), None) => {
-                    steps.push(format!(
-                        "   The {} department at {admin} ({admin_word}) or the nearest region above it is {d}, which decides.",
-                        rule.kind.code
+                    steps.push(msg!(
+                        "explain-rule-department-decides",
+                        kind_code = kind,
+                        kind_name = kind_name,
+                        admin = admin,
+                        admin_word = admin_word,
+                        department = d.message()
                     ));
                     decided = Some(d);
                 }
-                (Some(d), Some(first)) if d == first => steps.push(format!(
-                    "   The {} department at {admin} or above is {d}, the same department; no contest.",
-                    rule.kind.code
+                (Some(d), Some(first)) if d == first => steps.push(msg!(
+                    "explain-rule-department-same",
+                    kind_code = kind,
+                    kind_name = kind_name,
+                    admin = admin,
+                    department = d.message()
                 )),
-                (Some(d), Some(_)) => steps.push(format!(
-                    "   The {} department at {admin} or above is {d}, which also claims the organization (contested).",
-                    rule.kind.code
+                (Some(d), Some(_)) => steps.push(msg!(
+                    "explain-rule-department-contests",
+                    kind_code = kind,
+                    kind_name = kind_name,
+                    admin = admin,
+                    department = d.message()
                 )),
             }
         }
@@ -198,26 +241,26 @@ pub fn explain(resolution: &Resolution, facts: &Facts) -> Vec<String> {
     if decided.is_none() {
         match (&facts.fallback, facts.location_is_township) {
             (Some(d), _) => {
-                steps.push(format!(
-                    "4. Fallback (乡镇、街道兜底): {d} of {place} decides."
+                steps.push(msg!(
+                    "explain-fallback-decides",
+                    department = d.message(),
+                    place = place.message()
                 ));
                 decided = Some(d);
             }
-            (None, true) => steps.push(format!(
-                "4. Fallback (乡镇、街道兜底): {place} has no department of a FALLBACK-role kind."
-            )),
-            (None, false) => steps.push(format!(
-                "4. Fallback (乡镇、街道兜底): the organization is located at {place}, not in a township or subdistrict, so there is none."
+            (None, true) => steps.push(msg!("explain-fallback-none", place = place.message())),
+            (None, false) => steps.push(msg!(
+                "explain-fallback-not-township",
+                place = place.message()
             )),
         }
     }
     match (decided, resolution.basis) {
-        (_, Basis::None) | (None, _) => {
-            steps.push("Result: nobody is responsible — a blind spot (盲区).".to_owned())
-        }
-        (Some(d), basis) => steps.push(format!(
-            "Result: {d} is responsible (basis {}).",
-            basis.to_value()
+        (_, Basis::None) | (None, _) => steps.push(msg!("explain-result-nobody")),
+        (Some(d), basis) => steps.push(msg!(
+            "explain-result",
+            department = d.message(),
+            basis = basis_label(basis)
         )),
     }
     steps
@@ -226,6 +269,11 @@ pub fn explain(resolution: &Resolution, facts: &Facts) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+
+    fn english(steps: Vec<Message>) -> Vec<String> {
+        steps.iter().map(|step| step.render(Lang::En)).collect()
+    }
 
     fn named(name: &str) -> Named {
         Named {
@@ -274,7 +322,7 @@ mod tests {
             location: named("county"),
             ..Facts::default()
         };
-        let steps = explain(&resolution(), &facts);
+        let steps = english(explain(&resolution(), &facts));
         assert_eq!(steps.len(), 5, "{steps:?}");
         assert!(steps[2].contains("no rule"), "{steps:?}");
         assert!(steps[3].contains("not in a township"), "{steps:?}");
@@ -289,7 +337,7 @@ mod tests {
             location_is_township: true,
             ..Facts::default()
         };
-        let steps = explain(&resolution(), &facts);
+        let steps = english(explain(&resolution(), &facts));
         assert_eq!(
             steps[3],
             "4. Fallback (乡镇、街道兜底): town (TOWN) has no department of a FALLBACK-role kind."
@@ -315,7 +363,7 @@ mod tests {
             department_id: Some(9),
             ..resolution()
         };
-        let steps = explain(&r, &facts);
+        let steps = english(explain(&r, &facts));
         assert!(steps[2].contains("inherited by"), "{steps:?}");
         assert!(steps[3].contains("missing department"), "{steps:?}");
         assert!(
@@ -323,5 +371,34 @@ mod tests {
             "{steps:?}"
         );
         assert!(steps[5].contains("basis FALLBACK"), "{steps:?}");
+    }
+
+    #[test]
+    fn the_chinese_explanation_numbers_its_steps_and_brackets_names_in_full_width() {
+        let facts = Facts {
+            category: Named {
+                name: "民办学校".to_owned(),
+                code: "PRIVATE_SCHOOL".to_owned(),
+            },
+            location: Named {
+                name: "鼓楼区".to_owned(),
+                code: "350102".to_owned(),
+            },
+            ..Facts::default()
+        };
+        let steps: Vec<String> = explain(&resolution(), &facts)
+            .iter()
+            .map(|step| step.render(Lang::Zh))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                "一、党组织关系隶属：未登记。",
+                "二、业务主管单位：未登记。",
+                "三、主管规则：鼓楼区（350102）没有适用于民办学校（PRIVATE_SCHOOL）及其上级类别的主管规则。",
+                "四、乡镇（街道）兜底：该组织位于鼓楼区（350102），不在乡镇（街道），无兜底部门。",
+                "结论：无责任部门，属盲区。",
+            ]
+        );
     }
 }

@@ -17,6 +17,7 @@ use super::store;
 use super::values::{Patch, parse_optional_text};
 use super::{category, engine, kind, region};
 use crate::error::Result;
+use crate::msg;
 
 #[derive(Clone, Debug)]
 pub struct RuleInput {
@@ -143,7 +144,7 @@ pub(crate) async fn apply_upsert(
     };
     let scope_id = scope.as_ref().map(|r| r.id);
     caller
-        .require_optional_region(txn, scope_id, "rules that hold everywhere")
+        .require_optional_region(txn, scope_id, msg!("what-global-rules"))
         .await?;
     let key = rule_key(&category.code, scope.as_ref().map(|r| r.code.as_str()));
     match by_key(category.id, scope_id).one(txn).await? {
@@ -194,7 +195,7 @@ pub(crate) async fn apply_delete(
         None => None,
     };
     caller
-        .require_optional_region(txn, scope_id, "rules that hold everywhere")
+        .require_optional_region(txn, scope_id, msg!("what-global-rules"))
         .await?;
     match by_key(category.id, scope_id).one(txn).await? {
         Some(existing) => {

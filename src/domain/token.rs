@@ -21,6 +21,7 @@ use super::scope::Scope;
 use super::values::parse_name;
 use super::{audit, region as region_domain};
 use crate::error::{Error, Result};
+use crate::msg;
 
 /// What every secret starts with, so that secret scanners can spot a leak.
 pub const SECRET_PREFIX: &str = "orgmap_";
@@ -62,7 +63,11 @@ pub async fn create(
         None => None,
     };
     caller
-        .require_optional_region(db, region.as_ref().map(|r| r.id), "unbound tokens")
+        .require_optional_region(
+            db,
+            region.as_ref().map(|r| r.id),
+            msg!("what-unbound-tokens"),
+        )
         .await?;
     let name = match name {
         Some(name) => parse_name("name", name, 100)?,
@@ -73,8 +78,9 @@ pub async fn create(
         .await?
         .is_some()
     {
-        return Err(Error::Conflict(format!(
-            "a token named '{name}' exists; names stay taken after revocation so the audit trail stays unambiguous"
+        return Err(Error::Conflict(msg!(
+            "token-name-taken",
+            name = name.as_str()
         )));
     }
     let mut bytes = [0u8; 32];
@@ -133,7 +139,7 @@ pub async fn revoke(db: &impl ConnectionTrait, caller: &Caller, name: &str) -> R
     let Some(token) = api_token::Entity::find_by_name(name.trim()).one(db).await? else {
         return Err(Error::not_found(
             "name",
-            format!("no token is named '{}'", name.trim()),
+            msg!("token-not-found", name = name.trim()),
         ));
     };
     if let Some(region_id) = token.region_id
@@ -141,11 +147,11 @@ pub async fn revoke(db: &impl ConnectionTrait, caller: &Caller, name: &str) -> R
     {
         return Err(Error::not_found(
             "name",
-            format!("no token is named '{}'", name.trim()),
+            msg!("token-not-found", name = name.trim()),
         ));
     }
     caller
-        .require_optional_region(db, token.region_id, "unbound tokens")
+        .require_optional_region(db, token.region_id, msg!("what-unbound-tokens"))
         .await?;
     if token.revoked_at.is_some() {
         return Ok(false);
@@ -201,11 +207,7 @@ pub async fn any_active(db: &impl ConnectionTrait) -> Result<bool> {
 
 /// The caller a secret stands for; UNAUTHENTICATED when it is unknown or revoked.
 pub async fn authenticate(db: &impl ConnectionTrait, secret: &str) -> Result<Caller> {
-    let refused = || {
-        Error::Unauthenticated(
-            "the token is not valid: it is unknown or has been revoked".to_owned(),
-        )
-    };
+    let refused = || Error::Unauthenticated(msg!("token-invalid"));
     let secret = secret.trim();
     if !secret.starts_with(SECRET_PREFIX) || secret.len() > 200 {
         return Err(refused());

@@ -4,6 +4,8 @@
 use std::fmt;
 
 use crate::error::{Error, Result};
+use crate::i18n::Message;
+use crate::msg;
 
 /// The characters of a unified social credit code, in value order (GB 32100-2015).
 pub(crate) const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -23,17 +25,14 @@ impl CreditCode {
         if count != 18 {
             return Err(Error::invalid(
                 field,
-                format!("a credit code has 18 characters, {count} given"),
+                msg!("credit-code-length", count = count),
             ));
         }
         for (i, ch) in code.chars().enumerate() {
             if credit_value(ch).is_none() {
                 return Err(Error::invalid(
                     field,
-                    format!(
-                        "character '{ch}' at position {} is not allowed; a credit code uses 0-9 and A-Z without I, O, S, V, Z",
-                        i + 1
-                    ),
+                    msg!("credit-code-character", character = ch, position = i + 1),
                 ));
             }
         }
@@ -42,9 +41,7 @@ impl CreditCode {
         if given != expected {
             return Err(Error::invalid(
                 field,
-                format!(
-                    "check character is '{given}' but the first 17 characters give '{expected}'"
-                ),
+                msg!("credit-code-check", given = given, expected = expected),
             ));
         }
         Ok(CreditCode(code))
@@ -116,6 +113,18 @@ impl RegionLevel {
         }
     }
 
+    /// The level as a person reads it: 县（市、区） in Chinese, the
+    /// identifier in English.
+    pub fn label(self) -> Message {
+        match self {
+            RegionLevel::Province => msg!("level-province"),
+            RegionLevel::City => msg!("level-city"),
+            RegionLevel::County => msg!("level-county"),
+            RegionLevel::Township => msg!("level-township"),
+            RegionLevel::Subdistrict => msg!("level-subdistrict"),
+        }
+    }
+
     pub fn from_db(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|l| l.as_str() == value)
     }
@@ -153,10 +162,7 @@ impl RegionCode {
         if !code.chars().all(|c| c.is_ascii_digit()) || !(code.len() == 6 || code.len() == 9) {
             return Err(Error::invalid(
                 field,
-                format!(
-                    "'{}' is not a region code; a region code is 6 digits (province, city, county) or 9 digits (township, subdistrict)",
-                    truncate(code, 20)
-                ),
+                msg!("region-code-shape", code = truncate(code, 20)),
             ));
         }
         Ok(RegionCode(code.to_owned()))
@@ -177,11 +183,12 @@ impl RegionCode {
         if code.len() != level.code_len() {
             return Err(Error::invalid(
                 "code",
-                format!(
-                    "a {} code has {} digits, '{code}' has {}",
-                    level.as_str(),
-                    level.code_len(),
-                    code.len()
+                msg!(
+                    "region-code-length",
+                    level = level.label(),
+                    digits = level.code_len(),
+                    code = code,
+                    given = code.len()
                 ),
             ));
         }
@@ -193,14 +200,19 @@ impl RegionCode {
         };
         if !shape_ok {
             let shape = match level {
-                RegionLevel::Province => "two digits followed by 0000",
-                RegionLevel::City => "four digits followed by 00",
-                RegionLevel::County => "six digits not ending in 00",
-                RegionLevel::Township | RegionLevel::Subdistrict => "nine digits not ending in 000",
+                RegionLevel::Province => msg!("region-shape-province"),
+                RegionLevel::City => msg!("region-shape-city"),
+                RegionLevel::County => msg!("region-shape-county"),
+                RegionLevel::Township | RegionLevel::Subdistrict => msg!("region-shape-township"),
             };
             return Err(Error::invalid(
                 "code",
-                format!("a {} code is {shape}; '{code}' is not", level.as_str()),
+                msg!(
+                    "region-code-level-shape",
+                    level = level.label(),
+                    shape = shape,
+                    code = code
+                ),
             ));
         }
         let allowed = level.parent_levels();
@@ -208,24 +220,25 @@ impl RegionCode {
             None if allowed.is_empty() => Ok(()),
             None => Err(Error::invalid(
                 "parentCode",
-                format!(
-                    "a {} needs a parent of level {}",
-                    level.as_str(),
-                    join_levels(allowed)
+                msg!(
+                    "region-needs-parent",
+                    level = level.label(),
+                    parents = join_levels(allowed)
                 ),
             )),
-            Some(_) if allowed.is_empty() => {
-                Err(Error::invalid("parentCode", "a PROVINCE has no parent"))
-            }
+            Some(_) if allowed.is_empty() => Err(Error::invalid(
+                "parentCode",
+                msg!("region-province-has-no-parent"),
+            )),
             Some((parent_code, parent_level)) => {
                 if !allowed.contains(&parent_level) {
                     return Err(Error::invalid(
                         "parentCode",
-                        format!(
-                            "a {} sits under a {}, not under a {}",
-                            level.as_str(),
-                            join_levels(allowed),
-                            parent_level.as_str()
+                        msg!(
+                            "region-wrong-parent-level",
+                            level = level.label(),
+                            parents = join_levels(allowed),
+                            parent = parent_level.label()
                         ),
                     ));
                 }
@@ -238,8 +251,11 @@ impl RegionCode {
                 if code.get(..shared) != parent_code.get(..shared) {
                     return Err(Error::invalid(
                         "code",
-                        format!(
-                            "'{code}' must begin with the first {shared} digits of its parent '{parent_code}'"
+                        msg!(
+                            "region-code-prefix",
+                            code = code,
+                            digits = shared,
+                            parent = parent_code
                         ),
                     ));
                 }
@@ -249,12 +265,13 @@ impl RegionCode {
     }
 }
 
-fn join_levels(levels: &[RegionLevel]) -> String {
-    levels
-        .iter()
-        .map(|l| l.as_str())
-        .collect::<Vec<_>>()
-        .join(" or ")
+/// "CITY or PROVINCE": at most two levels are ever allowed as a parent.
+fn join_levels(levels: &[RegionLevel]) -> Message {
+    match levels {
+        [one] => one.label(),
+        [first, second, ..] => msg!("either-or", first = first.label(), second = second.label()),
+        [] => msg!("region-no-level"),
+    }
 }
 
 impl fmt::Display for RegionCode {
@@ -268,10 +285,13 @@ impl fmt::Display for RegionCode {
 pub fn parse_code(field: &str, input: &str) -> Result<String> {
     let code = input.trim();
     if code.is_empty() {
-        return Err(Error::invalid(field, "must not be blank"));
+        return Err(Error::invalid(field, msg!("text-blank")));
     }
     if code.len() > 64 {
-        return Err(Error::invalid(field, "must be at most 64 characters"));
+        return Err(Error::invalid(
+            field,
+            msg!("text-too-long", max = 64, given = code.len()),
+        ));
     }
     if let Some(bad) = code
         .chars()
@@ -279,9 +299,7 @@ pub fn parse_code(field: &str, input: &str) -> Result<String> {
     {
         return Err(Error::invalid(
             field,
-            format!(
-                "character '{bad}' is not allowed; codes use ASCII letters, digits, '_', '-' and '.'"
-            ),
+            msg!("code-character", character = bad),
         ));
     }
     Ok(code.to_owned())
@@ -291,7 +309,7 @@ pub fn parse_code(field: &str, input: &str) -> Result<String> {
 pub fn parse_name(field: &str, input: &str, max: usize) -> Result<String> {
     let name = input.trim();
     if name.is_empty() {
-        return Err(Error::invalid(field, "must not be blank"));
+        return Err(Error::invalid(field, msg!("text-blank")));
     }
     check_len(field, name, max)?;
     Ok(name.to_owned())
@@ -313,11 +331,11 @@ fn check_len(field: &str, text: &str, max: usize) -> Result<()> {
     if len > max {
         return Err(Error::invalid(
             field,
-            format!("must be at most {max} characters, {len} given"),
+            msg!("text-too-long", max = max, given = len),
         ));
     }
     if text.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "must not contain control characters"));
+        return Err(Error::invalid(field, msg!("text-control-characters")));
     }
     Ok(())
 }
@@ -370,6 +388,7 @@ impl<T> Patch<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn credit_code_accepts_the_standards_examples() {
@@ -392,7 +411,7 @@ mod tests {
     fn credit_code_rejects_a_wrong_check_character() {
         let err = CreditCode::parse("creditCode", "91350100M000100Y44").unwrap_err();
         assert_eq!(err.code(), "BAD_USER_INPUT");
-        assert!(err.to_string().contains("'3'"), "{err}");
+        assert!(err.public_message(Lang::En).contains("'3'"), "{err}");
     }
 
     #[test]
@@ -411,10 +430,13 @@ mod tests {
         for (input, needle) in cases {
             let err = CreditCode::parse("creditCode", input).unwrap_err();
             assert!(
-                err.to_string().starts_with("creditCode: "),
+                err.public_message(Lang::En).starts_with("creditCode: "),
                 "{input}: {err}"
             );
-            assert!(err.to_string().contains(needle), "{input}: {err}");
+            assert!(
+                err.public_message(Lang::En).contains(needle),
+                "{input}: {err}"
+            );
         }
     }
 
@@ -489,7 +511,10 @@ mod tests {
         for (code, level, parent, needle) in bad {
             let rc = RegionCode::parse("code", code).unwrap();
             let err = rc.check_placement(*level, *parent).unwrap_err();
-            assert!(err.to_string().contains(needle), "{code}: {err}");
+            assert!(
+                err.public_message(Lang::En).contains(needle),
+                "{code}: {err}"
+            );
         }
     }
 

@@ -1,5 +1,5 @@
 //! What resolvers take from the context: the database, the request's
-//! loaders and the caller's scope.
+//! loaders, the caller's scope and the language to answer in.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -15,6 +15,8 @@ use crate::domain::access::Caller;
 use crate::domain::organization::{Along, Explained, Related};
 use crate::domain::scope::Scope;
 use crate::error::Error;
+use crate::i18n::Lang;
+use crate::msg;
 
 pub fn db<'a>(ctx: &Context<'a>) -> ApiResult<&'a DatabaseConnection> {
     Ok(ctx.data::<DatabaseConnection>()?)
@@ -22,6 +24,11 @@ pub fn db<'a>(ctx: &Context<'a>) -> ApiResult<&'a DatabaseConnection> {
 
 pub fn loader<'a>(ctx: &Context<'a>) -> ApiResult<&'a DataLoader<Loaders>> {
     Ok(ctx.data::<DataLoader<Loaders>>()?)
+}
+
+/// The language the request asked for; Chinese when it did not say.
+pub fn lang(ctx: &Context<'_>) -> Lang {
+    ctx.data_opt::<Lang>().copied().unwrap_or_default()
 }
 
 /// The caller's scope; a request without one sees everything.
@@ -32,9 +39,8 @@ pub fn scope(ctx: &Context<'_>) -> Scope {
 /// The caller of the request; UNAUTHENTICATED when the request came without
 /// one (the HTTP layer always sets it, so this guards other entry points).
 pub fn caller<'a>(ctx: &Context<'a>) -> ApiResult<&'a Caller> {
-    ctx.data_opt::<Caller>().ok_or_else(|| {
-        Error::Unauthenticated("this request carries no credentials".to_owned()).into()
-    })
+    ctx.data_opt::<Caller>()
+        .ok_or_else(|| Error::Unauthenticated(msg!("auth-no-credentials")).into())
 }
 
 /// What a resolver read together with an organization, kept for the

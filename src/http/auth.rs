@@ -14,6 +14,7 @@ use crate::domain::token;
 use crate::error::{Error, Result};
 use crate::http::state::{Access, AppState};
 use crate::http::trace;
+use crate::msg;
 
 /// The caller of a request: the one its `Authorization` header names, else
 /// (without one) the local user while the service is open and no token
@@ -58,21 +59,18 @@ pub async fn caller(
 ) -> Result<Caller> {
     match authorization {
         Some(value) => {
-            let secret = value.to_str().ok().and_then(bearer).ok_or_else(|| {
-                Error::Unauthenticated(
-                    "the Authorization header must be 'Bearer <token>'".to_owned(),
-                )
-            })?;
+            let secret = value
+                .to_str()
+                .ok()
+                .and_then(bearer)
+                .ok_or_else(|| Error::Unauthenticated(msg!("auth-bad-header")))?;
             token::authenticate(db, secret).await
         }
         None => {
             if access == Access::OpenUntilTokens && !token::any_active(db).await? {
                 Ok(Caller::local())
             } else {
-                Err(Error::Unauthenticated(
-                    "this service needs an API token: send 'Authorization: Bearer <token>'"
-                        .to_owned(),
-                ))
+                Err(Error::Unauthenticated(msg!("auth-token-needed")))
             }
         }
     }

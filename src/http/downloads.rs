@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -15,6 +15,7 @@ use crate::domain::transfer::export::{ExportOptions, Exporter};
 use crate::domain::transfer::{Dataset, Format};
 use crate::error::{Error, Result};
 use crate::http::state::AppState;
+use crate::msg;
 
 /// The download routes, merged into the application's router.
 pub fn routes() -> Router<AppState> {
@@ -83,11 +84,14 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 async fn coverage_report(
     State(state): State<AppState>,
     Query(query): Query<RegionQuery>,
+    headers: HeaderMap,
     caller: Caller,
 ) -> Result<Response> {
     caller.require(Role::Viewer)?;
+    let lang = crate::http::error::lang(&headers);
     let bytes =
-        crate::report::coverage_xlsx_blocking(state.db.clone(), caller.scope, query.region).await?;
+        crate::report::coverage_xlsx_blocking(state.db.clone(), caller.scope, query.region, lang)
+            .await?;
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(XLSX)),
@@ -104,9 +108,9 @@ async fn coverage_report(
 fn not_found(file: &str) -> Error {
     Error::not_found(
         "file",
-        format!(
-            "no download is called '{}'; try /export/organizations.csv or /export/regions.jsonl",
-            file.chars().take(60).collect::<String>()
+        msg!(
+            "download-not-found",
+            file = file.chars().take(60).collect::<String>()
         ),
     )
 }

@@ -33,6 +33,8 @@ use crate::error::{self, Error};
 use crate::graphql;
 use crate::http::error as answers;
 use crate::http::state::AppState;
+use crate::i18n::{Lang, Message};
+use crate::msg;
 
 const JSON: &str = "application/json";
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -102,7 +104,7 @@ fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
 /// An answer that is one error raised before execution (most are the
 /// protocol's own, such as UNSUPPORTED_MEDIA_TYPE), in the negotiated
 /// media type.
-fn error_response(status: StatusCode, code: &str, message: &str, media: MediaType) -> Response {
+fn error_response(status: StatusCode, code: &str, message: &Message, media: MediaType) -> Response {
     answers::answer(status, code, message, media.content_type())
 }
 
@@ -137,7 +139,7 @@ pub async fn post(
                 return error_response(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "UNSUPPORTED_MEDIA_TYPE",
-                    "the request body must be UTF-8",
+                    &msg!("http-body-not-utf8"),
                     media,
                 );
             }
@@ -162,7 +164,7 @@ pub async fn post(
             return error_response(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "UNSUPPORTED_MEDIA_TYPE",
-                "a multipart request must carry a 'GraphQL-Require-Preflight: 1' header",
+                &msg!("http-multipart-preflight"),
                 media,
             );
         }
@@ -170,7 +172,7 @@ pub async fn post(
             return error_response(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "UNSUPPORTED_MEDIA_TYPE",
-                "send the request as 'Content-Type: application/json'",
+                &msg!("http-content-type"),
                 media,
             );
         }
@@ -181,6 +183,7 @@ pub async fn post(
         batch,
         media,
         essence.starts_with("multipart/"),
+        answers::lang(&headers),
     )
     .await
 }
@@ -201,7 +204,7 @@ pub async fn get(
             return error_response(
                 StatusCode::BAD_REQUEST,
                 "BAD_REQUEST",
-                "the query string is not well-formed",
+                &msg!("http-query-string"),
                 media,
             );
         }
@@ -222,7 +225,7 @@ pub async fn get(
                     return error_response(
                         StatusCode::BAD_REQUEST,
                         "BAD_REQUEST",
-                        &format!("`{name}` must be a JSON object"),
+                        &msg!("http-parameter-object", name = name),
                         media,
                     );
                 }
@@ -239,7 +242,7 @@ pub async fn get(
         let mut response = error_response(
             StatusCode::METHOD_NOT_ALLOWED,
             "METHOD_NOT_ALLOWED",
-            "mutations are only accepted over POST",
+            &msg!("http-mutation-over-get"),
             media,
         );
         response
@@ -247,7 +250,16 @@ pub async fn get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    run(&state, caller, BatchRequest::Single(request), media, false).await
+    let lang = answers::lang(&headers);
+    run(
+        &state,
+        caller,
+        BatchRequest::Single(request),
+        media,
+        false,
+        lang,
+    )
+    .await
 }
 
 /// Refuses an unknown caller, else runs the batch under the deadline and
@@ -258,6 +270,7 @@ async fn run(
     batch: BatchRequest,
     media: MediaType,
     upload: bool,
+    lang: Lang,
 ) -> Response {
     let caller = match caller {
         Ok(caller) => caller,
@@ -270,7 +283,7 @@ async fn run(
             return error_response(
                 StatusCode::SERVICE_UNAVAILABLE,
                 error::INTERNAL,
-                "internal error",
+                &msg!("error-internal"),
                 media,
             );
         }
@@ -285,6 +298,13 @@ async fn run(
         BatchRequest::Single(request) => is_mutation(request),
         BatchRequest::Batch(requests) => requests.iter().any(is_mutation),
     };
+    // Resolvers' errors are rendered in this language (graphql::execution).
+    let batch = match batch {
+        BatchRequest::Single(request) => BatchRequest::Single(request.data(lang)),
+        BatchRequest::Batch(requests) => {
+            BatchRequest::Batch(requests.into_iter().map(|r| r.data(lang)).collect())
+        }
+    };
     let work = async {
         let _pass = state.gate.enter(writes).await;
         graphql::execute_batch(&state.schema, batch, &state.db, &caller).await
@@ -294,10 +314,7 @@ async fn run(
         Err(_) => error_response(
             StatusCode::SERVICE_UNAVAILABLE,
             "TIMEOUT",
-            &format!(
-                "the request ran longer than {} s and was stopped; nothing it began was written",
-                deadline.as_secs()
-            ),
+            &msg!("http-timeout", seconds = deadline.as_secs()),
             media,
         ),
     }
@@ -345,7 +362,7 @@ fn not_acceptable() -> Response {
     error_response(
         StatusCode::NOT_ACCEPTABLE,
         "NOT_ACCEPTABLE",
-        "this endpoint answers application/json or application/graphql-response+json",
+        &msg!("http-not-acceptable"),
         MediaType::Json,
     )
 }
@@ -373,7 +390,7 @@ fn too_large(limit: usize) -> Refusal {
         error_response(
             StatusCode::PAYLOAD_TOO_LARGE,
             "PAYLOAD_TOO_LARGE",
-            &format!("the request body is larger than {limit} bytes"),
+            &msg!("http-body-too-large", max = limit),
             media,
         )
     })
@@ -400,7 +417,7 @@ async fn read_limited(
             error_response(
                 StatusCode::BAD_REQUEST,
                 "BAD_REQUEST",
-                "the request body could not be read",
+                &msg!("http-body-unreadable"),
                 media,
             )
         })),
@@ -436,7 +453,7 @@ async fn read_multipart(
                     error_response(
                         StatusCode::BAD_REQUEST,
                         "BAD_REQUEST",
-                        &format!("a batch may hold at most {max} operations"),
+                        &msg!("http-batch-too-large", max = max),
                         media,
                     )
                 }));
@@ -447,12 +464,10 @@ async fn read_multipart(
         Err(err) => {
             let message = match err {
                 async_graphql::ParseRequestError::InvalidRequest(_) => {
-                    "the multipart request's operations are not a GraphQL request".to_owned()
+                    msg!("http-multipart-operations")
                 }
-                async_graphql::ParseRequestError::InvalidFilesMap(_) => {
-                    "the multipart request's map is not valid".to_owned()
-                }
-                _ => "the multipart request is not well-formed".to_owned(),
+                async_graphql::ParseRequestError::InvalidFilesMap(_) => msg!("http-multipart-map"),
+                _ => msg!("http-multipart-malformed"),
             };
             Err(Box::new(move |media| {
                 error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message, media)
@@ -462,61 +477,62 @@ async fn read_multipart(
 }
 
 /// A JSON body: one request object, or a batch of them (at most `max_batch`).
-fn parse_json_body(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, String> {
+fn parse_json_body(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, Message> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err("the request body is empty; send {\"query\": \"…\"}".to_owned());
+        return Err(msg!("http-body-empty"));
     }
     let value: Value = serde_json::from_slice(bytes)
-        .map_err(|err| format!("the request body is not valid JSON: {err}"))?;
+        .map_err(|err| msg!("http-body-not-json", detail = err.to_string()))?;
     match value {
         Value::Object(object) => Ok(BatchRequest::Single(parse_request(object)?)),
-        Value::Array(items) if items.is_empty() => Err("the batch is empty".to_owned()),
-        Value::Array(items) if items.len() > max_batch => Err(format!(
-            "a batch may hold at most {max_batch} operations, {} given",
-            items.len()
+        Value::Array(items) if items.is_empty() => Err(msg!("http-batch-empty")),
+        Value::Array(items) if items.len() > max_batch => Err(msg!(
+            "http-batch-too-many",
+            max = max_batch,
+            given = items.len()
         )),
         Value::Array(items) => items
             .into_iter()
             .map(|item| match item {
                 Value::Object(object) => parse_request(object),
-                _ => Err("each operation of a batch must be a JSON object".to_owned()),
+                _ => Err(msg!("http-batch-item-not-object")),
             })
             .collect::<Result<Vec<_>, _>>()
             .map(BatchRequest::Batch),
-        _ => Err("the request body must be a JSON object".to_owned()),
+        _ => Err(msg!("http-body-not-object")),
     }
 }
 
 /// One request's parameters, each of the type the specification gives it.
-fn parse_request(mut object: Map<String, Value>) -> Result<Request, String> {
+fn parse_request(mut object: Map<String, Value>) -> Result<Request, Message> {
     let query = match object.remove("query") {
         Some(Value::String(query)) => query,
-        Some(_) => return Err("`query` must be a string".to_owned()),
-        None => return Err("the request has no `query`".to_owned()),
+        Some(_) => return Err(msg!("http-parameter-string", name = "query")),
+        None => return Err(msg!("http-no-query")),
     };
     let mut request = Request::new(query);
     match object.remove("operationName") {
         Some(Value::String(name)) => request = request.operation_name(name),
         None | Some(Value::Null) => {}
-        Some(_) => return Err("`operationName` must be a string".to_owned()),
+        Some(_) => return Err(msg!("http-parameter-string", name = "operationName")),
     }
     match object.remove("variables") {
         Some(Value::Object(map)) => {
             request = request.variables(Variables::from_json(Value::Object(map)));
         }
         None | Some(Value::Null) => {}
-        Some(_) => return Err("`variables` must be an object".to_owned()),
+        Some(_) => return Err(msg!("http-parameter-object", name = "variables")),
     }
     match object.remove("extensions") {
         Some(Value::Object(map)) => {
             for (key, value) in map {
                 let value = async_graphql::Value::from_json(value)
-                    .map_err(|_| "`extensions` must be an object".to_owned())?;
+                    .map_err(|_| msg!("http-parameter-object", name = "extensions"))?;
                 request.extensions.insert(key, value);
             }
         }
         None | Some(Value::Null) => {}
-        Some(_) => return Err("`extensions` must be an object".to_owned()),
+        Some(_) => return Err(msg!("http-parameter-object", name = "extensions")),
     }
     Ok(request)
 }

@@ -25,6 +25,7 @@ use crate::domain::access::Caller;
 use crate::domain::scope::Scope;
 use crate::error::Error;
 use crate::http::state::AppState;
+use crate::msg;
 
 /// Histogram buckets of the latency metrics, in seconds: from a cached
 /// lookup (about a millisecond) to the request deadline (30 s).
@@ -137,11 +138,7 @@ pub async fn track(request: Request, next: Next) -> Response {
 /// role will do, so that a scraper can hold a viewer token that cannot write.
 pub async fn scrape(State(state): State<AppState>, caller: Caller) -> Response {
     if caller.scope != Scope::EVERYTHING {
-        return Error::Forbidden(
-            "metrics cover every region: they need a token that is not bound to a region"
-                .to_owned(),
-        )
-        .into_response();
+        return Error::Forbidden(msg!("metrics-need-unbound-token")).into_response();
     }
     render(&state.db)
 }

@@ -91,6 +91,9 @@ pub fn protect(router: Router) -> Router {
             CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE).and(compressible)),
         )
         .layer(axum::middleware::from_fn(trace::access))
+        // Outermost, so that every error answer, a panic's included, is
+        // said in the request's language.
+        .layer(axum::middleware::from_fn(error::localize))
 }
 
 /// A streamed body that ends ends for good. The compressor polls a body

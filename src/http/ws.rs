@@ -18,8 +18,15 @@
 //! nothing (no pong, no message) within `pong_timeout` is dropped, so a
 //! subscriber that vanished without closing does not hold its connection
 //! place and its subscriptions for good.
+//!
+//! The connection's language is the `language` of `connection_init`'s
+//! payload (`{"language": "en"}`), else the upgrade's `Accept-Language`;
+//! subscription answers and their errors are said in it. The close reasons
+//! are the protocol's own words and stay English.
 
+use std::any::TypeId;
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::dataloader::DataLoader;
@@ -30,13 +37,17 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::stream::BoxStream;
 use futures::{SinkExt, StreamExt};
 use sea_orm::DatabaseConnection;
 
 use crate::domain::access::Caller;
+use crate::graphql::Limits;
+use crate::graphql::execution::localize;
 use crate::graphql::loaders::Loaders;
 use crate::http::auth;
 use crate::http::state::{Access, AppState, Drain};
+use crate::i18n::Lang;
 
 /// How long a client has to send `connection_init`.
 pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -76,8 +87,17 @@ pub async fn upgrade(State(state): State<AppState>, request: Request, next: Next
         pong_timeout: state.options.pong_timeout,
     };
     let drain = state.options.drain.clone();
+    let lang = crate::http::error::lang(&parts.headers);
     upgrade.protocols([PROTOCOL]).on_upgrade(move |socket| {
-        serve(socket, state.schema, state.db, timing, access, known, drain)
+        let connection = Connection {
+            db: state.db,
+            timing,
+            access,
+            known,
+            lang,
+            drain,
+        };
+        serve(socket, Localized(state.schema), connection)
     })
 }
 
@@ -110,9 +130,10 @@ async fn caller_of(
 
 /// What each subscription of a connection reads from: its own loaders
 /// (batching, no cache), the caller and its scope.
-fn connection_data(db: DatabaseConnection, caller: Caller) -> Data {
+fn connection_data(db: DatabaseConnection, caller: Caller, lang: Lang) -> Data {
     let scope = caller.scope;
     let mut data = Data::default();
+    data.insert(lang);
     data.insert(DataLoader::new(Loaders { db, scope }, tokio::spawn));
     data.insert(scope);
     data.insert(caller);
@@ -121,7 +142,7 @@ fn connection_data(db: DatabaseConnection, caller: Caller) -> Data {
 
 /// The clocks of a connection.
 #[derive(Clone, Copy)]
-struct Timing {
+pub struct Timing {
     /// How long the client has to send `connection_init`.
     init: Duration,
     /// How often the server pings.
@@ -130,27 +151,83 @@ struct Timing {
     pong_timeout: Duration,
 }
 
+/// What a connection starts with: the database, the rules of access, the
+/// caller the upgrade named and the upgrade's language.
+pub struct Connection {
+    pub db: DatabaseConnection,
+    pub timing: Timing,
+    pub access: Access,
+    pub known: Option<Caller>,
+    pub lang: Lang,
+    /// Closes the connection with 1001 when the server drains.
+    pub drain: Drain,
+}
+
+/// The schema, with the errors of each subscription answer said in the
+/// connection's language (as `graphql::execute` does for a request).
+#[derive(Clone)]
+pub struct Localized<E>(pub E);
+
+impl<E: Executor> Executor for Localized<E> {
+    async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        self.0.execute(request).await
+    }
+
+    fn execute_stream(
+        &self,
+        request: async_graphql::Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, async_graphql::Response> {
+        let lang = session_data
+            .as_ref()
+            .and_then(|data| data.get(&TypeId::of::<Lang>()))
+            .and_then(|value| value.downcast_ref::<Lang>())
+            .copied()
+            .unwrap_or_default();
+        let limits = Limits::default();
+        self.0
+            .execute_stream(request, session_data)
+            .map(move |mut response| {
+                for error in &mut response.errors {
+                    localize(error, lang, &limits);
+                }
+                response
+            })
+            .boxed()
+    }
+}
+
+/// The language `connection_init`'s payload asks for, else `otherwise`.
+fn payload_lang(payload: &serde_json::Value, otherwise: Lang) -> Lang {
+    payload
+        .get("language")
+        .and_then(|v| v.as_str())
+        .map(Lang::from_accept_language)
+        .unwrap_or(otherwise)
+}
+
 /// Serves one connection until either side closes it or the server drains
 /// (1001, going away); a `connection_init` without valid credentials is
 /// refused (4403).
-async fn serve<E: Executor>(
-    socket: WebSocket,
-    executor: E,
-    db: DatabaseConnection,
-    timing: Timing,
-    access: Access,
-    known: Option<Caller>,
-    drain: Drain,
-) {
+async fn serve<E: Executor>(socket: WebSocket, executor: E, connection: Connection) {
+    let Connection {
+        db,
+        timing,
+        access,
+        known,
+        lang,
+        drain,
+    } = connection;
     let (mut sink, mut source) = socket.split();
     let draining = drain.begun();
     tokio::pin!(draining);
     let (to_protocol, from_client) = futures::channel::mpsc::unbounded::<Vec<u8>>();
     let protocol = Protocol::new(executor, from_client, WebSocketProtocols::GraphQLWS)
         .on_connection_init(move |payload| async move {
+            let lang = payload_lang(&payload, lang);
             match caller_of(&db, access, known, &payload).await {
-                Ok(caller) => Ok(connection_data(db, caller)),
-                Err(err) => Err(async_graphql::Error::new(err.public_message())),
+                Ok(caller) => Ok(connection_data(db, caller, lang)),
+                Err(err) => Err(async_graphql::Error::new(err.public_message(lang))),
             }
         });
     futures::pin_mut!(protocol);

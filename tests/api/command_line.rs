@@ -4,7 +4,14 @@ use std::process::{Command, Stdio};
 
 fn orgmap() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_orgmap"));
-    command.env_remove("DATABASE_URL").env("RUST_LOG", "info");
+    // The locale of the machine running the tests must not choose the
+    // language: Chinese unless a test asks for English.
+    command
+        .env_remove("DATABASE_URL")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .env("RUST_LOG", "info");
     command
 }
 
@@ -35,7 +42,7 @@ fn token_create_shows_the_secret_once_and_list_and_revoke_manage_it() {
     assert!(created.status.success(), "{created:?}");
     let secret = String::from_utf8(created.stdout).unwrap().trim().to_owned();
     assert!(secret.starts_with("orgmap_"), "{secret}");
-    assert!(String::from_utf8_lossy(&created.stderr).contains("shown only this once"));
+    assert!(String::from_utf8_lossy(&created.stderr).contains("仅显示这一次"));
 
     let listed = orgmap()
         .args(["token", "list", "--database-url", &url])
@@ -231,4 +238,44 @@ fn the_pool_size_comes_from_the_flag_or_the_environment_and_zero_is_refused() {
         .unwrap();
     assert!(exported.status.success(), "{exported:?}");
     assert!(!exported.stdout.is_empty());
+}
+
+#[test]
+fn the_command_line_speaks_chinese_by_default_and_english_with_lang_en_or_lang() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database(&dir);
+    let revoke = ["token", "revoke", "nobody", "--database-url", &url];
+
+    let chinese = orgmap().args(revoke).output().unwrap();
+    let flag = orgmap()
+        .args(["--lang", "en"])
+        .args(revoke)
+        .output()
+        .unwrap();
+    let locale = orgmap()
+        .env("LANG", "en_US.UTF-8")
+        .args(revoke)
+        .output()
+        .unwrap();
+    let flag_wins = orgmap()
+        .env("LANG", "en_US.UTF-8")
+        .args(revoke)
+        .args(["--lang", "zh"])
+        .output()
+        .unwrap();
+
+    for (case, output, says) in [
+        ("default", &chinese, "name：未找到名为“nobody”的令牌"),
+        ("--lang en", &flag, "name: no token is named 'nobody'"),
+        ("LANG=en_US", &locale, "name: no token is named 'nobody'"),
+        (
+            "--lang zh over LANG",
+            &flag_wins,
+            "name：未找到名为“nobody”的令牌",
+        ),
+    ] {
+        assert!(!output.status.success(), "{case}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{case}: {stderr}");
+    }
 }

@@ -297,7 +297,7 @@ async fn gap_details_name_the_organization_the_count_or_what_is_lacking() {
         ),
         (
             12,
-            "350100 CIVIL_AFFAIRS (FZ-CA) is responsible for 1 organizations but lacks a dedicated unit (专门组织), dedicated staff (专门人员), a method (专门办法)."
+            "350100 CIVIL_AFFAIRS (FZ-CA) is responsible for 1 organization but lacks a dedicated unit (专门组织), dedicated staff (专门人员), a method (专门办法)."
                 .to_owned(),
         ),
     ];
@@ -309,7 +309,7 @@ async fn gap_details_name_the_organization_the_count_or_what_is_lacking() {
         );
     }
     assert!(
-        details[6].starts_with("1 organizations of 个体工商户 administered at 福州市"),
+        details[6].starts_with("1 organization of 个体工商户 administered at 福州市"),
         "E alone is administered at 福州市: {}",
         details[6]
     );
@@ -525,7 +525,7 @@ async fn only_a_deciding_department_lacking_a_dedication_is_a_gap() {
     );
     assert_eq!(
         lacking_a_method["coverageGaps"]["edges"][0]["node"]["detail"],
-        "福州市民政局 (FZ-CA) is responsible for 1 organizations but lacks a method (专门办法)."
+        "福州市民政局 (FZ-CA) is responsible for 1 organization but lacks a method (专门办法)."
     );
     assert_eq!(complete["coverageGaps"]["totalCount"], 0, "{complete}");
 }

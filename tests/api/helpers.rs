@@ -11,6 +11,7 @@ use axum::Router;
 use orgmap::domain::access::Caller;
 use orgmap::domain::store::db;
 use orgmap::graphql::{self, AppSchema};
+use orgmap::i18n::Lang;
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
@@ -94,9 +95,30 @@ impl TestApp {
         self.execute_as(&Caller::local(), query, variables).await
     }
 
-    /// The whole response as `caller`.
+    /// The whole response as `caller`, in English: the assertions of most
+    /// tests read English texts. The default language (Chinese) is tested
+    /// with [`TestApp::execute_in`] and over HTTP without `Accept-Language`.
     pub async fn execute_as(&self, caller: &Caller, query: &str, variables: Value) -> Value {
-        let request = Request::new(query).variables(Variables::from_json(variables));
+        self.execute_full(caller, Lang::En, query, variables).await
+    }
+
+    /// The whole response as the local admin, its texts in `lang` (what
+    /// the HTTP layer sets from `Accept-Language`).
+    pub async fn execute_in(&self, lang: Lang, query: &str, variables: Value) -> Value {
+        self.execute_full(&Caller::local(), lang, query, variables)
+            .await
+    }
+
+    async fn execute_full(
+        &self,
+        caller: &Caller,
+        lang: Lang,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let request = Request::new(query)
+            .variables(Variables::from_json(variables))
+            .data(lang);
         let response = graphql::execute(&self.schema, request, &self.db, caller).await;
         serde_json::to_value(&response).expect("response serialises")
     }

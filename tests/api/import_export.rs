@@ -10,6 +10,8 @@ use orgmap::domain::transfer::export::{ExportOptions, Exporter};
 use orgmap::domain::transfer::import::{ImportOptions, import};
 use orgmap::domain::transfer::{Dataset, Encoding, Format};
 use orgmap::domain::transfer::{ImportReport, RowError};
+use orgmap::i18n::Lang;
+use orgmap::msg;
 use serde_json::{Value, json};
 
 use crate::helpers::{
@@ -92,11 +94,12 @@ async fn export(app: &TestApp, entity: Dataset, format: Format, region: Option<&
     .expect("the export runs")
 }
 
-fn errors(report: &ImportReport) -> Vec<(u64, Option<&str>, &str)> {
+/// The bad rows, their reasons in English.
+fn errors(report: &ImportReport) -> Vec<(u64, Option<&str>, String)> {
     report
         .errors
         .iter()
-        .map(|e| (e.line, e.column.as_deref(), e.reason.as_str()))
+        .map(|e| (e.line, e.column.as_deref(), e.reason.render(Lang::En)))
         .collect()
 }
 
@@ -317,7 +320,10 @@ async fn a_gb18030_file_is_read_when_asked() {
     let as_utf8 = import_bytes(&app, Dataset::Organizations, Format::Csv, bytes.clone()).await;
     assert_eq!(as_utf8.rejected, 1, "read as UTF-8, the row is refused");
     assert!(
-        as_utf8.errors[0].reason.contains("gb18030"),
+        as_utf8.errors[0]
+            .reason
+            .render(Lang::En)
+            .contains("gb18030"),
         "{:?}",
         as_utf8.errors
     );
@@ -496,7 +502,7 @@ async fn rows_outside_a_region_bound_callers_region_are_refused() {
         vec![RowError {
             line: 3,
             column: Some("regionCode".into()),
-            reason: "outside your region".into()
+            reason: msg!("import-outside-region")
         }]
     );
     assert_eq!(app.count("organization").await, 0);
@@ -575,7 +581,8 @@ async fn import_data_takes_a_multipart_upload() {
     assert_eq!(
         body["data"]["importData"],
         json!({ "committed": false, "rows": 2, "created": 1, "rejected": 1, "errors": [
-            { "line": 3, "column": "creditCode", "reason": "a credit code has 18 characters, 3 given" }
+            // No Accept-Language: the reason is in Chinese.
+            { "line": 3, "column": "creditCode", "reason": "统一社会信用代码应为 18 位，实为 3 位" }
         ] }),
         "{body}"
     );
@@ -662,7 +669,10 @@ async fn a_duplicate_in_a_later_batch_is_found() {
     assert_eq!((report.created, report.rejected), (2_100, 1));
     assert_eq!(report.errors[0].line, 2_102);
     assert!(
-        report.errors[0].reason.contains("line 2 already"),
+        report.errors[0]
+            .reason
+            .render(Lang::En)
+            .contains("line 2 already"),
         "{:?}",
         report.errors
     );

@@ -14,6 +14,7 @@ use orgmap::domain::access::{Caller, Role};
 use orgmap::domain::scope::Scope;
 use orgmap::domain::transfer::import::{ImportOptions, import};
 use orgmap::domain::transfer::{Dataset, Encoding, Format, ImportReport};
+use orgmap::i18n::Lang;
 use serde_json::{Value, json};
 
 use crate::helpers::{
@@ -263,7 +264,8 @@ async fn an_import_refuses_a_second_fallback_department_by_its_line_and_writes_n
             "{case}: {error:?}"
         );
         assert!(
-            error.reason.contains(holder) && error.reason.contains("fallback"),
+            error.reason.render(Lang::En).contains(holder)
+                && error.reason.render(Lang::En).contains("fallback"),
             "{case}: names the department already there: {error:?}"
         );
     }

@@ -6,6 +6,7 @@ use std::io::Cursor;
 
 use axum::http::{StatusCode, header};
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
+use orgmap::i18n::Lang;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, credit_code, department, get, small_province, upsert_organization};
@@ -103,8 +104,10 @@ fn count(summary: &Value, basis: &str) -> f64 {
 async fn the_coverage_spreadsheet_holds_the_apis_figures() {
     let app = TestApp::spawn().await;
     province_with_gaps(&app).await;
+    // The sheet is in the default language (no Accept-Language): Chinese.
     let api = app
-        .data(
+        .execute_in(
+            Lang::Zh,
             &format!(
                 "{{ region(code: \"350000\") {{ code name {SUMMARY} children {{ code name {SUMMARY} }} }} \
                  coverageMatrix(regionCode: \"350000\") {{ category {{ code }} departmentKind {{ name }} count }} \
@@ -112,7 +115,8 @@ async fn the_coverage_spreadsheet_holds_the_apis_figures() {
             ),
             json!({}),
         )
-        .await;
+        .await["data"]
+        .clone();
 
     let (status, headers, bytes) = get(app.router(), "/reports/coverage.xlsx?region=350000")
         .await

@@ -351,3 +351,36 @@ async fn once_a_token_exists_a_connection_must_bring_one() {
         "{answer}"
     );
 }
+
+#[tokio::test]
+async fn connection_init_chooses_the_language_of_the_connection() {
+    let app = TestApp::spawn().await;
+    let addr = serve(&app).await;
+
+    for (payload, says) in [
+        (json!({}), "未找到代码为“999999”的行政区划"),
+        (json!({ "language": "en" }), "no region has code '999999'"),
+    ] {
+        let mut socket = connect(addr).await;
+        send_message(
+            &mut socket,
+            json!({ "type": "connection_init", "payload": payload }),
+        )
+        .await;
+        let ack = receive(&mut socket, Duration::from_secs(10)).await;
+        assert_eq!(ack, Some(json!({ "type": "connection_ack" })));
+        send_message(
+            &mut socket,
+            json!({ "id": "a", "type": "subscribe",
+                    "payload": { "query": SUBSCRIPTION, "variables": { "region": "999999" } } }),
+        )
+        .await;
+        let message = receive(&mut socket, Duration::from_secs(10)).await.unwrap();
+        let errors = match message["type"].as_str() {
+            Some("next") => &message["payload"]["errors"],
+            _ => &message["payload"],
+        };
+        let text = errors[0]["message"].as_str().unwrap_or_default();
+        assert!(text.contains(says), "{payload}: {message}");
+    }
+}

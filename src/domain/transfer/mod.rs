@@ -13,6 +13,7 @@ mod read;
 mod report;
 
 use crate::error::{Error, Result};
+use crate::msg;
 
 pub use import::ImportOptions;
 pub use report::{ImportReport, MAX_LISTED_ERRORS, RowError};
@@ -61,15 +62,7 @@ impl Dataset {
         Self::ALL
             .into_iter()
             .find(|e| e.as_str() == text.trim())
-            .ok_or_else(|| {
-                Error::invalid(
-                    "entity",
-                    format!(
-                        "'{}' is not one of regions, departments, categories, rules, organizations",
-                        text.trim()
-                    ),
-                )
-            })
+            .ok_or_else(|| Error::invalid("entity", msg!("dataset-unknown", value = text.trim())))
     }
 
     /// The columns an import reads, in the order an export writes them.
@@ -149,7 +142,7 @@ impl Format {
             "jsonl" | "ndjson" => Ok(Format::Jsonl),
             other => Err(Error::invalid(
                 "format",
-                format!("'{other}' is not one of csv, jsonl"),
+                msg!("format-unknown", value = other),
             )),
         }
     }

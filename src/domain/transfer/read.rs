@@ -2,6 +2,8 @@
 //! encoding, with the line each record starts on. Nothing here panics on
 //! what a file holds: a malformed line is an error of that line.
 
+use crate::i18n::Message;
+use crate::msg;
 use std::io::{BufRead, BufReader, Read};
 
 use encoding_rs_io::DecodeReaderBytesBuilder;
@@ -172,15 +174,13 @@ enum Next {
     End,
 }
 
-fn file_error(line: u64, reason: impl Into<String>) -> RowError {
+fn file_error(line: u64, reason: Message) -> RowError {
     RowError {
         line,
         column: None,
-        reason: reason.into(),
+        reason,
     }
 }
-
-const NOT_UTF8: &str = "is not valid UTF-8; for a GB18030 or GBK file, give the encoding gb18030";
 
 fn next_csv(
     reader: &mut csv::Reader<Box<dyn Read + Send>>,
@@ -201,28 +201,25 @@ fn next_csv(
                     csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
                         Next::Fatal(file_error(
                             line,
-                            format!("a line is longer than {MAX_RECORD_BYTES} bytes"),
+                            msg!("file-line-too-long", max = MAX_RECORD_BYTES),
                         ))
                     }
-                    csv::ErrorKind::Io(_) => Next::Fatal(file_error(
-                        line,
-                        "the file cannot be read (in the encoding given)",
-                    )),
-                    _ => Next::Error(file_error(line, "is not a well-formed CSV record")),
+                    csv::ErrorKind::Io(_) => Next::Fatal(file_error(line, msg!("file-unreadable"))),
+                    _ => Next::Error(file_error(line, msg!("file-bad-csv-record"))),
                 };
             }
         }
         if record.as_slice().len() > MAX_RECORD_BYTES {
             return Next::Error(file_error(
                 line,
-                format!("is longer than {MAX_RECORD_BYTES} bytes"),
+                msg!("file-record-too-long", max = MAX_RECORD_BYTES),
             ));
         }
         let mut texts = Vec::with_capacity(record.len());
         for field in record.iter() {
             match std::str::from_utf8(field) {
                 Ok(text) => texts.push(text),
-                Err(_) => return Next::Error(file_error(line, format!("line {NOT_UTF8}"))),
+                Err(_) => return Next::Error(file_error(line, msg!("file-not-utf8"))),
             }
         }
         let Some(map) = map else {
@@ -232,10 +229,7 @@ fn next_csv(
             for name in &texts {
                 let name = name.trim();
                 if !seen.insert(name.to_owned()) {
-                    return Next::Fatal(file_error(
-                        line,
-                        format!("the header names column '{name}' twice"),
-                    ));
+                    return Next::Fatal(file_error(line, msg!("file-header-twice", column = name)));
                 }
                 if let Some(i) = columns.iter().position(|c| *c == name) {
                     header.push(Some(i));
@@ -244,10 +238,10 @@ fn next_csv(
                 } else {
                     return Next::Fatal(file_error(
                         line,
-                        format!(
-                            "the header names an unknown column '{}'; the columns are {}",
-                            truncate(name, 40),
-                            columns.join(",")
+                        msg!(
+                            "file-header-unknown",
+                            column = truncate(name, 40),
+                            columns = columns.join(",")
                         ),
                     ));
                 }
@@ -261,11 +255,7 @@ fn next_csv(
         if texts.len() != map.len() {
             return Next::Error(file_error(
                 line,
-                format!(
-                    "has {} fields but the header has {}",
-                    texts.len(),
-                    map.len()
-                ),
+                msg!("file-field-count", given = texts.len(), header = map.len()),
             ));
         }
         let mut cells = vec![Cell::Absent; columns.len()];
@@ -301,9 +291,9 @@ fn next_jsonl(
             Ok(_) => {}
             Err(err) => {
                 let reason = if err.kind() == std::io::ErrorKind::InvalidData {
-                    format!("a line is longer than {MAX_RECORD_BYTES} bytes")
+                    msg!("file-line-too-long", max = MAX_RECORD_BYTES)
                 } else {
-                    "the file cannot be read (in the encoding given)".to_owned()
+                    msg!("file-unreadable")
                 };
                 return Next::Fatal(file_error(*line, reason));
             }
@@ -326,11 +316,11 @@ fn next_jsonl(
             }
             return Next::Error(file_error(
                 *line,
-                format!("is longer than {MAX_RECORD_BYTES} bytes"),
+                msg!("file-record-too-long", max = MAX_RECORD_BYTES),
             ));
         }
         let Ok(text) = std::str::from_utf8(buf) else {
-            return Next::Error(file_error(*line, format!("line {NOT_UTF8}")));
+            return Next::Error(file_error(*line, msg!("file-not-utf8")));
         };
         let text = text.trim();
         if text.is_empty() {
@@ -338,11 +328,11 @@ fn next_jsonl(
         }
         let object = match serde_json::from_str::<serde_json::Value>(text) {
             Ok(serde_json::Value::Object(object)) => object,
-            Ok(_) => return Next::Error(file_error(*line, "is not a JSON object")),
+            Ok(_) => return Next::Error(file_error(*line, msg!("file-not-json-object"))),
             Err(err) => {
                 return Next::Error(file_error(
                     *line,
-                    format!("is not valid JSON ({})", err.classify_name()),
+                    msg!("file-bad-json", detail = err.classify_name()),
                 ));
             }
         };
@@ -355,10 +345,7 @@ fn next_jsonl(
                 return Next::Error(RowError {
                     line: *line,
                     column: Some(truncate(&key, 40)),
-                    reason: format!(
-                        "is not a column of this file; the columns are {}",
-                        columns.join(",")
-                    ),
+                    reason: msg!("file-key-unknown", columns = columns.join(",")),
                 });
             };
             cells[i] = match value {

@@ -2,12 +2,16 @@
 //! and rejected, and each bad row with its line, column and reason.
 
 use crate::error::{Error, Result};
+use crate::i18n::Message;
+use crate::msg;
 
 /// Bad rows listed in a report at most; the count of rejected rows is
 /// always exact.
 pub const MAX_LISTED_ERRORS: usize = 10_000;
 /// What a row outside a region-bound caller's subtree is told.
-pub(crate) const OUTSIDE: &str = "outside your region";
+pub(crate) fn outside() -> Message {
+    msg!("import-outside-region")
+}
 
 /// A bad row: its line (1 is the first line of the file), the column at
 /// fault when one is, and why.
@@ -15,7 +19,26 @@ pub(crate) const OUTSIDE: &str = "outside your region";
 pub struct RowError {
     pub line: u64,
     pub column: Option<String>,
-    pub reason: String,
+    pub reason: Message,
+}
+
+impl RowError {
+    /// "line 7, creditCode: …" (第 7 行，creditCode：…), as a person reads it.
+    pub fn message(&self) -> Message {
+        match &self.column {
+            Some(column) => msg!(
+                "import-row-error-column",
+                line = self.line,
+                column = column.as_str(),
+                reason = self.reason.clone()
+            ),
+            None => msg!(
+                "import-row-error",
+                line = self.line,
+                reason = self.reason.clone()
+            ),
+        }
+    }
 }
 
 /// What an import did, or (dry run, or bad rows) would have done.
@@ -68,9 +91,7 @@ impl ImportReport {
                 (field, reason)
             }
             Error::Conflict(reason) => (column.to_owned(), reason),
-            Error::Unauthenticated(_) | Error::Forbidden(_) => {
-                (column.to_owned(), OUTSIDE.to_owned())
-            }
+            Error::Unauthenticated(_) | Error::Forbidden(_) => (column.to_owned(), outside()),
             err @ (Error::Database(_) | Error::Internal(_)) => return Err(err),
         };
         self.reject(RowError {

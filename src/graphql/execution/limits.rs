@@ -5,6 +5,9 @@
 //! checks; tokens and aliases are counted here in one pass over the text,
 //! before the document is parsed, so an oversized document costs no parse.
 
+use crate::i18n::Message;
+use crate::msg;
+
 /// The limits of the schema, each with its default.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -136,18 +139,16 @@ pub fn count(text: &str, stop: usize) -> Counts {
 
 /// Checks a document's text against the token and alias limits; the error
 /// says which limit and by how much.
-pub fn check(text: &str, limits: &Limits) -> Result<(), String> {
+pub fn check(text: &str, limits: &Limits) -> Result<(), Message> {
     let counts = count(text, limits.tokens);
     if counts.tokens > limits.tokens {
-        return Err(format!(
-            "the query has more than {} tokens, the most this service accepts",
-            limits.tokens
-        ));
+        return Err(msg!("limit-tokens", max = limits.tokens));
     }
     if counts.aliases > limits.aliases {
-        return Err(format!(
-            "the query uses {} aliases; at most {} are allowed",
-            counts.aliases, limits.aliases
+        return Err(msg!(
+            "limit-aliases",
+            given = counts.aliases,
+            max = limits.aliases
         ));
     }
     Ok(())
@@ -156,6 +157,7 @@ pub fn check(text: &str, limits: &Limits) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn counts_tokens_and_ignores_whitespace_commas_and_comments() {
@@ -194,6 +196,7 @@ mod tests {
         assert!(
             check("{ a: x b: y }", &limits)
                 .unwrap_err()
+                .render(Lang::En)
                 .contains("aliases")
         );
         assert!(check("{ a: x }", &limits).is_ok());
@@ -201,6 +204,8 @@ mod tests {
             tokens: 3,
             ..Limits::default()
         };
-        assert!(check("{ a b c }", &tight).unwrap_err().contains("tokens"));
+        let refused = check("{ a b c }", &tight).unwrap_err();
+        assert!(refused.render(Lang::En).contains("tokens"));
+        assert!(refused.render(Lang::Zh).contains("词法单元"));
     }
 }

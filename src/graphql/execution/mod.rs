@@ -1,6 +1,6 @@
 //! Running one request: the limits checked before it, its own loaders
 //! batched level by level, the response put in the document's order, and
-//! every error given a code.
+//! every error given a code and rendered in the request's language.
 
 pub mod batching;
 pub mod limits;
@@ -8,6 +8,7 @@ pub mod observed;
 pub mod ordering;
 pub mod parsed;
 
+use std::any::TypeId;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,8 @@ use super::AppSchema;
 use super::context;
 use super::loaders::Loaders;
 use crate::domain::access::Caller;
+use crate::i18n::{Lang, Message};
+use crate::msg;
 use batching::LoadQueue;
 use limits::Limits;
 
@@ -33,9 +36,10 @@ pub async fn execute(
 ) -> Response {
     let started = Instant::now();
     let scope = caller.scope;
+    let lang = lang_of(&request);
     let limits = schema.data::<Limits>().cloned().unwrap_or_default();
     if let Err(message) = limits::check(&request.query, &limits) {
-        let mut error = async_graphql::ServerError::new(message, None);
+        let mut error = async_graphql::ServerError::new(message.render(lang), None);
         with_code(&mut error);
         let response = Response::from_errors(vec![error]);
         let operation = observed::operation_label(request.operation_name.as_deref(), None);
@@ -74,22 +78,53 @@ pub async fn execute(
     }
     for error in &mut response.errors {
         with_code(error);
+        localize(error, lang, &limits);
     }
-    cap_errors(&mut response.errors, limits.errors);
+    cap_errors(&mut response.errors, limits.errors, lang);
     observed::record(operation, &response, started.elapsed());
     response
 }
 
+/// The language the request asked for (the HTTP handler and the WebSocket
+/// driver put it in the request's data); Chinese when it did not say.
+pub fn lang_of(request: &Request) -> Lang {
+    request
+        .data
+        .get(&TypeId::of::<Lang>())
+        .and_then(|value| value.downcast_ref::<Lang>())
+        .copied()
+        .unwrap_or_default()
+}
+
+/// Renders an error of ours in `lang`: its [`Message`] travels as the
+/// error's source (`graphql::error`). async-graphql's refusals for depth
+/// and complexity are our limits too and are said in our words; its other
+/// parse and validation messages stay as it writes them (English).
+pub fn localize(error: &mut async_graphql::ServerError, lang: Lang, limits: &Limits) {
+    if let Some(message) = error.source::<Message>() {
+        error.message = message.render(lang);
+        return;
+    }
+    let ours = match error.message.as_str() {
+        "Query is nested too deep." => msg!("limit-depth", max = limits.depth),
+        "Query is too complex." => msg!("limit-complexity", max = limits.complexity),
+        _ => return,
+    };
+    error.message = ours.render(lang);
+}
+
 /// Keeps at most `max` errors and sums up the rest in one last error, so
 /// that a query cannot make the answer much larger than itself.
-fn cap_errors(errors: &mut Vec<async_graphql::ServerError>, max: usize) {
+fn cap_errors(errors: &mut Vec<async_graphql::ServerError>, max: usize, lang: Lang) {
     if errors.len() <= max {
         return;
     }
     let omitted = errors.len() - max;
     errors.truncate(max);
-    let mut summary =
-        async_graphql::ServerError::new(format!("{omitted} more errors not shown"), None);
+    let mut summary = async_graphql::ServerError::new(
+        msg!("limit-errors-omitted", count = omitted).render(lang),
+        None,
+    );
     with_code(&mut summary);
     errors.push(summary);
 }

@@ -6,8 +6,10 @@ use async_graphql::{Context, Enum, Object, SimpleObject, Upload};
 use crate::domain::access::Role;
 use crate::domain::transfer::{self, Encoding, Format, ImportOptions, ImportReport};
 use crate::error::Error;
-use crate::graphql::context::{caller, db};
+use crate::graphql::context::{caller, db, lang};
 use crate::graphql::error::ApiResult;
+use crate::i18n::Lang;
+use crate::msg;
 
 /// What a file holds.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,8 +77,9 @@ pub struct ImportResult {
     pub errors: Vec<ImportRowError>,
 }
 
-impl From<ImportReport> for ImportResult {
-    fn from(report: ImportReport) -> Self {
+impl ImportResult {
+    /// The report, its bad rows' reasons said in `lang`.
+    pub fn new(report: ImportReport, lang: Lang) -> Self {
         let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         ImportResult {
             committed: report.committed,
@@ -94,7 +97,7 @@ impl From<ImportReport> for ImportResult {
                 .map(|e| ImportRowError {
                     line: count(e.line),
                     column: e.column,
-                    reason: e.reason,
+                    reason: e.reason.render(lang),
                 })
                 .collect(),
         }
@@ -125,7 +128,7 @@ impl TransferMutation {
         caller.require(Role::Editor)?;
         let upload = file
             .value(ctx)
-            .map_err(|_| Error::invalid("file", "the uploaded file cannot be read"))?;
+            .map_err(|_| Error::invalid("file", msg!("upload-unreadable")))?;
         let format = match format {
             Some(format) => format.into(),
             None => Format::from_file_name(&upload.filename),
@@ -146,6 +149,6 @@ impl TransferMutation {
             },
         )
         .await?;
-        Ok(report.into())
+        Ok(ImportResult::new(report, lang(ctx)))
     }
 }

@@ -19,7 +19,7 @@ use crate::domain::page::Page;
 use crate::domain::page::PageRequest;
 use crate::domain::rule::RuleInput;
 use crate::domain::{category, oversight};
-use crate::graphql::context::{db, loader, scope};
+use crate::graphql::context::{db, lang, loader, scope};
 use crate::graphql::error::ApiResult;
 use crate::graphql::loaders::{
     CategoryById, CoverageOf, DepartmentById, KindById, OrganizationById, RegionById,
@@ -260,9 +260,10 @@ impl CoverageGap {
             .map(DepartmentKind))
     }
 
-    /// The gap in a sentence.
-    async fn detail(&self) -> &str {
-        &self.0.detail
+    /// The gap in a sentence: simplified Chinese unless the request asks
+    /// for English (`Accept-Language: en`).
+    async fn detail(&self, ctx: &Context<'_>) -> String {
+        self.0.detail.render(lang(ctx))
     }
 }
 

@@ -12,7 +12,7 @@ use super::{Department, ResponsibilityRule};
 use crate::domain::organization::Explained;
 use crate::domain::responsibility::{Facts, Named, Resolution, RuleFacts, explain};
 use crate::domain::values::RegionLevel;
-use crate::graphql::context::{known_facts, loader};
+use crate::graphql::context::{known_facts, lang, loader};
 use crate::graphql::error::{ApiError, ApiResult};
 use crate::graphql::loaders::{
     CategoryById, DepartmentById, KindById, RegionById, RuleById, RuleFactsById,
@@ -234,9 +234,14 @@ impl Responsibility {
             .collect())
     }
 
-    /// The steps taken, in words.
+    /// The steps taken, in words: simplified Chinese unless the request
+    /// asks for English (`Accept-Language: en`).
     async fn explanation(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
         let facts = self.facts(ctx).await?;
-        Ok(explain(&self.resolution, &facts))
+        let lang = lang(ctx);
+        Ok(explain(&self.resolution, &facts)
+            .iter()
+            .map(|step| step.render(lang))
+            .collect())
     }
 }

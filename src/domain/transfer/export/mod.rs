@@ -26,6 +26,7 @@ use super::{Dataset, Format};
 use crate::domain::region as region_domain;
 use crate::domain::scope::Scope;
 use crate::error::{Error, Result};
+use crate::msg;
 
 /// What to export.
 #[derive(Clone, Debug)]
@@ -146,7 +147,7 @@ impl Exporter {
 }
 
 fn csv_error() -> Error {
-    Error::invalid("export", "a row cannot be written as CSV")
+    Error::invalid("export", msg!("export-csv-row"))
 }
 
 fn write_csv(writer: &mut csv::Writer<Vec<u8>>, row: impl Iterator<Item = Value>) -> Result<()> {

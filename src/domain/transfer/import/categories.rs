@@ -15,10 +15,11 @@ use super::driver::{Importer, Row, Taken};
 use crate::domain::category::parse_credit_code_types;
 use crate::domain::scope::Scope;
 use crate::domain::transfer::Dataset;
-use crate::domain::transfer::report::{ImportReport, OUTSIDE};
+use crate::domain::transfer::report::{ImportReport, outside};
 use crate::domain::values::{Patch, parse_code, parse_name, parse_optional_text};
 use crate::domain::{category as category_domain, engine};
 use crate::error::{Error, Result};
+use crate::msg;
 
 /// The category tree as the file leaves it, and what it changes.
 pub(super) struct Categories {
@@ -89,7 +90,7 @@ impl Importer for Categories {
     fn parse(&self, row: &Row<'_>) -> Result<ParsedCategory> {
         if self.region_bound {
             // Categories hold in every region: only a caller who sees everything writes them.
-            return Err(Error::invalid("code", OUTSIDE));
+            return Err(Error::invalid("code", outside()));
         }
         let tree = &self.tree;
         let code = parse_code("code", row.required("code")?)?;
@@ -110,7 +111,7 @@ impl Importer for Categories {
             if !tree.contains_key(parent) {
                 return Err(Error::not_found(
                     "parentCode",
-                    format!("no category has code '{parent}'"),
+                    msg!("category-not-found", code = parent.as_str()),
                 ));
             }
             // Walk up from the parent: meeting the category closes a cycle.
@@ -120,8 +121,10 @@ impl Importer for Categories {
                 if current == code || steps > tree.len() {
                     return Err(Error::invalid(
                         "parentCode",
-                        format!(
-                            "{parent} is {code} itself or lies below it; the category tree must stay a tree"
+                        msg!(
+                            "category-cycle",
+                            parent = parent.as_str(),
+                            code = code.as_str()
                         ),
                     ));
                 }

@@ -25,6 +25,7 @@ use crate::domain::transfer::read::Cell;
 use crate::domain::transfer::report::ImportReport;
 use crate::domain::values::{Patch, parse_code, parse_name, parse_optional_text};
 use crate::error::{Error, Result};
+use crate::msg;
 
 /// The departments as the file leaves them, and what it checks rows against.
 pub(super) struct Departments {
@@ -77,12 +78,7 @@ struct FileContact {
 }
 
 fn parse_staff(cell: &Cell) -> Result<Patch<Vec<ContactInput>>> {
-    let bad = || {
-        Error::invalid(
-            "dedicatedStaff",
-            "must be a JSON list of contacts, each {\"name\": …, \"title\": …, \"phone\": …, \"email\": …}",
-        )
-    };
+    let bad = || Error::invalid("dedicatedStaff", msg!("contacts-not-json"));
     let list: Vec<FileContact> = match cell {
         Cell::Absent => return Ok(Patch::Keep),
         Cell::Null => return Ok(Patch::Clear),
@@ -93,7 +89,7 @@ fn parse_staff(cell: &Cell) -> Result<Patch<Vec<ContactInput>>> {
     if list.len() > MAX_CONTACTS {
         return Err(Error::invalid(
             "dedicatedStaff",
-            format!("at most {MAX_CONTACTS} contacts, {} given", list.len()),
+            msg!("contacts-too-many", max = MAX_CONTACTS, given = list.len()),
         ));
     }
     let parsed = list
@@ -252,9 +248,15 @@ impl Importer for Departments {
             let region_code = region_code();
             report.reject_with(
                 line,
-                Error::Conflict(format!(
-                    "region {region_code} already has a {} department: {holder}; a region has one department of each kind",
-                    self.kind_codes.get(&kind_id).map(String::as_str).unwrap_or_default()
+                Error::Conflict(msg!(
+                    "department-kind-taken",
+                    region = region_code,
+                    kind = self
+                        .kind_codes
+                        .get(&kind_id)
+                        .map(String::as_str)
+                        .unwrap_or_default(),
+                    holder = holder.clone()
                 )),
                 "kindCode",
             )?;

@@ -18,6 +18,7 @@ use crate::domain::transfer::read::{Cell, Record, RecordReader};
 use crate::domain::transfer::report::{ImportReport, RowError};
 use crate::domain::values::Patch;
 use crate::error::{Error, Result};
+use crate::msg;
 
 /// How one entity is imported.
 pub(super) trait Importer: Sized + Send {
@@ -170,7 +171,7 @@ impl Row<'_> {
             Some(t) if t.eq_ignore_ascii_case("false") => Ok(Some(false)),
             Some(t) => Err(Error::invalid(
                 column,
-                format!("'{}' is not true or false", truncate(t, 20)),
+                msg!("cell-not-boolean", value = truncate(t, 20)),
             )),
         }
     }
@@ -179,17 +180,14 @@ impl Row<'_> {
         match self.optional(column)?.map(str::trim) {
             None => Ok(None),
             Some(t) => t.parse::<i32>().map(Some).map_err(|_| {
-                Error::invalid(
-                    column,
-                    format!("'{}' is not a whole number", truncate(t, 20)),
-                )
+                Error::invalid(column, msg!("cell-not-integer", value = truncate(t, 20)))
             }),
         }
     }
 }
 
 fn not_text(column: &str) -> Error {
-    Error::invalid(column, "must be text, not a list or an object")
+    Error::invalid(column, msg!("cell-not-text"))
 }
 
 pub(super) fn truncate(text: &str, max: usize) -> String {
@@ -211,6 +209,6 @@ pub(super) fn duplicate(line: u64, column: &str, key: &str, first: u64) -> RowEr
     RowError {
         line,
         column: Some(column.to_owned()),
-        reason: format!("duplicate key '{key}': the file gives it on line {first} already"),
+        reason: msg!("import-duplicate-key", key = key, first = first),
     }
 }

@@ -8,9 +8,10 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::domain::region as region_domain;
 use crate::domain::scope::Scope;
-use crate::domain::transfer::report::OUTSIDE;
+use crate::domain::transfer::report::outside;
 use crate::domain::values::{RegionCode, RegionLevel, parse_code};
 use crate::error::{Error, Result};
+use crate::msg;
 
 /// The regions, their ancestry, and the subtree a caller may write.
 pub(super) struct RegionMap {
@@ -72,14 +73,14 @@ impl RegionMap {
     pub(super) fn require(&self, field: &str, code: &str) -> Result<&RegionRef> {
         let parsed = RegionCode::parse(field, code)?;
         self.by_code.get(parsed.as_str()).ok_or_else(|| {
-            Error::not_found(field, format!("no region has code '{}'", parsed.as_str()))
+            Error::not_found(field, msg!("region-not-found", code = parsed.as_str()))
         })
     }
 
     /// Refuses a region outside a region-bound caller's subtree.
     pub(super) fn check_writable(&self, field: &str, id: i32) -> Result<()> {
         match &self.writable {
-            Some(ids) if !ids.contains(&id) => Err(Error::invalid(field, OUTSIDE)),
+            Some(ids) if !ids.contains(&id) => Err(Error::invalid(field, outside())),
             _ => Ok(()),
         }
     }
@@ -98,7 +99,13 @@ pub(super) fn lookup(
     what: &str,
 ) -> Result<i32> {
     let code = parse_code(field, code)?;
-    map.get(&code)
-        .copied()
-        .ok_or_else(|| Error::not_found(field, format!("no {what} has code '{code}'")))
+    map.get(&code).copied().ok_or_else(|| {
+        let code = code.as_str();
+        let reason = match what {
+            "category" => msg!("category-not-found", code = code),
+            "department kind" => msg!("kind-not-found", code = code),
+            _ => msg!("department-not-found", code = code),
+        };
+        Error::not_found(field, reason)
+    })
 }

@@ -28,6 +28,7 @@ use crate::domain::transfer::codes::ids_by_code;
 use crate::domain::transfer::report::{ImportReport, RowError};
 use crate::domain::values::{CreditCode, Patch, parse_name};
 use crate::error::{Error, Result};
+use crate::msg;
 
 /// Organizations validated and compared with the stored rows together.
 const BATCH: usize = 2_000;
@@ -89,9 +90,10 @@ fn parse_organization(row: &Row<'_>, l: &OrganizationLookups) -> Result<PendingO
             if !l.regions.is_ancestor_or_self(admin.id, location.id) {
                 return Err(Error::invalid(
                     "administeringRegionCode",
-                    format!(
-                        "{} is neither the organization's region {region_code} nor a region above it",
-                        code.trim()
+                    msg!(
+                        "administering-not-above",
+                        admin = code.trim(),
+                        region = region_code.as_str()
                     ),
                 ));
             }
@@ -329,10 +331,7 @@ async fn flush_organizations(
             report.reject(RowError {
                 line: pending.line,
                 column: Some("administeringRegionCode".to_owned()),
-                reason: format!(
-                    "the stored administering region is not above the new region {}; give administeringRegionCode too",
-                    pending.region_code
-                ),
+                reason: msg!("administering-stale", region = pending.region_code.as_str()),
             });
             continue;
         }

@@ -16,10 +16,11 @@ use super::driver::{Importer, Row, Taken, truncate};
 use super::lookup::{RegionMap, RegionRef};
 use crate::domain::scope::Scope;
 use crate::domain::transfer::Dataset;
-use crate::domain::transfer::report::{ImportReport, OUTSIDE};
+use crate::domain::transfer::report::{ImportReport, outside};
 use crate::domain::values::{RegionCode, RegionLevel, parse_name};
 use crate::domain::{engine, region as region_domain};
 use crate::error::{Error, Result};
+use crate::msg;
 
 /// The regions as the file leaves them, and what it changes.
 pub(super) struct Regions {
@@ -69,10 +70,7 @@ impl Importer for Regions {
         let level = RegionLevel::from_db(&level_text).ok_or_else(|| {
             Error::invalid(
                 "level",
-                format!(
-                    "'{}' is not one of PROVINCE, CITY, COUNTY, TOWNSHIP, SUBDISTRICT",
-                    truncate(&level_text, 20)
-                ),
+                msg!("region-level-unknown", value = truncate(&level_text, 20)),
             )
         })?;
         let (parent, parent_code) = match row.optional("parentCode")? {
@@ -130,9 +128,10 @@ impl Importer for Regions {
                         line,
                         Error::invalid(
                             "parentCode",
-                            format!(
-                                "region {code} exists as a {} and keeps its level and parent; in GB/T 2260 a region that moves gets a new code",
-                                existing.level.as_str()
+                            msg!(
+                                "region-moved",
+                                code = code.as_str(),
+                                level = existing.level.label()
                             ),
                         ),
                         "parentCode",
@@ -152,7 +151,7 @@ impl Importer for Regions {
             None => {
                 let writable = match parent_id {
                     Some(id) => regions.check_writable("parentCode", id),
-                    None if regions.writable.is_some() => Err(Error::invalid("code", OUTSIDE)),
+                    None if regions.writable.is_some() => Err(Error::invalid("code", outside())),
                     None => Ok(()),
                 };
                 if let Err(err) = writable {

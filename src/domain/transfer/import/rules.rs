@@ -14,7 +14,7 @@ use crate::domain::engine;
 use crate::domain::scope::Scope;
 use crate::domain::transfer::Dataset;
 use crate::domain::transfer::codes::ids_by_code;
-use crate::domain::transfer::report::{ImportReport, OUTSIDE};
+use crate::domain::transfer::report::{ImportReport, outside};
 use crate::domain::values::{Patch, parse_optional_text};
 use crate::error::{Error, Result};
 
@@ -101,7 +101,7 @@ impl Importer for Rules {
                 Some(region.id)
             }
             None if regions.writable.is_some() => {
-                return Err(Error::invalid("scopeRegionCode", OUTSIDE));
+                return Err(Error::invalid("scopeRegionCode", outside()));
             }
             None => None,
         };
