@@ -1,6 +1,7 @@
 //! The coverage report as a spreadsheet (覆盖情况报表): a summary sheet with
 //! each child region's counts and rates, the category × department-kind
-//! matrix, and the gap list, with Chinese headers, frozen header rows and
+//! matrix, and the gap list, with headers in the caller's language (Chinese
+//! by default, from the catalogs), frozen header rows and
 //! set column widths. The figures are the API's own (`coverage`,
 //! `coverageMatrix`, `coverageGaps`).
 
@@ -15,70 +16,87 @@ use crate::domain::gaps::{self, GapFilter, GapKind};
 use crate::domain::region as region_domain;
 use crate::domain::responsibility::Basis;
 use crate::domain::scope::Scope;
+use crate::domain::values::RegionLevel;
 use crate::error::{Error, Result};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Message};
+use crate::msg;
 
 /// Gap rows listed at most; a last row says how many there are in all.
 pub const MAX_GAP_ROWS: u64 = 100_000;
 /// Gaps fetched per statement.
 const GAP_PAGE: i32 = 1_000;
 
-pub const SUMMARY_SHEET: &str = "汇总";
-pub const MATRIX_SHEET: &str = "类别×部门条线";
-pub const GAPS_SHEET: &str = "缺口清单";
-
-pub const SUMMARY_HEADERS: [&str; 14] = [
-    "区划代码",
-    "区划名称",
-    "层级",
-    "组织数",
-    "党组织隶属",
-    "业务主管单位",
-    "主管责任规则",
-    "乡镇街道兜底",
-    "无人负责",
-    "责任落实率",
-    "兜底占比",
-    "组织覆盖率",
-    "工作覆盖率",
-    "应建未建",
-];
-
-pub const GAP_HEADERS: [&str; 9] = [
-    "缺口类型",
-    "说明",
-    "区划代码",
-    "区划名称",
-    "组织类别",
-    "部门",
-    "部门条线",
-    "统一社会信用代码",
-    "组织名称",
-];
-
-/// The label of a gap kind in the report.
-pub fn gap_label(kind: GapKind) -> &'static str {
-    match kind {
-        GapKind::Unassigned => "无人负责（盲区）",
-        GapKind::FallbackOnly => "仅乡镇街道兜底",
-        GapKind::MissingDepartment => "缺少主管部门",
-        GapKind::UnruledCategory => "类别无主管规则",
-        GapKind::Contested => "多头管理",
-        GapKind::IncompleteDedication => "三个专门不全",
-        GapKind::ShouldEstablish => "应建未建",
-        GapKind::CategoryMismatch => "类别与代码不符",
-    }
+/// The columns of the summary sheet, in order.
+fn summary_columns() -> [Message; 14] {
+    [
+        msg!("report-col-region-code"),
+        msg!("report-col-region-name"),
+        msg!("report-col-level"),
+        msg!("report-col-organizations"),
+        msg!("basis-party-affiliation"),
+        msg!("basis-supervising-unit"),
+        msg!("report-col-rule"),
+        msg!("basis-fallback"),
+        msg!("report-col-unassigned"),
+        msg!("report-col-responsibility-rate"),
+        msg!("report-col-fallback-share"),
+        msg!("report-col-organizational-coverage"),
+        msg!("report-col-work-coverage"),
+        msg!("gap-kind-should-establish"),
+    ]
 }
 
-fn level_label(level: &str) -> &'static str {
-    match level {
-        "PROVINCE" => "省",
-        "CITY" => "市",
-        "COUNTY" => "县（区）",
-        "TOWNSHIP" => "乡镇",
-        "SUBDISTRICT" => "街道",
-        _ => "",
-    }
+/// The columns of the gap list, in order.
+fn gap_columns() -> [Message; 9] {
+    [
+        msg!("report-col-gap-kind"),
+        msg!("report-col-detail"),
+        msg!("report-col-region-code"),
+        msg!("report-col-region-name"),
+        msg!("report-col-category"),
+        msg!("report-col-department"),
+        msg!("report-col-department-kind"),
+        msg!("report-col-credit-code"),
+        msg!("report-col-organization-name"),
+    ]
+}
+
+/// The sheet names, in order: summary, matrix, gaps.
+pub fn sheet_names(lang: Lang) -> [String; 3] {
+    [
+        msg!("report-sheet-summary"),
+        msg!("report-sheet-matrix"),
+        msg!("report-sheet-gaps"),
+    ]
+    .map(|m| m.render(lang))
+}
+
+/// The headers of the summary sheet.
+pub fn summary_headers(lang: Lang) -> Vec<String> {
+    summary_columns().iter().map(|m| m.render(lang)).collect()
+}
+
+fn gap_headers(lang: Lang) -> Vec<String> {
+    gap_columns().iter().map(|m| m.render(lang)).collect()
+}
+
+/// The label of a gap kind in the report.
+pub fn gap_label(kind: GapKind, lang: Lang) -> String {
+    let label = match kind {
+        GapKind::Unassigned => msg!("gap-kind-unassigned"),
+        GapKind::FallbackOnly => msg!("gap-kind-fallback-only"),
+        GapKind::MissingDepartment => msg!("gap-kind-missing-department"),
+        GapKind::UnruledCategory => msg!("gap-kind-unruled-category"),
+        GapKind::Contested => msg!("gap-kind-contested"),
+        GapKind::IncompleteDedication => msg!("gap-kind-incomplete-dedication"),
+        GapKind::ShouldEstablish => msg!("gap-kind-should-establish"),
+        GapKind::CategoryMismatch => msg!("gap-kind-category-mismatch"),
+    };
+    label.render(lang)
+}
+
+fn level_label(level: &str, lang: Lang) -> String {
+    RegionLevel::from_db(level).map_or_else(String::new, |l| l.label().render(lang))
 }
 
 /// A spreadsheet failure is ours, not the caller's: internal, logged.
@@ -205,7 +223,7 @@ impl<'a> Report<'a> {
         &self,
         workbook: &'w mut Workbook,
         name: &str,
-        headers: &[&str],
+        headers: &[String],
         widths: &[f64],
     ) -> Result<&'w mut Worksheet> {
         // Constant memory: each row goes to a temporary file once the next
@@ -217,7 +235,7 @@ impl<'a> Report<'a> {
         sheet.set_name(name).map_err(sheet_error)?;
         for (col, text) in headers.iter().enumerate() {
             sheet
-                .write_string_with_format(0, col as u16, *text, &self.formats.header)
+                .write_string_with_format(0, col as u16, text.as_str(), &self.formats.header)
                 .map_err(sheet_error)?;
         }
         sheet.set_freeze_panes(1, 0).map_err(sheet_error)?;
@@ -250,12 +268,21 @@ impl<'a> Report<'a> {
             })
             .collect();
         let summaries = coverage::summaries(db, self.scope, &subjects).await?;
-        let sheet = self.add_sheet(workbook, SUMMARY_SHEET, &SUMMARY_HEADERS, &SUMMARY_WIDTHS)?;
+        let [summary_name, _, _] = sheet_names(self.lang);
+        let headers = summary_headers(self.lang);
+        let sheet = self.add_sheet(workbook, &summary_name, &headers, &SUMMARY_WIDTHS)?;
         let empty = Summary::default();
         for (i, (region, subject)) in rows.iter().zip(&subjects).enumerate() {
             let summary = summaries.get(subject).unwrap_or(&empty);
-            write_summary_row(sheet, i as u32 + 1, region, summary, &self.formats.percent)
-                .map_err(sheet_error)?;
+            write_summary_row(
+                sheet,
+                i as u32 + 1,
+                region,
+                summary,
+                &self.formats.percent,
+                self.lang,
+            )
+            .map_err(sheet_error)?;
         }
         Ok(())
     }
@@ -277,12 +304,20 @@ impl<'a> Report<'a> {
                 .or_default() += cell.count;
         }
         let kinds = &self.kinds;
-        let mut headers: Vec<&str> = vec!["类别代码", "类别名称"];
-        headers.extend(kinds.iter().map(|k| k.name.as_str()));
-        headers.extend(["无人负责", "合计"]);
+        let lang = self.lang;
+        let mut headers = vec![
+            msg!("report-col-category-code").render(lang),
+            msg!("report-col-category-name").render(lang),
+        ];
+        headers.extend(kinds.iter().map(|k| k.name.clone()));
+        headers.extend([
+            msg!("report-col-unassigned").render(lang),
+            msg!("report-col-total").render(lang),
+        ]);
         let mut widths = vec![26.0, 22.0];
         widths.extend(std::iter::repeat_n(14.0, kinds.len() + 2));
-        let sheet = self.add_sheet(workbook, MATRIX_SHEET, &headers, &widths)?;
+        let [_, matrix_name, _] = sheet_names(lang);
+        let sheet = self.add_sheet(workbook, &matrix_name, &headers, &widths)?;
         sheet.set_freeze_panes(1, 2).map_err(sheet_error)?;
         let by_code: HashMap<&str, &category::Model> = self
             .categories
@@ -306,7 +341,9 @@ impl<'a> Report<'a> {
             kinds: Vec::new(),
         };
         let total = gaps::count(db, &filter).await?;
-        let sheet = self.add_sheet(workbook, GAPS_SHEET, &GAP_HEADERS, &GAP_WIDTHS)?;
+        let [_, _, gaps_name] = sheet_names(self.lang);
+        let headers = gap_headers(self.lang);
+        let sheet = self.add_sheet(workbook, &gaps_name, &headers, &GAP_WIDTHS)?;
         let names = Names::load(db).await?;
         let mut after: Option<String> = None;
         let mut row = 1u32;
@@ -327,15 +364,17 @@ impl<'a> Report<'a> {
             };
             for gap in &page {
                 if u64::from(row) > MAX_GAP_ROWS {
-                    let note = format!("共 {total} 条缺口，此处列出前 {MAX_GAP_ROWS} 条");
+                    let note = msg!("report-gaps-cut", total = total, shown = MAX_GAP_ROWS)
+                        .render(self.lang);
                     sheet.write_string(row, 0, note).map_err(sheet_error)?;
                     return Ok(());
                 }
                 let region = gap.region_id.and_then(|id| names.regions.get(&id));
                 let org = gap.organization_id.and_then(|id| orgs.get(&id));
                 let detail = gap.detail.render(self.lang);
+                let label = gap_label(gap.kind, self.lang);
                 let cells = [
-                    gap_label(gap.kind),
+                    label.as_str(),
                     detail.as_str(),
                     region.map_or("", |r| r.0.as_str()),
                     region.map_or("", |r| r.1.as_str()),
@@ -422,10 +461,11 @@ fn write_summary_row(
     region: &region::Model,
     summary: &Summary,
     percent: &Format,
+    lang: Lang,
 ) -> Result<(), XlsxError> {
     sheet.write_string(row, 0, &region.code)?;
     sheet.write_string(row, 1, &region.name)?;
-    sheet.write_string(row, 2, level_label(&region.level))?;
+    sheet.write_string(row, 2, level_label(&region.level, lang))?;
     let counts = [
         summary.organizations,
         summary.count(Basis::PartyAffiliation),

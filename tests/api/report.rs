@@ -9,7 +9,9 @@ use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use orgmap::i18n::Lang;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, credit_code, department, get, small_province, upsert_organization};
+use crate::helpers::{
+    TestApp, credit_code, department, get, send, small_province, upsert_organization,
+};
 
 const SUMMARY: &str = "coverage { organizations byBasis { basis count } responsibilityRate \
     fallbackShare organizationalCoverageRate workCoverageRate shouldEstablish }";
@@ -136,7 +138,7 @@ async fn the_coverage_spreadsheet_holds_the_apis_figures() {
     // Summary: the province, then each city.
     let summary = book.worksheet_range("汇总").unwrap();
     let headers: Vec<String> = (0..14).map(|c| text(&summary, 0, c)).collect();
-    assert_eq!(headers, orgmap::report::SUMMARY_HEADERS);
+    assert_eq!(headers, orgmap::report::summary_headers(Lang::Zh));
     let mut regions = vec![api["region"].clone()];
     regions.extend(
         api["region"]["children"]
@@ -231,13 +233,13 @@ async fn the_coverage_spreadsheet_holds_the_apis_figures() {
         );
         let label = match edge["node"]["kind"].as_str().unwrap() {
             "UNASSIGNED" => "无人负责（盲区）",
-            "FALLBACK_ONLY" => "仅乡镇街道兜底",
+            "FALLBACK_ONLY" => "仅乡镇（街道）兜底",
             "MISSING_DEPARTMENT" => "缺少主管部门",
-            "UNRULED_CATEGORY" => "类别无主管规则",
+            "UNRULED_CATEGORY" => "无主管规则的类别",
             "CONTESTED" => "多头管理",
             "SHOULD_ESTABLISH" => "应建未建",
             "CATEGORY_MISMATCH" => "类别与代码不符",
-            _ => "三个专门不全",
+            _ => "专门组织、专门人员、专门办法不全",
         };
         assert_eq!(text(&gaps, row, 0), label);
     }
@@ -254,4 +256,37 @@ async fn the_report_of_an_unknown_region_is_not_found() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let body: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn the_spreadsheet_is_in_english_when_the_download_asks_for_it() {
+    let app = TestApp::spawn().await;
+    province_with_gaps(&app).await;
+
+    let request = axum::http::Request::get("/reports/coverage.xlsx?region=350000")
+        .header("accept-language", "en")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, _, bytes) = send(app.router(), request).await.into_parts();
+
+    assert_eq!(status, StatusCode::OK);
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        orgmap::report::sheet_names(Lang::En).to_vec()
+    );
+    assert_ne!(
+        book.sheet_names(),
+        orgmap::report::sheet_names(Lang::Zh).to_vec()
+    );
+    let summary = book.worksheet_range("Summary").unwrap();
+    let headers: Vec<String> = (0..14).map(|c| text(&summary, 0, c)).collect();
+    assert_eq!(headers, orgmap::report::summary_headers(Lang::En));
+    let gaps = book.worksheet_range("Gaps").unwrap();
+    assert_eq!(text(&gaps, 0, 0), "Gap kind");
+    let detail = text(&gaps, 1, 1);
+    assert!(
+        detail.is_ascii() || detail.contains(" in "),
+        "an English detail: {detail}"
+    );
 }
