@@ -565,7 +565,7 @@ fn organization_workload(inputs: &Inputs) -> Workload {
 }
 
 const COVERAGE_FIELDS: &str = "organizations byBasis { basis count } unassigned fallbackOnly \
-     responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate";
+     shouldEstablish responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate";
 
 /// The best hand-written SQL reads the same counts the service keeps
 /// (`coverage_cell`), as the service does.
@@ -581,7 +581,7 @@ fn coverage_sql(region: Option<String>) -> Statements {
     vec![(
         format!(
             "SELECT c.basis, CAST(SUM(c.n) AS BIGINT), CAST(SUM(c.organized) AS BIGINT), \
-                    CAST(SUM(c.covered) AS BIGINT) \
+                    CAST(SUM(c.covered) AS BIGINT), CAST(SUM(c.should_establish) AS BIGINT) \
              FROM coverage_cell c WHERE c.n > 0 {condition} GROUP BY c.basis"
         ),
         binds,
@@ -1084,7 +1084,7 @@ fn render(args: &Args, rows: &[Row]) -> String {
         "# orgmap benchmarks\n\n\
          Made by `cargo run --release -p orgmap-bench -- --organizations {} --seconds {} --concurrency {}`.\n\n\
          - date: {}\n- machine: {cores} cores ({cpu}), {memory} memory\n- engine: {engine}\n\
-         - province: {} organizations (demo seed {}), about 2,100 regions and 2,800 departments\n\
+         - province: {} organizations (demo seed {}), about 1,950 regions and 2,900 departments\n\
          - load: one single-threaded generator on loopback, HTTP/1.1 keep-alive; a response with `errors` counts as failed; GraphQL requests pass their arguments as variables, as clients do\n\
          - latency targets (p50) are judged one request at a time; throughput targets at the stated connections, where latency is throughput-bound (32 connections on 2 cores queue: p50 ≈ 32 / throughput)\n\
          - GraphQL / SQL (judged): p50 of one request at a time over HTTP, divided by the p50 of the same answer as hand-written SQL through sqlx on the same database, served over the same HTTP stack (axum on loopback, orgmap's pool, the same token check, rows as JSON) by a process of its own; that is, what orgmap's GraphQL, domain and ORM layers add to a request\n         - also given: both sides in the benchmark's process, without HTTP (the GraphQL request through the schema, response serialised; the SQL through sqlx), and GraphQL over HTTP against the SQL in process\n\n\
