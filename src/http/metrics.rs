@@ -55,9 +55,32 @@ fn handle() -> Option<&'static PrometheusHandle> {
                 return None;
             }
             describe();
+            drain_samples(handle.clone());
             Some(handle)
         })
         .as_ref()
+}
+
+/// How often the recorder folds the histogram samples it holds into their
+/// buckets when nobody scrapes.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The recorder keeps each histogram sample until upkeep folds it into the
+/// buckets, and only a scrape runs upkeep: without a scraper (or between
+/// rare scrapes) the samples of every request would pile up in memory. A
+/// thread of its own folds them every few seconds, runtime or not.
+fn drain_samples(handle: PrometheusHandle) {
+    let spawned = std::thread::Builder::new()
+        .name("metrics-upkeep".to_owned())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP_EVERY);
+                handle.run_upkeep();
+            }
+        });
+    if let Err(err) = spawned {
+        tracing::error!(error = %err, "metrics: cannot start the upkeep thread");
+    }
 }
 
 /// Installs the recorder, so that what happens before the first scrape is
