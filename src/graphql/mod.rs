@@ -17,6 +17,7 @@ pub mod types;
 use async_graphql::{Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
+use crate::domain::clock::Clock;
 use crate::domain::feed::ChangeFeed;
 pub use execution::limits::Limits;
 use execution::parsed;
@@ -40,10 +41,16 @@ pub fn build(db: DatabaseConnection) -> AppSchema {
 /// The production schema over `db` with these limits, and this process's
 /// change feed (on PostgreSQL fed by other replicas too).
 pub fn build_with(db: DatabaseConnection, limits: &Limits) -> AppSchema {
+    build_at(db, limits, Clock::system())
+}
+
+/// The production schema, its "now" read from `clock` (tests set it).
+pub fn build_at(db: DatabaseConnection, limits: &Limits, clock: Clock) -> AppSchema {
     let feed = ChangeFeed::new();
     subscription::listen(&db, &feed);
     let mut builder = schema()
         .data(db)
+        .data(clock)
         .data(feed.clone())
         .extension(PublishChanges(feed))
         .data(parsed::ParsedQueries::default())

@@ -28,6 +28,9 @@ pub struct TestApp {
     _dir: Option<tempfile::TempDir>,
     pub schema: AppSchema,
     statements: Arc<AtomicUsize>,
+    /// The schema's "now": the system's time until a test sets it.
+    #[allow(dead_code)]
+    pub clock: orgmap::domain::clock::Clock,
 }
 
 impl TestApp {
@@ -80,13 +83,15 @@ impl TestApp {
         orgmap::domain::initialize(&db)
             .await
             .expect("reference data loads");
-        let schema = graphql::build(db.clone());
+        let clock = orgmap::domain::clock::Clock::system();
+        let schema = graphql::build_at(db.clone(), &graphql::Limits::default(), clock.clone());
         TestApp {
             db,
             url: url.to_owned(),
             _dir: None,
             schema,
             statements,
+            clock,
         }
     }
 
