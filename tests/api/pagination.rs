@@ -485,3 +485,23 @@ async fn a_page_reads_its_categories_and_regions_in_its_own_statement() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_lookup_with_its_category_region_and_department_is_one_statement() {
+    let app = TestApp::spawn().await;
+    let code = seven_organizations(&app).await.remove(0);
+    let lookup = "query($code: String!) { organization(creditCode: $code) {
+        name category { code name } region { code name level }
+        responsibility { basis department { name } } } }";
+    app.take_statement_count();
+    let data = app.data(lookup, json!({ "code": code })).await;
+    assert_eq!(app.take_statement_count(), 1, "{data}");
+    // The names come from that one statement, whole.
+    let organization = &data["organization"];
+    assert!(
+        organization["category"]["name"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty())
+    );
+    assert!(organization["region"]["level"].is_string(), "{data}");
+}

@@ -50,15 +50,20 @@ impl OrganizationQuery {
         ctx: &Context<'_>,
         credit_code: String,
     ) -> ApiResult<Option<Organization>> {
-        // Who is responsible and why: read with the organization.
-        let responsibility = ctx.look_ahead().field("responsibility");
-        let explained = responsibility.field("explanation").exists()
-            || responsibility.field("department").exists();
-        if explained && let Some(known) = known_facts(ctx) {
+        // Who is responsible and why, the category and the region: read
+        // with the organization, in its one statement.
+        let look = ctx.look_ahead();
+        let responsibility = look.field("responsibility");
+        let wide = responsibility.field("explanation").exists()
+            || responsibility.field("department").exists()
+            || look.field("category").exists()
+            || look.field("region").exists();
+        if wide && let (Some(facts), Some(rows)) = (known_facts(ctx), known_rows(ctx)) {
             let found = organization::find_explained(db(ctx)?, &scope(ctx), &credit_code).await?;
-            return Ok(found.map(|explained| {
+            return Ok(found.map(|mut explained| {
+                rows.add(std::mem::take(&mut explained.related));
                 let model = explained.organization.clone();
-                known.insert(explained);
+                facts.insert(explained);
                 Organization(model)
             }));
         }
