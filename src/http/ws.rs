@@ -97,7 +97,9 @@ pub async fn upgrade(State(state): State<AppState>, request: Request, next: Next
             lang,
             drain,
         };
-        serve(socket, Localized(state.schema), connection)
+        // The errors name the limits the schema was built with.
+        let limits = state.schema.data::<Limits>().cloned().unwrap_or_default();
+        serve(socket, Localized(state.schema, limits), connection)
     })
 }
 
@@ -166,7 +168,7 @@ pub struct Connection {
 /// The schema, with the errors of each subscription answer said in the
 /// connection's language (as `graphql::execute` does for a request).
 #[derive(Clone)]
-pub struct Localized<E>(pub E);
+pub struct Localized<E>(pub E, pub Limits);
 
 impl<E: Executor> Executor for Localized<E> {
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
@@ -184,7 +186,7 @@ impl<E: Executor> Executor for Localized<E> {
             .and_then(|value| value.downcast_ref::<Lang>())
             .copied()
             .unwrap_or_default();
-        let limits = Limits::default();
+        let limits = self.1.clone();
         self.0
             .execute_stream(request, session_data)
             .map(move |mut response| {

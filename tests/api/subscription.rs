@@ -384,3 +384,35 @@ async fn connection_init_chooses_the_language_of_the_connection() {
         assert!(text.contains(says), "{payload}: {message}");
     }
 }
+
+#[tokio::test]
+async fn a_subscription_too_deep_is_refused_naming_the_configured_limit() {
+    let app = TestApp::spawn().await;
+    let limits = orgmap::graphql::Limits {
+        depth: 3,
+        ..orgmap::graphql::Limits::default()
+    };
+    let schema = orgmap::graphql::build_with(app.db.clone(), &limits);
+    let router = orgmap::http::router(schema, app.db.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+
+    let mut socket = acknowledged(addr).await;
+    send_message(
+        &mut socket,
+        json!({ "id": "a", "type": "subscribe",
+                "payload": { "query": SUBSCRIPTION, "variables": { "region": "350000" } } }),
+    )
+    .await;
+    let message = receive(&mut socket, Duration::from_secs(10)).await.unwrap();
+    let errors = match message["type"].as_str() {
+        Some("next") => &message["payload"]["errors"],
+        _ => &message["payload"],
+    };
+    let text = errors[0]["message"].as_str().unwrap_or_default();
+    // The configured 3, not the default 16, in the connection's language.
+    assert!(text.contains("最多允许 3 层"), "{message}");
+}
