@@ -77,7 +77,7 @@ pub async fn find(
     code: &str,
 ) -> Result<Option<category::Model>> {
     let code = parse_code(field, code)?;
-    Ok(category::Entity::find_by_code(code).one(db).await?)
+    crate::domain::page::first_row(db, category::Entity::find_by_code(code)).await
 }
 
 pub async fn require(

@@ -65,9 +65,7 @@ pub async fn find(
     code: &str,
 ) -> Result<Option<department::Model>> {
     let code = parse_code(field, code)?;
-    Ok(in_scope(department::Entity::find_by_code(code), scope)
-        .one(db)
-        .await?)
+    page::first_row(db, in_scope(department::Entity::find_by_code(code), scope)).await
 }
 
 pub async fn require(

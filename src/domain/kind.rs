@@ -28,7 +28,7 @@ pub struct KindInput {
 
 pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<Option<department_kind::Model>> {
     let code = parse_code("code", code)?;
-    Ok(department_kind::Entity::find_by_code(code).one(db).await?)
+    crate::domain::page::first_row(db, department_kind::Entity::find_by_code(code)).await
 }
 
 pub async fn require(

@@ -122,12 +122,11 @@ pub async fn find(
     credit_code: &str,
 ) -> Result<Option<organization::Model>> {
     let code = CreditCode::parse("creditCode", credit_code)?;
-    Ok(in_scope(
+    let select = in_scope(
         organization::Entity::find_by_credit_code(code.as_str()),
         scope,
-    )
-    .one(db)
-    .await?)
+    );
+    page::first_row(db, select).await
 }
 
 /// The responsible department's columns, whole (as `dm_<column>`), as the
@@ -349,7 +348,7 @@ pub async fn list(
     Related,
 )> {
     use entity::{category, region as region_entity};
-    use sea_orm::{QuerySelect, QueryTrait};
+    use sea_orm::QueryTrait;
 
     let select = filtered(db, scope, filter).await?;
     if along == Along::default() || request.first == 0 {
@@ -363,9 +362,7 @@ pub async fn list(
         .await?;
         return Ok((page, select, Related::default()));
     }
-    let mut query = page::window(select.clone(), organization::Column::Id, request)
-        .limit(request.first + 1)
-        .into_query();
+    let mut query = page::window(select.clone(), organization::Column::Id, request).into_query();
     if along.category {
         join_whole(
             &mut query,
@@ -385,7 +382,11 @@ pub async fn list(
         );
     }
     let rows = db
-        .query_all_raw(db.get_database_backend().build(&query))
+        .query_all_raw(page::limited(
+            db.get_database_backend(),
+            &query,
+            request.first + 1,
+        ))
         .await?;
     let mut related = Related::default();
     let mut items = Vec::with_capacity(rows.len());

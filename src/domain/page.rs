@@ -6,7 +6,8 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{
-    ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QueryTrait,
+    Select, Statement, sea_query::SelectStatement,
 };
 
 use crate::error::{Error, Result};
@@ -147,6 +148,34 @@ pub fn window<E: EntityTrait>(
     }
 }
 
+/// The statement of `query` (which has no limit of its own) with at most
+/// `rows` rows, the count written into its text.
+///
+/// SQLite (since 3.47) reads a LIMIT bound as a parameter while planning,
+/// and so prepares the statement again, parsing and planning it, whenever
+/// that parameter is bound: on every run. Each page was parsed and planned
+/// on every request (a seventh of a page's time). Written into the text,
+/// the count keeps the prepared statement, and page sizes are few (the
+/// default 100 + 1 and what clients ask), so the statement cache holds them.
+pub fn limited(backend: DbBackend, query: &SelectStatement, rows: u64) -> Statement {
+    let mut statement = backend.build(query);
+    statement.sql.push_str(&format!(" LIMIT {rows}"));
+    statement
+}
+
+/// The first row `select` finds, or None: sea-orm's `one`, with its
+/// `LIMIT 1` written into the text (see [`limited`]) so that the lookups
+/// every request makes (a region, a category by code) stay prepared.
+pub async fn first_row<E, C>(db: &C, select: Select<E>) -> Result<Option<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    C: ConnectionTrait,
+{
+    let statement = limited(db.get_database_backend(), &select.into_query(), 1);
+    Ok(E::find().from_raw_sql(statement).one(db).await?)
+}
+
 /// Fetches one page of `select`, ordered by `id_column`.
 pub async fn fetch<E, C>(
     db: &C,
@@ -168,7 +197,12 @@ where
             has_previous: request.after.is_some(),
         });
     }
-    let rows = select.limit(request.first + 1).all(db).await?;
+    let statement = limited(
+        db.get_database_backend(),
+        &select.into_query(),
+        request.first + 1,
+    );
+    let rows = E::find().from_raw_sql(statement).all(db).await?;
     let rows = rows
         .into_iter()
         .map(|m| (i64::from(id_of(&m)), m))
@@ -192,6 +226,21 @@ mod tests {
         for bad in ["", "42", "Yzo0Mg", "!!"] {
             let err = PageRequest::parse(None, Some(bad)).unwrap_err();
             assert_eq!(err.code(), "BAD_USER_INPUT", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_page_statement_has_its_limit_in_its_text_not_as_a_parameter() {
+        use entity::region;
+        use sea_orm::ColumnTrait;
+        let select = region::Entity::find().filter(region::Column::Code.eq("350100"));
+        let request = PageRequest::parse(Some(10), None).unwrap();
+        let query = window(select, region::Column::Id, &request).into_query();
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            let statement = limited(backend, &query, request.first + 1);
+            assert!(statement.sql.ends_with(" LIMIT 11"), "{}", statement.sql);
+            // The code alone is bound: the same text serves every page of 10.
+            assert_eq!(statement.values.map(|v| v.0.len()), Some(1));
         }
     }
 

@@ -51,12 +51,12 @@ pub async fn find(
     if let Some(root) = scope.region_id {
         select = select.filter(region::Column::Id.in_subquery(subtree_ids(root)));
     }
-    Ok(select.one(db).await?)
+    page::first_row(db, select).await
 }
 
 /// The region with this id, whatever the scope (for the caller's own region).
 pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<region::Model>> {
-    Ok(region::Entity::find_by_id(id).one(db).await?)
+    page::first_row(db, region::Entity::find_by_id(id)).await
 }
 
 /// The region with this code, or NOT_FOUND naming `field`.
