@@ -14,8 +14,11 @@ pub mod department_kind;
 pub mod effective_department;
 pub mod effective_rule;
 pub mod enums;
+pub mod milestone;
 pub mod organization;
 pub mod region;
+pub mod rectification;
+pub mod rectification_event;
 pub mod region_closure;
 pub mod responsibility_rule;
 
