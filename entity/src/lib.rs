@@ -16,9 +16,9 @@ pub mod effective_rule;
 pub mod enums;
 pub mod milestone;
 pub mod organization;
-pub mod region;
 pub mod rectification;
 pub mod rectification_event;
+pub mod region;
 pub mod region_closure;
 pub mod responsibility_rule;
 

@@ -298,3 +298,4 @@ ledger-transition-refused = A ledger item cannot go from { $from } to { $to }: i
 ledger-verified-fixed = The item is VERIFIED: its owner and due date can no longer change
 ledger-gap-still-open = The data still shows this gap: the item cannot be RESOLVED
 ledger-verify-forbidden = The level above the owner verifies: the token's region does not contain the parent of the owner department's region
+rectification-id-invalid = A ledger item id is a number

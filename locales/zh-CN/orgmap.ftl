@@ -273,3 +273,4 @@ ledger-transition-refused = 整改事项不能由 { $from } 变更为 { $to }：
 ledger-verified-fixed = 整改事项已验收，不能再变更责任部门或整改期限
 ledger-gap-still-open = 该问题在现有数据中仍然存在，不能标记为整改完成
 ledger-verify-forbidden = 整改事项须由责任部门的上一级验收，令牌所绑定的行政区划不包含责任部门所在地区的上级
+rectification-id-invalid = 整改事项编号应为数字

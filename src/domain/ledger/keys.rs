@@ -145,7 +145,10 @@ mod tests {
         let open = gap_open_sql("x");
         for kind in GapKind::ALL {
             assert!(all.contains(&format!("'{}:'", kind.code())), "{kind:?}");
-            assert!(open.contains(&format!("WHEN '{}'", kind.code())), "{kind:?}");
+            assert!(
+                open.contains(&format!("WHEN '{}'", kind.code())),
+                "{kind:?}"
+            );
         }
     }
 }

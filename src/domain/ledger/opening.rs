@@ -5,16 +5,14 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
 use serde_json::json;
 
-use entity::department;
-
 use super::keys::{coordinator_sql, current_gaps_sql};
 use super::{At, Status, actor, parse_date, record, require_milestone};
 use crate::domain::access::{Caller, Role};
 use crate::domain::gaps::GapKind;
-use crate::domain::{region, store};
+use crate::domain::scope::Scope;
+use crate::domain::{department, region, store};
 use crate::error::{Error, Result};
 use crate::msg;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// What `open` takes: codes as the caller gives them.
 #[derive(Clone, Debug, Default)]
@@ -90,16 +88,7 @@ pub async fn open(
             };
             let owner = match input.owner_department_code.as_deref() {
                 Some(code) => Some(
-                    department::Entity::find()
-                        .filter(department::Column::Code.eq(code.trim()))
-                        .one(txn)
-                        .await?
-                        .ok_or_else(|| {
-                            Error::not_found(
-                                "ownerDepartmentCode",
-                                msg!("department-not-found", code = code.trim()),
-                            )
-                        })?
+                    department::require(txn, &Scope::EVERYTHING, "ownerDepartmentCode", code).await?
                         .id,
                 ),
                 None => None,

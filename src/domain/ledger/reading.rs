@@ -14,8 +14,8 @@ use sea_orm::{
 
 use entity::{rectification, rectification_event};
 
-use super::keys::gap_open_sql;
 use super::Status;
+use super::keys::gap_open_sql;
 use crate::domain::gaps::GapKind;
 use crate::domain::page::{CursorKey, PageRequest, decode_key};
 use crate::domain::region::within_sql;
@@ -235,7 +235,11 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Item>>
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
+    let list = ids
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     let rows = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),

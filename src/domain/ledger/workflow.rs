@@ -8,20 +8,19 @@
 //! caller whose scope holds the parent of the owner department's region
 //! (an unbound caller may always).
 
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement};
 use serde_json::json;
 
+use crate::domain::department as departments;
+use crate::domain::scope::Scope;
 use entity::{department, rectification, rectification_event, region};
 
 use super::keys::gap_open_sql;
 use super::{At, Status, actor, parse_date, record};
 use crate::domain::access::{self, Caller, Role};
-use crate::error::{Error, Result};
 use crate::domain::store;
+use crate::error::{Error, Result};
 use crate::msg;
-use sea_orm::{ColumnTrait, QueryFilter};
 
 /// What `update` takes.
 #[derive(Clone, Debug, Default)]
@@ -75,7 +74,10 @@ pub async fn update(
     let note = match input.note.as_deref().map(str::trim) {
         Some("") | None => None,
         Some(text) if text.chars().count() > 2000 => {
-            return Err(Error::invalid("note", msg!("ledger-note-too-long", max = 2000)));
+            return Err(Error::invalid(
+                "note",
+                msg!("ledger-note-too-long", max = 2000),
+            ));
         }
         Some(text) => Some(text.to_owned()),
     };
@@ -115,16 +117,7 @@ pub async fn update(
             }
             let owner = match input.owner_department_code.as_deref() {
                 Some(code) => Some(
-                    department::Entity::find()
-                        .filter(department::Column::Code.eq(code.trim()))
-                        .one(txn)
-                        .await?
-                        .ok_or_else(|| {
-                            Error::not_found(
-                                "ownerDepartmentCode",
-                                msg!("department-not-found", code = code.trim()),
-                            )
-                        })?,
+                    departments::require(txn, &Scope::EVERYTHING, "ownerDepartmentCode", code).await?,
                 ),
                 None => None,
             };
