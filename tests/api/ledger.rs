@@ -708,3 +708,96 @@ async fn region_bound_tokens_see_and_write_their_subtree_and_the_level_above_ver
         "{verified}"
     );
 }
+
+#[tokio::test]
+async fn the_ledger_exports_as_csv_and_json_lines_within_the_callers_region() {
+    let app = TestApp::spawn().await;
+    ledger_province(&app).await;
+    app.data(
+        OPEN,
+        json!({ "input": { "kinds": ["UNASSIGNED", "FALLBACK_ONLY"], "milestoneCode": "B1" } }),
+    )
+    .await;
+    let (status, _, body) = helpers::get(app.router(), "/export/rectifications.csv")
+        .await
+        .into_parts();
+    assert_eq!(status, 200);
+    let text = String::from_utf8(body).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,gapKey,gapKind,regionCode,regionName,creditCode,organizationName,categoryCode,\
+         departmentCode,departmentKindCode,ownerDepartmentCode,ownerDepartmentName,milestoneCode,\
+         dueDate,status,overdue,gapOpen,openedAt,closedAt"
+    );
+    assert_eq!(lines.len(), 4, "{text}");
+    let line = lines
+        .iter()
+        .find(|l| l.contains(&unassigned(&a())))
+        .expect("A's item is exported");
+    assert!(line.contains(",FZ-ORG,"), "{text}");
+    assert!(line.contains(",B1,2026-11-30,OPEN,"), "{text}");
+
+    let (status, _, body) =
+        helpers::get(app.router(), "/export/rectifications.jsonl?region=350200")
+            .await
+            .into_parts();
+    assert_eq!(status, 200);
+    let rows: Vec<Value> = String::from_utf8(body)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["gapKey"], unassigned(&x()));
+    assert_eq!(rows[0]["ownerDepartmentCode"], "FJ-ORG");
+    assert_eq!(rows[0]["gapOpen"], true);
+}
+
+#[tokio::test]
+async fn the_coverage_report_carries_the_gaps_and_the_ledger_as_sheets() {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let app = TestApp::spawn().await;
+    ledger_province(&app).await;
+    app.data(
+        OPEN,
+        json!({ "input": { "kinds": ["UNASSIGNED"], "milestoneCode": "B1" } }),
+    )
+    .await;
+    let (status, _, bytes) = helpers::get(app.router(), "/reports/coverage.xlsx")
+        .await
+        .into_parts();
+    assert_eq!(status, 200);
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        vec!["汇总", "类别×部门条线", "问题清单", "整改台账"]
+    );
+    let ledger = book.worksheet_range("整改台账").unwrap();
+    let row = |r: u32| -> Vec<String> {
+        (0..12)
+            .map(|c| {
+                ledger
+                    .get_value((r, c))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    assert_eq!(
+        row(0),
+        orgmap::report::ledger_headers(orgmap::i18n::Lang::Zh)
+    );
+    assert_eq!(ledger.height(), 3, "the header and two items");
+    let first = [row(1), row(2)]
+        .into_iter()
+        .find(|r| r[1] == unassigned(&a()))
+        .expect("A's item is listed");
+    assert_eq!(first[0], "无人负责（盲区）");
+    assert_eq!(first[1], unassigned(&a()));
+    assert_eq!(first[6], "350100 ORGANIZATION", "the owner's name");
+    assert_eq!(first[7], "第一批");
+    assert_eq!(first[8], "2026-11-30");
+    assert_eq!(first[9], "待整改");
+    assert_eq!(first[11], "是");
+}
