@@ -405,18 +405,9 @@ impl<'a> Report<'a> {
         loop {
             let (page, has_next) =
                 gaps::list(db, &filter, Some(GAP_PAGE), after.as_deref()).await?;
-            let org_ids: Vec<i32> = page.iter().filter_map(|g| g.organization_id).collect();
-            let orgs: HashMap<i32, (String, String)> = if org_ids.is_empty() {
-                HashMap::new()
-            } else {
-                organization::Entity::find()
-                    .filter(organization::Column::Id.is_in(org_ids))
-                    .all(db)
-                    .await?
-                    .into_iter()
-                    .map(|o| (o.id, (o.credit_code, o.name)))
-                    .collect()
-            };
+            let orgs =
+                organization_names(db, page.iter().filter_map(|g| g.organization_id).collect())
+                    .await?;
             for gap in &page {
                 if u64::from(row) > MAX_GAP_ROWS {
                     let note = msg!("report-gaps-cut", total = total, shown = MAX_GAP_ROWS)
@@ -492,21 +483,13 @@ impl Report<'_> {
         loop {
             let (page, has_next) =
                 reading::page(db, &filter, today, Some(GAP_PAGE), after.as_deref()).await?;
-            let org_ids: Vec<i32> = page
-                .iter()
-                .filter_map(|(_, item)| item.model.organization_id)
-                .collect();
-            let orgs: HashMap<i32, (String, String)> = if org_ids.is_empty() {
-                HashMap::new()
-            } else {
-                organization::Entity::find()
-                    .filter(organization::Column::Id.is_in(org_ids))
-                    .all(db)
-                    .await?
-                    .into_iter()
-                    .map(|o| (o.id, (o.credit_code, o.name)))
-                    .collect()
-            };
+            let orgs = organization_names(
+                db,
+                page.iter()
+                    .filter_map(|(_, item)| item.model.organization_id)
+                    .collect(),
+            )
+            .await?;
             for (_, item) in &page {
                 if u64::from(row) > MAX_GAP_ROWS {
                     return Ok(());
@@ -552,6 +535,23 @@ impl Report<'_> {
             }
         }
     }
+}
+
+/// The credit code and name of each of these organizations: one statement.
+async fn organization_names(
+    db: &DatabaseConnection,
+    ids: Vec<i32>,
+) -> Result<HashMap<i32, (String, String)>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, (o.credit_code, o.name)))
+        .collect())
 }
 
 /// One category's row of the matrix.

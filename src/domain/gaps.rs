@@ -188,16 +188,16 @@ impl GapFilter {
 /// (PostgreSQL refuses an unused parameter), and uses one twice by writing
 /// its placeholder twice.
 #[derive(Default)]
-struct Binds(Vec<Value>);
+pub(crate) struct Binds(pub(crate) Vec<Value>);
 
 impl Binds {
     /// Binds `value` and returns its placeholder.
-    fn bind(&mut self, value: impl Into<Value>) -> String {
+    pub(crate) fn bind(&mut self, value: impl Into<Value>) -> String {
         self.0.push(value.into());
         format!("${}", self.0.len())
     }
 
-    fn statement(self, db: &impl ConnectionTrait, sql: String) -> Statement {
+    pub(crate) fn statement(self, db: &impl ConnectionTrait, sql: String) -> Statement {
         Statement::from_sql_and_values(db.get_database_backend(), sql, self.0)
     }
 }

@@ -9,14 +9,14 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QueryResult, Statement, Value,
+    QueryResult, Statement,
 };
 
 use entity::{rectification, rectification_event};
 
 use super::Status;
 use super::keys::gap_open_sql;
-use crate::domain::gaps::GapKind;
+use crate::domain::gaps::{Binds, GapKind};
 use crate::domain::page::{CursorKey, PageRequest, decode_key};
 use crate::domain::region::within_sql;
 use crate::error::Result;
@@ -84,17 +84,6 @@ fn date_of_days(days: i32) -> String {
     NaiveDate::from_num_days_from_ce_opt(days)
         .map(|d| d.to_string())
         .unwrap_or_default()
-}
-
-/// The values a statement binds, numbered as added.
-#[derive(Default)]
-struct Binds(Vec<Value>);
-
-impl Binds {
-    fn bind(&mut self, value: impl Into<Value>) -> String {
-        self.0.push(value.into());
-        format!("${}", self.0.len())
-    }
 }
 
 /// The SQL that item `x` is overdue on the date bound at `today`.
