@@ -33,6 +33,7 @@ mod languages;
 mod limits;
 mod maintenance;
 mod metrics;
+mod name_search;
 mod organizations;
 mod outage;
 mod pagination;
