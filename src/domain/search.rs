@@ -11,8 +11,8 @@
 //! every bigram of the query.
 
 use entity::organization;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ConnectionTrait, QueryFilter, Select, Statement, Value};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Select, Statement, Value};
 
 use super::store::db;
 use crate::error::Result;
@@ -104,11 +104,15 @@ pub(crate) async fn narrow(
         }
     }
     Ok(match rarest {
-        Some((n, gram)) if n < COMMON => select.filter(Expr::cust_with_values(
-            "\"organization\".\"id\" IN \
-             (SELECT organization_id FROM organization_name_gram WHERE gram = ?)",
-            [gram.clone()],
-        )),
+        Some((n, gram)) if n < COMMON => select.filter(
+            organization::Column::Id.in_subquery(
+                Query::select()
+                    .column(Alias::new("organization_id"))
+                    .from(Alias::new("organization_name_gram"))
+                    .and_where(Expr::col(Alias::new("gram")).eq(gram.as_str()))
+                    .to_owned(),
+            ),
+        ),
         _ => select,
     })
 }
