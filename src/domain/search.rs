@@ -23,15 +23,29 @@ const GRAM_CHARS: usize = 2;
 
 /// Up to this many of a query's distinct grams are estimated: a long
 /// query's rarest gram is among a few spread over it often enough, and
-/// each estimate reads up to `COMMON` index entries.
-const ESTIMATED_GRAMS: usize = 6;
+/// each estimate reads up to `ESTIMATE_CAP` index entries.
+const ESTIMATED_GRAMS: usize = 4;
 
-/// A gram held by at least this many organizations is common: its
-/// candidates would cost more to collect (all of them, before the first
-/// row of the page) than reading the organizations in id order until the
-/// page is full, which for a gram this frequent stops early. Measured at
-/// 100,000 and 1,000,000 organizations (docs/ARCHITECTURE.md, Name search).
-const COMMON: u64 = 10_000;
+/// Where an estimate stops counting: the most organizations a gram may
+/// hold and still be looked up, at any size this service is meant for
+/// (the threshold below reaches it at 4,000,000 organizations).
+const ESTIMATE_CAP: u64 = 20_000;
+
+/// The page the choice is made for: the default page size.
+const PAGE: u64 = super::page::DEFAULT_PAGE_SIZE;
+
+/// Whether a gram held by `n` of about `size` organizations is worth
+/// looking up. Looking it up collects all `n` candidates before the first
+/// row of the page; reading in id order stops after the page, about
+/// `PAGE * size / n` rows when the matches are spread evenly. The two cost
+/// the same where `n * n = PAGE * size`: 3,200 candidates at 100,000
+/// organizations, 10,000 at 1,000,000, where the measured times cross
+/// (docs/ARCHITECTURE.md, Name search). Below 1,000 candidates the lookup
+/// is always cheap.
+fn worth_looking_up(n: u64, size: u64) -> bool {
+    let balance = ((PAGE * size) as f64).sqrt() as u64;
+    n < balance.clamp(1_000, ESTIMATE_CAP)
+}
 
 /// The distinct grams of `text` (already lower-cased), in order of first
 /// appearance.
@@ -63,7 +77,7 @@ fn spread(grams: Vec<String>) -> Vec<String> {
 /// `lowered`, to the organizations whose names hold the query's rarest
 /// gram, when that gram is rare enough to be worth it; else returns it as
 /// it is (the scan in id order). One statement estimates the grams, each
-/// count stopping at `COMMON`.
+/// count stopping at `ESTIMATE_CAP`, and the table's size.
 pub(crate) async fn narrow(
     db: &impl ConnectionTrait,
     select: Select<organization::Entity>,
@@ -79,22 +93,26 @@ pub(crate) async fn narrow(
         .map(|(k, _)| {
             format!(
                 "(SELECT COUNT(*) FROM (SELECT 1 AS hit FROM organization_name_gram \
-                 WHERE gram = ${} LIMIT {COMMON}) capped) AS n{k}",
+                 WHERE gram = ${} LIMIT {ESTIMATE_CAP}) capped) AS n{k}",
                 k + 1
             )
         })
         .collect::<Vec<_>>()
         .join(", ");
+    // The highest id stands for the table's size: an index's last entry,
+    // where COUNT(*) would read the table.
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
-            format!("SELECT {counts}"),
+            format!("SELECT {counts}, (SELECT MAX(id) FROM organization) AS size"),
             grams.iter().map(|g| Value::from(g.as_str())),
         ))
         .await?;
     let Some(row) = row else {
         return Ok(select);
     };
+    let size: Option<i32> = row.try_get("", "size")?;
+    let size = size.map_or(0, |s| u64::try_from(s).unwrap_or(0));
     let mut rarest: Option<(u64, &String)> = None;
     for (k, gram) in grams.iter().enumerate() {
         let n: i64 = row.try_get("", &format!("n{k}"))?;
@@ -104,7 +122,7 @@ pub(crate) async fn narrow(
         }
     }
     Ok(match rarest {
-        Some((n, gram)) if n < COMMON => select.filter(
+        Some((n, gram)) if worth_looking_up(n, size) => select.filter(
             organization::Column::Id.in_subquery(
                 Query::select()
                     .column(Alias::new("organization_id"))
@@ -159,6 +177,20 @@ mod tests {
         assert_eq!(grams("aaaa"), vec!["aa"]);
         assert!(grams("教").is_empty());
         assert!(grams("").is_empty());
+    }
+
+    #[test]
+    fn a_gram_is_looked_up_below_the_balance_of_the_two_plans() {
+        assert!(worth_looking_up(999, 0), "always below 1,000");
+        assert!(!worth_looking_up(1_000, 0));
+        assert!(worth_looking_up(3_000, 100_000));
+        assert!(!worth_looking_up(3_200, 100_000));
+        assert!(worth_looking_up(9_999, 1_000_000));
+        assert!(!worth_looking_up(10_000, 1_000_000));
+        assert!(
+            !worth_looking_up(ESTIMATE_CAP, u64::MAX / PAGE),
+            "the cap is common"
+        );
     }
 
     #[test]
