@@ -12,7 +12,9 @@
 
 use entity::organization;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Select, Statement, Value};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, QueryFilter, QueryTrait, Select, Statement, Value,
+};
 
 use super::store::db;
 use crate::error::Result;
@@ -121,12 +123,34 @@ pub(crate) async fn narrow(
             rarest = Some((n, gram));
         }
     }
-    Ok(match rarest {
-        Some((n, gram)) if worth_looking_up(n, size) => select.filter(
+    let Some((n, gram)) = rarest else {
+        return Ok(select);
+    };
+    let table = Alias::new("organization_name_gram");
+    Ok(match db.get_database_backend() {
+        // PostgreSQL walks the gram's primary key (gram, organization_id)
+        // in organization order when the page joins it, and stops after
+        // the page however common the gram; reading the organizations in
+        // id order instead, it chose a sequential scan and a sort of every
+        // match (54 ms for 有限 at 100,000 organizations).
+        DbBackend::Postgres => {
+            let mut select = select;
+            QueryTrait::query(&mut select)
+                .inner_join(
+                    table.clone(),
+                    Expr::col((table.clone(), Alias::new("organization_id")))
+                        .equals((organization::Entity, organization::Column::Id)),
+                )
+                .and_where(Expr::col((table, Alias::new("gram"))).eq(gram.as_str()));
+            select
+        }
+        // SQLite collects an IN list's candidates and walks them in id
+        // order (a join would sort): worth it for a rare gram only.
+        _ if worth_looking_up(n, size) => select.filter(
             organization::Column::Id.in_subquery(
                 Query::select()
                     .column(Alias::new("organization_id"))
-                    .from(Alias::new("organization_name_gram"))
+                    .from(table)
                     .and_where(Expr::col(Alias::new("gram")).eq(gram.as_str()))
                     .to_owned(),
             ),
