@@ -24,7 +24,7 @@ use sea_orm::{
     ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, Statement,
 };
 
-use crate::domain::{engine, region as region_domain, store};
+use crate::domain::{engine, region as region_domain, search, store};
 use crate::error::{Error, Result};
 use crate::msg;
 
@@ -114,6 +114,7 @@ pub async fn generate(
                 organizations::World::new(&regions, &region_ids, &departments, &department_ids);
             let made =
                 organizations::insert(txn, &world, &categories, organizations, &mut rng).await?;
+            search::reindex(txn, "1 = 1").await?;
             engine::rebuild(txn).await?;
             Ok((regions.len(), departments.len(), made))
         })
@@ -127,7 +128,7 @@ pub async fn generate(
         sea_orm::DbBackend::Postgres => {
             "ANALYZE organization, region, region_closure, department, department_contact, \
              category, category_closure, responsibility_rule, effective_rule, \
-             effective_department, effective_fallback, coverage_cell"
+             effective_department, effective_fallback, coverage_cell, organization_name_gram"
         }
         _ => "ANALYZE",
     };

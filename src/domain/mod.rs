@@ -26,6 +26,7 @@ pub mod region;
 pub mod responsibility;
 pub mod rule;
 pub mod scope;
+pub mod search;
 pub mod store;
 pub mod token;
 pub mod transfer;

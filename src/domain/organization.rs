@@ -18,6 +18,7 @@ use super::engine::{self, Target};
 use super::page::{self, Page, PageRequest};
 use super::responsibility::{Basis, Facts, Named, RuleFacts};
 use super::scope::Scope;
+use super::search;
 use super::store;
 use super::values::{CreditCode, Patch, RegionLevel, parse_name};
 use super::{category, department, region};
@@ -302,8 +303,8 @@ pub async fn filtered(
         }
         // Escape '%' and '_' so the text matches as written, and compare
         // lower case so that both engines ignore ASCII case alike.
-        let escaped = text
-            .to_lowercase()
+        let lowered = text.to_lowercase();
+        let escaped = lowered
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
@@ -314,6 +315,7 @@ pub async fn filtered(
             ))))
             .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
         );
+        select = search::narrow(db, select, &lowered).await?;
     }
     Ok(select)
 }
@@ -629,6 +631,7 @@ pub async fn upsert(
                     active.insert(txn).await?
                 }
             };
+            search::reindex(txn, &format!("o.id = {}", saved.id)).await?;
             engine::resolve_uncounted(txn, Target::One(saved.id)).await?;
             // A code its category does not admit is a warning, not a refusal.
             engine::mark_mismatches_uncounted(txn, &format!("o.id = {}", saved.id)).await?;

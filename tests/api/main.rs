@@ -34,6 +34,7 @@ mod ledger;
 mod limits;
 mod maintenance;
 mod metrics;
+mod name_search;
 mod organizations;
 mod outage;
 mod pagination;

@@ -22,6 +22,7 @@ use crate::domain::organization::{
     Fields, PartyOrganization, check_party_member_count, stored_row,
 };
 use crate::domain::scope::Scope;
+use crate::domain::search;
 use crate::domain::store::db;
 use crate::domain::transfer::Dataset;
 use crate::domain::transfer::codes::ids_by_code;
@@ -436,6 +437,7 @@ async fn resolve_written(txn: &DatabaseTransaction, written: u64) -> Result<(u64
     let started = std::time::Instant::now();
     let total = organization::Entity::find().count(txn).await?;
     let dirty = "o.id IN (SELECT id FROM dirty_organization)";
+    search::reindex(txn, dirty).await?;
     let changed = if written * 2 > total {
         let changed = engine::resolve_uncounted(txn, engine::Target::All).await?;
         engine::mark_mismatches_uncounted(txn, dirty).await?;
