@@ -348,8 +348,13 @@ async fn bench(args: Args) -> anyhow::Result<()> {
                 .into_iter()
                 .filter(|q| args.wants(&format!("vs PostGraphile: {}", q.name)))
                 .collect();
-            let orgmap_side = peer::orgmap_side(&load, &questions, args.concurrency).await?;
-            Some((questions, orgmap_side))
+            match peer::orgmap_side(&load, &questions, args.concurrency).await {
+                Ok(orgmap_side) => Some((questions, orgmap_side)),
+                Err(err) => {
+                    rows.push(peer::failed("orgmap", &err));
+                    None
+                }
+            }
         }
         None => None,
     };
@@ -366,18 +371,21 @@ async fn bench(args: Args) -> anyhow::Result<()> {
 
     // 6, the peer's side, on the database orgmap left.
     if let (Some((questions, orgmap_side)), Some(url)) = (&peer_questions, &args.database_url) {
-        rows.extend(
-            peer::peer_rows(
-                &client,
-                url,
-                &args.peer_listen,
-                args.seconds,
-                args.concurrency,
-                questions,
-                orgmap_side,
-            )
-            .await?,
-        );
+        // A peer that fails costs its rows, not orgmap's.
+        match peer::peer_rows(
+            &client,
+            url,
+            &args.peer_listen,
+            args.seconds,
+            args.concurrency,
+            questions,
+            orgmap_side,
+        )
+        .await
+        {
+            Ok(peer_rows) => rows.extend(peer_rows),
+            Err(err) => rows.push(peer::failed("PostGraphile", &err)),
+        }
     }
     if sqlite {
         std::fs::remove_dir_all(&dir).ok();

@@ -393,7 +393,19 @@ pub async fn peer_rows(
     for (question, ours) in questions.iter().zip(orgmap) {
         eprintln!("PostGraphile: {}", question.name);
         let body = |i| question.peer_body(i);
-        let theirs = answers(&load, question, &body, question.peer_answer).await?;
+        let theirs = match answers(&load, question, &body, question.peer_answer).await {
+            Ok(theirs) => theirs,
+            Err(err) => {
+                eprintln!("PostGraphile failed: {err:#}");
+                rows.push(row(
+                    &format!("vs PostGraphile: {}", question.name),
+                    format!("**PostGraphile failed**: {}", one_line(&err)),
+                    "answers equal",
+                    Some(false),
+                ));
+                continue;
+            }
+        };
         if let Some(i) = (0..ours.answers.len()).find(|&i| ours.answers.get(i) != theirs.get(i)) {
             eprintln!(
                 "ANSWERS DIFFER: {} (request {i})\n  orgmap:       {}\n  PostGraphile: {}",
@@ -419,6 +431,22 @@ pub async fn peer_rows(
         ));
     }
     Ok(rows)
+}
+
+/// The row that says a side could not be asked the questions.
+pub fn failed(side: &str, err: &anyhow::Error) -> Row {
+    eprintln!("{side} failed the peer's questions: {err:#}");
+    row(
+        "vs PostGraphile",
+        format!("**{side} failed**: {}", one_line(err)),
+        "answers equal",
+        Some(false),
+    )
+}
+
+/// An error's chain on one line of a Markdown table.
+fn one_line(err: &anyhow::Error) -> String {
+    format!("{err:#}").replace(['\n', '|'], " ")
 }
 
 /// What the equality check compared: organizations or counts, all requests.
@@ -503,7 +531,8 @@ pub fn describe() -> String {
         })
         .unwrap_or_else(|| "unknown versions".to_owned());
     format!(
-        "- peer (rows \"vs PostGraphile\"): PostGraphile 5 as `bench/peer/serve` runs it ({versions}; \
+        "- peer (rows \"vs PostGraphile\"): PostGraphile 5 as `bench/peer/serve` runs it \
+         ([bench/peer/README.md](bench/peer/README.md); {versions}; \
          the Amber preset, relation filters on, production mode, pg's default pool of 10 connections \
          against orgmap's 12), on the same database after orgmap is stopped; it adds nothing to the \
          database: the one relation orgmap's schema does not declare (`resp_department_id` names a \
