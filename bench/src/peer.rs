@@ -133,12 +133,44 @@ fn peer_page(connection: &Value) -> Option<Value> {
     )
 }
 
+/// A lookup as `[creditCode, name, category, region, basis, department]`,
+/// read under the names each side gives them.
+fn lookup(
+    o: &Value,
+    category: &str,
+    region: &str,
+    basis: &Value,
+    department: &Value,
+) -> Option<Value> {
+    Some(json!([
+        o.get("creditCode")?,
+        o.get("name")?,
+        o.get(category)?.get("name")?,
+        o.get(region)?.get("name")?,
+        basis,
+        department.get("name").unwrap_or(&Value::Null),
+    ]))
+}
+
 /// Counts by basis, sorted by basis, without empty ones.
 fn counts(pairs: impl Iterator<Item = Option<(String, i64)>>) -> Option<Value> {
     let mut pairs = pairs.collect::<Option<Vec<_>>>()?;
     pairs.retain(|(_, n)| *n > 0);
     pairs.sort();
     Some(json!(pairs))
+}
+
+/// A first page of the unassigned organizations under one of `regions`.
+fn unassigned(name: &'static str, regions: Vec<String>) -> Question {
+    Question {
+        name,
+        p50_limit_ms: None,
+        inputs: regions,
+        orgmap: unassigned_orgmap,
+        peer: unassigned_peer,
+        orgmap_answer: |data| orgmap_page(data.get("unassignedOrganizations")?),
+        peer_answer: |data| peer_page(data.get("allOrganizations")?),
+    }
 }
 
 /// The five questions of issue 17, orgmap's query first.
@@ -175,45 +207,33 @@ pub async fn questions(
             orgmap_answer: |data| {
                 let o = data.get("organization")?;
                 let r = o.get("responsibility")?;
-                Some(json!([
-                    o.get("creditCode")?,
-                    o.get("name")?,
-                    o.get("category")?.get("name")?,
-                    o.get("region")?.get("name")?,
+                lookup(
+                    o,
+                    "category",
+                    "region",
                     r.get("basis")?,
-                    r.get("department")?.get("name").unwrap_or(&Value::Null),
-                ]))
+                    r.get("department")?,
+                )
             },
             peer_answer: |data| {
                 let o = data.get("organizationByCreditCode")?;
-                Some(json!([
-                    o.get("creditCode")?,
-                    o.get("name")?,
-                    o.get("categoryByCategoryId")?.get("name")?,
-                    o.get("regionByRegionId")?.get("name")?,
+                lookup(
+                    o,
+                    "categoryByCategoryId",
+                    "regionByRegionId",
                     o.get("respBasis")?,
-                    o.get("respDepartment")?.get("name").unwrap_or(&Value::Null),
-                ]))
+                    o.get("respDepartment")?,
+                )
             },
         },
-        Question {
-            name: "100 unassigned organizations of one city, with names",
-            p50_limit_ms: None,
-            inputs: cities.to_vec(),
-            orgmap: unassigned_orgmap,
-            peer: unassigned_peer,
-            orgmap_answer: |data| orgmap_page(data.get("unassignedOrganizations")?),
-            peer_answer: |data| peer_page(data.get("allOrganizations")?),
-        },
-        Question {
-            name: "100 unassigned organizations of the province, with names",
-            p50_limit_ms: None,
-            inputs: province,
-            orgmap: unassigned_orgmap,
-            peer: unassigned_peer,
-            orgmap_answer: |data| orgmap_page(data.get("unassignedOrganizations")?),
-            peer_answer: |data| peer_page(data.get("allOrganizations")?),
-        },
+        unassigned(
+            "100 unassigned organizations of one city, with names",
+            cities.to_vec(),
+        ),
+        unassigned(
+            "100 unassigned organizations of the province, with names",
+            province,
+        ),
         Question {
             name: "a plain page of 100 organizations with category and region names",
             p50_limit_ms: None,
