@@ -15,8 +15,10 @@
 //!    (see `sql_server`), and reports GraphQL / SQL; also both sides in
 //!    process, without HTTP;
 //! 5. changes a rule that re-resolves about a tenth of the organizations
-//!    while reads go on, and
-//! 6. writes every figure, with its target, to a Markdown table.
+//!    while reads go on;
+//! 6. with `--peer postgraphile` (PostgreSQL only), asks orgmap and then,
+//!    orgmap stopped, PostGraphile 5 the same questions (see `peer`), and
+//! 7. writes every figure, with its target, to a Markdown table.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -25,9 +27,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use hdrhistogram::Histogram;
 
+mod peer;
 mod sql_server;
 
 /// orgmap's allocator: this binary also serves as `orgmap`.
@@ -75,6 +78,20 @@ struct Args {
     /// `orgmap demo` made, instead of building one (no build figures).
     #[arg(long, conflicts_with = "database_url")]
     database: Option<PathBuf>,
+    /// Also serve the same database with this peer and ask it the same
+    /// questions (PostgreSQL only; bench/peer/ installs it on first use).
+    #[arg(long, value_enum, requires = "database_url")]
+    peer: Option<Peer>,
+    /// Where the peer listens.
+    #[arg(long, default_value = "127.0.0.1:18082")]
+    peer_listen: String,
+}
+
+/// A server orgmap is measured against.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Peer {
+    /// PostGraphile 5 on Node.js 22 (bench/peer/).
+    Postgraphile,
 }
 
 impl Args {
@@ -179,7 +196,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency * 2)
         .build()?;
-    wait_healthy(&client, &base, &mut server.0).await?;
+    wait_healthy(&client, &base, &mut server.0, HEALTHY_WITHIN).await?;
     let start = started.elapsed();
     rows.push(row(
         "server start until /healthz is 200",
@@ -201,6 +218,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         &client,
         &format!("http://{}", args.sql_listen),
         &mut sql_server.0,
+        HEALTHY_WITHIN,
     )
     .await?;
     let sql_load = Load {
@@ -383,6 +401,25 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         ));
     }
 
+    // 6, orgmap's side: asked while it still runs, before it stops.
+    let peer_questions = match args.peer {
+        Some(Peer::Postgraphile) => {
+            let questions = peer::questions(&sql, &inputs.credit_codes, &inputs.cities).await?;
+            let questions: Vec<_> = questions
+                .into_iter()
+                .filter(|q| args.wants(&format!("vs PostGraphile: {}", q.name)))
+                .collect();
+            match peer::orgmap_side(&load, &questions, args.concurrency).await {
+                Ok(orgmap_side) => Some((questions, orgmap_side)),
+                Err(err) => {
+                    rows.push(peer::failed("orgmap", &err));
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+
     let server_rss = server.peak_rss_mib();
     rows.push(row(
         "server peak RSS over the whole run",
@@ -392,11 +429,30 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     ));
     drop(server);
     drop(sql_server);
+
+    // 6, the peer's side, on the database orgmap left.
+    if let (Some((questions, orgmap_side)), Some(url)) = (&peer_questions, &args.database_url) {
+        // A peer that fails costs its rows, not orgmap's.
+        match peer::peer_rows(
+            &client,
+            url,
+            &args.peer_listen,
+            args.seconds,
+            args.concurrency,
+            questions,
+            orgmap_side,
+        )
+        .await
+        {
+            Ok(peer_rows) => rows.extend(peer_rows),
+            Err(err) => rows.push(peer::failed("PostGraphile", &err)),
+        }
+    }
     if sqlite {
         std::fs::remove_dir_all(&dir).ok();
     }
 
-    // 6. The table.
+    // 7. The table.
     let table = render(&args, &rows);
     let out = match &args.out {
         Some(out) => Some(out.clone()),
@@ -494,12 +550,16 @@ impl Drop for Server {
     }
 }
 
+/// How long orgmap and the SQL server may take to answer `/healthz`.
+const HEALTHY_WITHIN: Duration = Duration::from_secs(60);
+
 async fn wait_healthy(
     client: &reqwest::Client,
     base: &str,
     server: &mut Child,
+    within: Duration,
 ) -> anyhow::Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + within;
     while Instant::now() < deadline {
         if let Some(status) = server.try_wait()? {
             bail!("the server exited: {status}");
@@ -511,7 +571,10 @@ async fn wait_healthy(
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    bail!("the server did not become healthy within 60 s")
+    bail!(
+        "the server did not become healthy within {} s",
+        within.as_secs()
+    )
 }
 
 /// Statements and their text arguments.
@@ -1203,18 +1266,32 @@ fn render(args: &Args, rows: &[Row]) -> String {
     } else {
         "SQLite (embedded file)"
     };
+    let command = format!(
+        "cargo run --release -p orgmap-bench -- --organizations {} --seconds {} --concurrency {}",
+        args.organizations, args.seconds, args.concurrency,
+    );
+    // On PostgreSQL the command that remakes the file, server included.
+    let made_by = match (&args.database_url, args.peer) {
+        (None, _) => format!("`{command}`"),
+        (Some(_), peer) => format!(
+            "`ORGMAP_PG_PORT=55433 scripts/with-postgres bash -c '{command} --database-url \"$TEST_DATABASE_URL\"{} --out BENCHMARKS-postgres.md'` \
+             (a throwaway PostgreSQL on this machine, fsync off as that script starts it)",
+            peer.map_or("", |_| " --peer postgraphile"),
+        ),
+    };
+    let peer = match args.peer {
+        Some(Peer::Postgraphile) => peer::describe(),
+        None => String::new(),
+    };
     let mut out = format!(
         "# orgmap benchmarks\n\n\
-         Made by `cargo run --release -p orgmap-bench -- --organizations {} --seconds {} --concurrency {}`.\n\n\
+         Made by {made_by}.\n\n\
          - date: {}\n- machine: {cores} cores ({cpu}), {memory} memory\n- engine: {engine}\n\
          - province: {} organizations (demo seed {}), about 1,950 regions and 2,900 departments\n\
          - load: one single-threaded generator on loopback, HTTP/1.1 keep-alive; a response with `errors` counts as failed; GraphQL requests pass their arguments as variables, as clients do\n\
          - latency targets (p50) are judged one request at a time; throughput targets at the stated connections, where latency is throughput-bound (32 connections on 2 cores queue: p50 ≈ 32 / throughput)\n\
-         - GraphQL / SQL (judged): p50 of one request at a time over HTTP, divided by the p50 of the same answer as hand-written SQL through sqlx on the same database, served over the same HTTP stack (axum on loopback, orgmap's pool, the same token check, rows as JSON) by a process of its own; that is, what orgmap's GraphQL, domain and ORM layers add to a request\n         - also given: both sides in the benchmark's process, without HTTP (the GraphQL request through the schema, response serialised; the SQL through sqlx), and GraphQL over HTTP against the SQL in process\n\n\
+         - GraphQL / SQL (judged): p50 of one request at a time over HTTP, divided by the p50 of the same answer as hand-written SQL through sqlx on the same database, served over the same HTTP stack (axum on loopback, orgmap's pool, the same token check, rows as JSON) by a process of its own; that is, what orgmap's GraphQL, domain and ORM layers add to a request\n         - also given: both sides in the benchmark's process, without HTTP (the GraphQL request through the schema, response serialised; the SQL through sqlx), and GraphQL over HTTP against the SQL in process\n{peer}\n\
          | workload | figure | target | met |\n|---|---|---|---|\n",
-        args.organizations,
-        args.seconds,
-        args.concurrency,
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
         args.organizations,
         args.seed,
