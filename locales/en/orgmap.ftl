@@ -284,3 +284,7 @@ gap-kind-contested = Contested
 gap-kind-incomplete-dedication = Incomplete dedication
 gap-kind-should-establish = Should establish a party organization
 gap-kind-category-mismatch = Category and code do not match
+
+## Time: responsibility history, coverage snapshots, pruning (issue 19)
+history-time-malformed = "{ $given }" is not a time: give an RFC 3339 time or a YYYY-MM-DD date
+what-snapshots = coverage snapshots

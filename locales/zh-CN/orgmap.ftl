@@ -259,3 +259,7 @@ gap-kind-contested = 多头管理
 gap-kind-incomplete-dedication = 专门组织、专门人员、专门办法不全
 gap-kind-should-establish = 应建未建
 gap-kind-category-mismatch = 类别与代码不符
+
+## Time: responsibility history, coverage snapshots, pruning (issue 19)
+history-time-malformed = 时间“{ $given }”格式不正确，应为 RFC 3339 时间或 YYYY-MM-DD 日期
+what-snapshots = 覆盖情况快照

@@ -23,6 +23,7 @@ mod deadlines;
 mod demo;
 mod departments;
 mod gaps;
+mod history;
 mod http;
 mod impact;
 mod import_export;
