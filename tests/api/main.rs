@@ -24,6 +24,7 @@ mod demo;
 mod departments;
 mod gaps;
 mod history;
+mod history_report;
 mod http;
 mod impact;
 mod import_export;

@@ -6,6 +6,8 @@
 //! and `orgmap snapshot` take one whenever asked. Two snapshots of one day
 //! are both kept.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
 
@@ -116,6 +118,28 @@ pub async fn take_daily(
     .await
 }
 
+/// The server's daily snapshot: checks once a minute whether one is due
+/// (by `clock`, Asia/Shanghai `at`) and takes it. A failure is logged and
+/// tried again at the next check.
+pub fn spawn_daily(
+    db: DatabaseConnection,
+    clock: clock::Clock,
+    at: NaiveTime,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(std::time::Duration::from_secs(60));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match take_daily(&db, clock.now(), at).await {
+                Ok(Some(regions)) => tracing::info!(regions, "daily coverage snapshot taken"),
+                Ok(None) => {}
+                Err(err) => tracing::warn!(error = %err, "daily coverage snapshot failed"),
+            }
+        }
+    })
+}
+
 /// The time of the newest snapshot.
 async fn latest(db: &impl ConnectionTrait) -> Result<Option<DateTime<Utc>>> {
     let row = db
@@ -209,24 +233,72 @@ pub async fn history(
             [Value::from(from), Value::from(to)],
         ))
         .await?;
-    rows.into_iter()
-        .map(|row| {
-            let count =
-                |column: &str| -> Result<u64> { Ok(row.try_get::<i64>("", column)?.max(0) as u64) };
-            Ok(Point {
-                at: row.try_get("", "taken_at")?,
-                organizations: count("organizations")?,
-                party_affiliation: count("party_affiliation")?,
-                supervising_unit: count("supervising_unit")?,
-                ruled: count("ruled")?,
-                fallback_only: count("fallback_only")?,
-                unassigned: count("unassigned")?,
-                organized: count("organized")?,
-                work_covered: count("work_covered")?,
-                should_establish: count("should_establish")?,
-            })
-        })
-        .collect()
+    rows.iter().map(point).collect()
+}
+
+/// The snapshot nearest before `at` (at included) of each of `region_ids`:
+/// its time and the figures of each region it holds (a region created
+/// after it has none). None when no snapshot was taken by then. Two
+/// statements.
+pub async fn as_of(
+    db: &impl ConnectionTrait,
+    region_ids: &[i32],
+    at: DateTime<Utc>,
+) -> Result<Option<(DateTime<Utc>, HashMap<i32, Point>)>> {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT MAX(taken_at) AS taken_at FROM coverage_snapshot WHERE taken_at <= $1",
+            [Value::from(at)],
+        ))
+        .await?;
+    let Some(taken_at) = row
+        .map(|row| row.try_get::<Option<DateTime<Utc>>>("", "taken_at"))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(None);
+    };
+    let ids = region_ids
+        .iter()
+        .map(i32::to_string)
+        .chain(std::iter::once("0".to_owned()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            format!(
+                "SELECT s.region_id, s.taken_at, {} FROM coverage_snapshot s \
+                 WHERE s.taken_at = $1 AND s.region_id IN ({ids})",
+                COLUMNS.map(|c| format!("s.{c}")).join(", ")
+            ),
+            [Value::from(taken_at)],
+        ))
+        .await?;
+    let mut points = HashMap::new();
+    for row in rows {
+        points.insert(row.try_get::<i32>("", "region_id")?, point(&row)?);
+    }
+    Ok(Some((taken_at, points)))
+}
+
+/// A snapshot row (or a sum of rows) as a point.
+fn point(row: &sea_orm::QueryResult) -> Result<Point> {
+    let count = |column: &str| -> Result<u64> { Ok(row.try_get::<i64>("", column)?.max(0) as u64) };
+    Ok(Point {
+        at: row.try_get("", "taken_at")?,
+        organizations: count("organizations")?,
+        party_affiliation: count("party_affiliation")?,
+        supervising_unit: count("supervising_unit")?,
+        ruled: count("ruled")?,
+        fallback_only: count("fallback_only")?,
+        unassigned: count("unassigned")?,
+        organized: count("organized")?,
+        work_covered: count("work_covered")?,
+        should_establish: count("should_establish")?,
+    })
 }
 
 #[cfg(test)]
