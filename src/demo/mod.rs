@@ -9,6 +9,7 @@
 //! in one transaction.
 
 mod departments;
+mod history;
 mod names;
 mod organizations;
 mod regions;
@@ -114,6 +115,7 @@ pub async fn generate(
             let made =
                 organizations::insert(txn, &world, &categories, organizations, &mut rng).await?;
             engine::rebuild(txn).await?;
+            history::lay_down(txn).await?;
             Ok((regions.len(), departments.len(), made))
         })
     })
