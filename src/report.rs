@@ -547,15 +547,15 @@ fn compared_figures() -> [Figure; 7] {
         (msg!("gap-kind-should-establish"), |p| {
             p.should_establish as f64
         }),
-        (
-            msg!("report-col-responsibility-rate"),
-            Point::responsibility_rate,
-        ),
-        (
-            msg!("report-col-organizational-coverage"),
-            Point::organizational_coverage_rate,
-        ),
-        (msg!("report-col-work-coverage"), Point::work_coverage_rate),
+        (msg!("report-col-responsibility-rate"), |p| {
+            p.summary().responsibility_rate()
+        }),
+        (msg!("report-col-organizational-coverage"), |p| {
+            p.summary().organizational_coverage_rate()
+        }),
+        (msg!("report-col-work-coverage"), |p| {
+            p.summary().work_coverage_rate()
+        }),
     ]
 }
 

@@ -14,6 +14,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
 use super::periods;
 use crate::domain::access::{Caller, Role};
 use crate::domain::clock;
+use crate::domain::coverage::Summary;
+use crate::domain::responsibility::Basis;
 use crate::domain::scope::Scope;
 use crate::domain::store::{self, db};
 use crate::error::Result;
@@ -170,36 +172,22 @@ pub struct Point {
 }
 
 impl Point {
-    fn rate(&self, part: u64) -> f64 {
-        if self.organizations == 0 {
-            1.0
-        } else {
-            part as f64 / self.organizations as f64
+    /// The snapshot's counts as coverage figures, whose rates are the live
+    /// figures' own.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            organizations: self.organizations,
+            by_basis: vec![
+                (Basis::PartyAffiliation, self.party_affiliation),
+                (Basis::SupervisingUnit, self.supervising_unit),
+                (Basis::Rule, self.ruled),
+                (Basis::Fallback, self.fallback_only),
+                (Basis::None, self.unassigned),
+            ],
+            organized: self.organized,
+            work_covered: self.work_covered,
+            should_establish: self.should_establish,
         }
-    }
-
-    /// Basis other than NONE, over all; 1.0 when there are none.
-    pub fn responsibility_rate(&self) -> f64 {
-        self.rate(self.organizations.saturating_sub(self.unassigned))
-    }
-
-    /// Basis FALLBACK over all; 0.0 when there are none.
-    pub fn fallback_share(&self) -> f64 {
-        if self.organizations == 0 {
-            0.0
-        } else {
-            self.fallback_only as f64 / self.organizations as f64
-        }
-    }
-
-    /// (OWN + JOINT) over all; 1.0 when there are none.
-    pub fn organizational_coverage_rate(&self) -> f64 {
-        self.rate(self.organized)
-    }
-
-    /// (OWN + JOINT + work-covered NONE) over all; 1.0 when there are none.
-    pub fn work_coverage_rate(&self) -> f64 {
-        self.rate(self.work_covered)
     }
 }
 

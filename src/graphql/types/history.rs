@@ -116,21 +116,21 @@ impl CoveragePoint {
 
     /// Basis other than NONE, over all (1.0 with no organizations).
     async fn responsibility_rate(&self) -> f64 {
-        self.0.responsibility_rate()
+        self.0.summary().responsibility_rate()
     }
 
     /// Basis FALLBACK over all (0.0 with no organizations).
     async fn fallback_share(&self) -> f64 {
-        self.0.fallback_share()
+        self.0.summary().fallback_share()
     }
 
     /// 党的组织覆盖率: party organization OWN or JOINT, over all.
     async fn organizational_coverage_rate(&self) -> f64 {
-        self.0.organizational_coverage_rate()
+        self.0.summary().organizational_coverage_rate()
     }
 
     /// 党的工作覆盖率: OWN, JOINT, or work coverage in place, over all.
     async fn work_coverage_rate(&self) -> f64 {
-        self.0.work_coverage_rate()
+        self.0.summary().work_coverage_rate()
     }
 }
