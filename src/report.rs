@@ -14,6 +14,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use crate::domain::clock::Clock;
 use crate::domain::coverage::{self, Subject, Summary};
 use crate::domain::gaps::{self, GapFilter, GapKind};
+use crate::domain::history::When;
+use crate::domain::history::snapshots::{self, Point};
 use crate::domain::ledger::reading::{self, Filter as LedgerFilter};
 use crate::domain::ledger::{self, Status};
 use crate::domain::page::encode_key;
@@ -167,12 +169,20 @@ const GAP_WIDTHS: [f64; 9] = [16.0, 80.0, 12.0, 18.0, 22.0, 24.0, 16.0, 22.0, 30
 
 /// The report of `region_code`'s subtree (None: the caller's scope), as
 /// the bytes of an .xlsx file.
+///
+/// With `compare_with` (a date, or an RFC 3339 time), a last sheet sets the
+/// region's children as of then beside them as of today, from the coverage
+/// snapshots, with the change in each figure.
 pub async fn coverage_xlsx(
     db: &DatabaseConnection,
     scope: &Scope,
     region_code: Option<&str>,
+    compare_with: Option<&str>,
     lang: Lang,
 ) -> Result<Vec<u8>> {
+    let compare_with = compare_with
+        .map(|text| When::parse("compareWith", text))
+        .transpose()?;
     let mut report = Report::load(db, scope, region_code).await?;
     report.lang = lang;
     let mut workbook = Workbook::new();
@@ -180,6 +190,10 @@ pub async fn coverage_xlsx(
     report.matrix_sheet(&mut workbook).await?;
     report.gaps_sheet(&mut workbook).await?;
     report.ledger_sheet(&mut workbook).await?;
+    if let Some(then) = compare_with {
+        let today = When::Date(crate::domain::clock::Clock::system().today());
+        report.compare_sheet(&mut workbook, then, today).await?;
+    }
     workbook.save_to_buffer().map_err(sheet_error)
 }
 
@@ -191,11 +205,18 @@ pub async fn coverage_xlsx_blocking(
     db: DatabaseConnection,
     scope: Scope,
     region_code: Option<String>,
+    compare_with: Option<String>,
     lang: Lang,
 ) -> Result<Vec<u8>> {
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        runtime.block_on(coverage_xlsx(&db, &scope, region_code.as_deref(), lang))
+        runtime.block_on(coverage_xlsx(
+            &db,
+            &scope,
+            region_code.as_deref(),
+            compare_with.as_deref(),
+            lang,
+        ))
     })
     .await
     .map_err(|err| Error::Internal(format!("the report's thread failed: {err}")))?
@@ -302,10 +323,9 @@ impl<'a> Report<'a> {
         Ok(sheet)
     }
 
-    /// The summary: the region itself, then each child (without a region, the
-    /// top-level regions).
-    async fn summary_sheet(&self, workbook: &mut Workbook) -> Result<()> {
-        let db = self.db;
+    /// The region itself, then each child (without a region, the
+    /// top-level regions), by code.
+    async fn rows(&self) -> Result<Vec<region::Model>> {
         let mut rows: Vec<region::Model> = Vec::new();
         let children = match &self.root {
             Some(root) => {
@@ -314,7 +334,20 @@ impl<'a> Report<'a> {
             }
             None => region::Entity::find().filter(region::Column::ParentId.is_null()),
         };
-        rows.extend(children.order_by_asc(region::Column::Code).all(db).await?);
+        rows.extend(
+            children
+                .order_by_asc(region::Column::Code)
+                .all(self.db)
+                .await?,
+        );
+        Ok(rows)
+    }
+
+    /// The summary: the region itself, then each child (without a region, the
+    /// top-level regions).
+    async fn summary_sheet(&self, workbook: &mut Workbook) -> Result<()> {
+        let db = self.db;
+        let rows = self.rows().await?;
         let subjects: Vec<Subject> = rows
             .iter()
             .map(|r| Subject {
@@ -535,6 +568,97 @@ impl Report<'_> {
             }
         }
     }
+
+    /// The comparison: the summary's rows as of `then` and as of `now`,
+    /// each from the snapshot nearest before it, and the change in each
+    /// figure; below them, which snapshot each date was read from, or that
+    /// there was none (its cells then stay blank).
+    async fn compare_sheet(&self, workbook: &mut Workbook, then: When, now: When) -> Result<()> {
+        let lang = self.lang;
+        let rows = self.rows().await?;
+        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+        let label = |when: When| match when {
+            When::Date(date) => date.to_string(),
+            When::Instant(at) => at.to_rfc3339(),
+        };
+        let (then_label, now_label) = (label(then), label(now));
+        let before = snapshots::as_of(self.db, &ids, then.as_of()).await?;
+        let after = snapshots::as_of(self.db, &ids, now.as_of()).await?;
+        let figures = compared_figures();
+        let mut headers = vec![
+            msg!("report-col-region-code").render(lang),
+            msg!("report-col-region-name").render(lang),
+        ];
+        for (figure, _) in &figures {
+            let figure = figure.render(lang);
+            for date in [&then_label, &now_label] {
+                headers.push(
+                    msg!(
+                        "report-compare-at",
+                        figure = figure.as_str(),
+                        date = date.as_str()
+                    )
+                    .render(lang),
+                );
+            }
+            headers.push(msg!("report-compare-change", figure = figure.as_str()).render(lang));
+        }
+        let widths: Vec<f64> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, _)| if i < 2 { 18.0 } else { 14.0 })
+            .collect();
+        let name = msg!("report-sheet-compare").render(lang);
+        let sheet = self.add_sheet(workbook, &name, &headers, &widths)?;
+        let pick = |snapshot: &Option<(_, HashMap<i32, Point>)>, id: i32| {
+            snapshot
+                .as_ref()
+                .and_then(|(_, points): &(_, HashMap<i32, Point>)| points.get(&id).cloned())
+        };
+        for (i, region) in rows.iter().enumerate() {
+            let row = i as u32 + 1;
+            sheet
+                .write_string(row, 0, &region.code)
+                .map_err(sheet_error)?;
+            sheet
+                .write_string(row, 1, &region.name)
+                .map_err(sheet_error)?;
+            let (a, b) = (pick(&before, region.id), pick(&after, region.id));
+            for (j, (_, value)) in figures.iter().enumerate() {
+                let col = 2 + 3 * j as u16;
+                let (x, y) = (a.as_ref().map(value), b.as_ref().map(value));
+                let format = (j >= COMPARED_COUNTS).then_some(&self.formats.percent);
+                for (offset, figure) in [(0, x), (1, y), (2, x.zip(y).map(|(x, y)| y - x))] {
+                    if let Some(figure) = figure {
+                        match format {
+                            Some(format) => {
+                                sheet.write_number_with_format(row, col + offset, figure, format)
+                            }
+                            None => sheet.write_number(row, col + offset, figure),
+                        }
+                        .map_err(sheet_error)?;
+                    }
+                }
+            }
+        }
+        let notes = [(&then_label, &before), (&now_label, &after)];
+        for (row, (label, snapshot)) in (rows.len() as u32 + 2..).zip(notes) {
+            let note = match snapshot {
+                Some((at, _)) => msg!(
+                    "report-compare-taken",
+                    date = label.as_str(),
+                    at = at
+                        .with_timezone(&crate::domain::clock::shanghai())
+                        .to_rfc3339()
+                ),
+                None => msg!("report-compare-none", date = label.as_str()),
+            };
+            sheet
+                .write_string(row, 0, note.render(lang))
+                .map_err(sheet_error)?;
+        }
+        Ok(())
+    }
 }
 
 /// The credit code and name of each of these organizations: one statement.
@@ -552,6 +676,32 @@ async fn organization_names(
         .into_iter()
         .map(|o| (o.id, (o.credit_code, o.name)))
         .collect())
+}
+
+/// Counts first, rates after ([`COMPARED_COUNTS`] of them are counts).
+const COMPARED_COUNTS: usize = 4;
+
+/// The figures the comparison sets side by side, and how to read each.
+type Figure = (Message, fn(&Point) -> f64);
+
+fn compared_figures() -> [Figure; 7] {
+    [
+        (msg!("report-col-organizations"), |p| p.organizations as f64),
+        (msg!("report-col-unassigned"), |p| p.unassigned as f64),
+        (msg!("basis-fallback"), |p| p.fallback_only as f64),
+        (msg!("gap-kind-should-establish"), |p| {
+            p.should_establish as f64
+        }),
+        (msg!("report-col-responsibility-rate"), |p| {
+            p.summary().responsibility_rate()
+        }),
+        (msg!("report-col-organizational-coverage"), |p| {
+            p.summary().organizational_coverage_rate()
+        }),
+        (msg!("report-col-work-coverage"), |p| {
+            p.summary().work_coverage_rate()
+        }),
+    ]
 }
 
 /// One category's row of the matrix.

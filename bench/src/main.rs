@@ -239,7 +239,10 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     };
 
     // 3 and 4. Reads.
-    for workload in workloads(&inputs) {
+    for workload in workloads(&inputs)
+        .into_iter()
+        .chain(history_workloads(&inputs))
+    {
         if !args.wants(workload.name) {
             continue;
         }
@@ -935,6 +938,84 @@ fn name_search_workload(
             }]
         }),
     }
+/// Time (issue 19): who was responsible half a year ago, and the
+/// province's trend over the last 400 days. The times are literals in the
+/// hand-written SQL (the text both engines compare with what they store).
+fn history_workloads(inputs: &Inputs) -> Vec<Workload> {
+    use orgmap::domain::history::When;
+    let today = orgmap::domain::clock::Clock::system().today();
+    let days_back = |days: u64| {
+        today
+            .checked_sub_days(chrono::Days::new(days))
+            .unwrap_or(today)
+    };
+    let literal = |at: chrono::DateTime<chrono::Utc>| {
+        at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+    };
+    let then = days_back(180);
+    let then_at = literal(When::Date(then).as_of());
+    let (from, to) = (days_back(400), today);
+    let (from_at, to_at) = (
+        literal(When::Date(from).start()),
+        literal(When::Date(to).end()),
+    );
+    let codes = inputs.credit_codes.clone();
+    let codes_sql = codes.clone();
+    let then_text = then.to_string();
+    vec![
+        Workload {
+            name: "organization(creditCode) { responsibilityAt(date) { basis department { name } } }",
+            target: "p50 ≤ 2 ms",
+            check: Some(|alone, _| alone.p50_ms <= 2.0),
+            ratio_target: "≤ 1.5",
+            ratio_limit: 1.5,
+            body: Box::new(move |i| {
+                gql_with(
+                    "query($code: String!, $time: String!) { organization(creditCode: $code) { responsibilityAt(time: $time) { from to basis department { name } } } }",
+                    serde_json::json!({ "code": pick(&codes, i), "time": then_text }),
+                )
+            }),
+            sql: Box::new(move |i| {
+                vec![(
+                    format!(
+                        "SELECT p.from_at, p.to_at, p.basis, d.name FROM organization o \
+                         JOIN responsibility_period p ON p.organization_id = o.id \
+                         LEFT JOIN department d ON d.id = p.department_id \
+                         WHERE o.credit_code = $1 AND p.from_at <= '{then_at}' \
+                           AND (p.to_at IS NULL OR p.to_at > '{then_at}') \
+                         ORDER BY p.from_at DESC LIMIT 1"
+                    ),
+                    vec![pick(&codes_sql, i)],
+                )]
+            }),
+        },
+        Workload {
+            name: "coverageHistory (whole province, 400 days)",
+            target: "p50 ≤ 10 ms",
+            check: Some(|alone, _| alone.p50_ms <= 10.0),
+            ratio_target: "≤ 1.5",
+            ratio_limit: 1.5,
+            body: Box::new(move |_| {
+                gql(format!(
+                    "{{ coverageHistory(from: \"{from}\", to: \"{to}\") {{ at organizations unassigned fallbackOnly shouldEstablish responsibilityRate organizationalCoverageRate workCoverageRate }} }}"
+                ))
+            }),
+            sql: Box::new(move |_| {
+                vec![(
+                    format!(
+                        "SELECT s.taken_at, CAST(SUM(s.organizations) AS BIGINT), CAST(SUM(s.unassigned) AS BIGINT), \
+                           CAST(SUM(s.fallback_only) AS BIGINT), CAST(SUM(s.should_establish) AS BIGINT), \
+                           CAST(SUM(s.organized) AS BIGINT), CAST(SUM(s.work_covered) AS BIGINT) \
+                         FROM coverage_snapshot s \
+                         WHERE s.region_id IN (SELECT id FROM region WHERE parent_id IS NULL) \
+                           AND s.taken_at >= '{from_at}' AND s.taken_at <= '{to_at}' \
+                         GROUP BY s.taken_at ORDER BY s.taken_at"
+                    ),
+                    Vec::new(),
+                )]
+            }),
+        },
+    ]
 }
 
 async fn rows_p50(load: &Load, inputs: &Inputs, first: usize) -> f64 {

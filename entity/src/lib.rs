@@ -8,6 +8,7 @@ pub mod api_token;
 pub mod category;
 pub mod category_closure;
 pub mod change;
+pub mod coverage_snapshot;
 pub mod department;
 pub mod department_contact;
 pub mod department_kind;
@@ -20,6 +21,7 @@ pub mod rectification;
 pub mod rectification_event;
 pub mod region;
 pub mod region_closure;
+pub mod responsibility_period;
 pub mod responsibility_rule;
 
 pub mod prelude {

@@ -314,3 +314,16 @@ ledger-status-open = open
 ledger-status-in-progress = in progress
 ledger-status-resolved = resolved
 ledger-status-verified = verified
+## Time: responsibility history, coverage snapshots, pruning (issue 19)
+history-time-malformed = "{ $given }" is not a time: give an RFC 3339 time or a YYYY-MM-DD date
+what-snapshots = coverage snapshots
+snapshot-taken = Coverage snapshot taken of { $regions ->
+    [one] { $regions } region
+   *[other] { $regions } regions
+}
+prune-done = Removed { $snapshots } snapshot rows taken before { $before } and { $periods } periods of responsibility that ended before it; current periods are kept
+report-sheet-compare = Comparison
+report-compare-at = { $figure } ({ $date })
+report-compare-change = { $figure }, change
+report-compare-taken = { $date }: from the coverage snapshot taken at { $at }
+report-compare-none = { $date }: no coverage snapshot was taken by the end of that day; its figures are left blank

@@ -289,3 +289,13 @@ ledger-status-open = 待整改
 ledger-status-in-progress = 整改中
 ledger-status-resolved = 已整改
 ledger-status-verified = 已验收
+## Time: responsibility history, coverage snapshots, pruning (issue 19)
+history-time-malformed = 时间“{ $given }”格式不正确，应为 RFC 3339 时间或 YYYY-MM-DD 日期
+what-snapshots = 覆盖情况快照
+snapshot-taken = 已记录 { $regions } 个区划的覆盖情况快照
+prune-done = 已清理 { $before } 之前的覆盖情况快照记录 { $snapshots } 条、已结束的责任期间 { $periods } 条；当前责任期间均予保留
+report-sheet-compare = 前后对比
+report-compare-at = { $figure }（{ $date }）
+report-compare-change = { $figure }增减
+report-compare-taken = { $date }：数据取自 { $at } 的覆盖情况快照
+report-compare-none = { $date }：当日结束前没有覆盖情况快照，该日数据空缺

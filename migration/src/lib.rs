@@ -20,6 +20,7 @@ mod m20261206_000001_count_should_establish;
 mod m20261206_000002_add_credit_code_types;
 mod m20261206_000010_fill_category_reference_text;
 mod m20261207_000001_create_rectification;
+mod m20261208_000001_create_history;
 mod m20261209_000001_create_organization_name_gram;
 
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_add_credit_code_types::Migration),
             Box::new(m20261206_000010_fill_category_reference_text::Migration),
             Box::new(m20261207_000001_create_rectification::Migration),
+            Box::new(m20261208_000001_create_history::Migration),
             Box::new(m20261209_000001_create_organization_name_gram::Migration),
         ]
     }

@@ -86,6 +86,28 @@ pub enum Command {
     /// trail included) while the server runs: SQLite's VACUUM INTO, or
     /// pg_dump --format=custom on PostgreSQL.
     Backup(BackupArgs),
+    /// Take a coverage snapshot of every region now (the server also takes
+    /// one each day).
+    Snapshot(SnapshotArgs),
+    /// Remove coverage snapshots taken before a date and periods of
+    /// responsibility that ended before it (never a current one).
+    Prune(PruneArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct PruneArgs {
+    /// Remove what is older than this: a YYYY-MM-DD date (its start,
+    /// Asia/Shanghai) or an RFC 3339 time.
+    #[arg(long, value_name = "DATE")]
+    pub before: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Args, Debug)]
@@ -147,6 +169,10 @@ pub struct ReportArgs {
     /// The spreadsheet to write.
     #[arg(long)]
     pub out: PathBuf,
+    /// Add a sheet comparing the region's children at this date
+    /// (YYYY-MM-DD, as of its end) with today, from the coverage snapshots.
+    #[arg(long, value_name = "DATE")]
+    pub compare_with: Option<String>,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -232,6 +258,20 @@ pub struct ServeArgs {
     /// /metrics needs a token not bound to a region once tokens exist.
     #[arg(long, env = "ORGMAP_METRICS_LISTEN", value_name = "ADDR")]
     pub metrics_listen: Option<SocketAddr>,
+    /// The Asia/Shanghai time of day at which the server takes the day's
+    /// coverage snapshot (or, started later, at once), unless the day has
+    /// one already.
+    #[arg(long, env = "ORGMAP_SNAPSHOT_AT", value_name = "HH:MM", default_value = "00:00",
+          value_parser = parse_time_of_day)]
+    pub snapshot_at: chrono::NaiveTime,
+    /// Take no daily coverage snapshot (another process takes them).
+    #[arg(long, env = "ORGMAP_NO_DAILY_SNAPSHOT")]
+    pub no_daily_snapshot: bool,
+}
+
+/// HH:MM, 00:00 to 23:59.
+fn parse_time_of_day(text: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| format!("{text}: expected HH:MM"))
 }
 
 /// Access and the limits that keep hostile requests from hurting the service.

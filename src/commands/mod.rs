@@ -8,9 +8,11 @@ mod database;
 mod demo;
 mod export;
 mod import;
+mod prune;
 mod report;
 mod schema;
 mod serve;
+mod snapshot;
 mod token;
 
 use self::config::{Cli, Command, LogFormat};
@@ -27,6 +29,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args).await,
         Command::Token(command) => token::run(command, lang).await,
         Command::Backup(args) => backup::run(args, lang).await,
+        Command::Snapshot(args) => snapshot::run(args, lang).await,
+        Command::Prune(args) => prune::run(args, lang).await,
     }
 }
 

@@ -10,9 +10,14 @@ use crate::i18n::Lang;
 /// Writes the spreadsheet of the region (default: everything) to `--out`.
 pub async fn run(args: ReportArgs, lang: Lang) -> anyhow::Result<()> {
     let db = open(&args.database).await?;
-    let bytes =
-        crate::report::coverage_xlsx_blocking(db.clone(), Scope::EVERYTHING, args.region, lang)
-            .await;
+    let bytes = crate::report::coverage_xlsx_blocking(
+        db.clone(),
+        Scope::EVERYTHING,
+        args.region,
+        args.compare_with,
+        lang,
+    )
+    .await;
     db.close().await?;
     let bytes = bytes.map_err(user_error(lang))?;
     std::fs::write(&args.out, bytes)

@@ -7,6 +7,8 @@ use sea_orm::DatabaseConnection;
 
 use super::config::ServeArgs;
 use super::database::open_with;
+use crate::domain::clock::Clock;
+use crate::domain::history::snapshots;
 use crate::domain::store::db;
 use crate::domain::token;
 use crate::{demo, graphql, http};
@@ -68,9 +70,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         Some(address) => Some(serve_metrics(address, db.clone()).await?),
         None => None,
     };
+    let daily = (!args.no_daily_snapshot)
+        .then(|| snapshots::spawn_daily(db.clone(), Clock::system(), args.snapshot_at));
     let served = http::serve(args.listen, router, serving).await;
     if let Some(metrics) = metrics {
         metrics.abort();
+    }
+    if let Some(daily) = daily {
+        daily.abort();
     }
     db.close().await?;
     served

@@ -9,6 +9,7 @@
 //! in one transaction.
 
 mod departments;
+mod history;
 pub mod ledger;
 mod names;
 mod organizations;
@@ -116,6 +117,7 @@ pub async fn generate(
                 organizations::insert(txn, &world, &categories, organizations, &mut rng).await?;
             search::reindex(txn, "1 = 1").await?;
             engine::rebuild(txn).await?;
+            history::lay_down(txn).await?;
             Ok((regions.len(), departments.len(), made))
         })
     })

@@ -20,6 +20,7 @@ use futures::TryStreamExt;
 use sea_orm::{ConnectionTrait, DbBackend, Statement, StreamTrait};
 
 use super::feed;
+use super::history::periods::{self, Affected};
 use super::store::db;
 use crate::error::Result;
 
@@ -152,6 +153,8 @@ async fn resolve_counted(db: &(impl ConnectionTrait + StreamTrait), target: Targ
         .await?;
     }
     count_cells_of_staged(db, 1).await?;
+    // The history follows what is now stored, as a step of its own.
+    periods::follow(db, Affected::Staged).await?;
     db::execute_unprepared(db, "DELETE FROM resolution_next").await?;
     Ok(staged)
 }
@@ -187,6 +190,23 @@ fn observe(started: Instant, changed: u64) {
 
 /// What [`resolve_uncounted`] does, unobserved.
 async fn resolve_cells_untouched(
+    db: &(impl ConnectionTrait + StreamTrait),
+    target: Target,
+) -> Result<u64> {
+    let changed = store_resolution(db, target).await?;
+    // The history follows what is now stored, as a step of its own: every
+    // target organization, since a new one has no period yet.
+    let affected = match target {
+        Target::One(id) => Affected::One(id),
+        Target::Dirty => Affected::Listed,
+        Target::DecidedBy(_) | Target::All => Affected::All,
+    };
+    periods::follow(db, affected).await?;
+    Ok(changed)
+}
+
+/// Stores the target organizations' new resolution; returns how many changed.
+async fn store_resolution(
     db: &(impl ConnectionTrait + StreamTrait),
     target: Target,
 ) -> Result<u64> {

@@ -15,6 +15,7 @@ pub mod department;
 pub mod engine;
 pub mod feed;
 pub mod gaps;
+pub mod history;
 pub mod impact;
 pub mod kind;
 pub mod ledger;

@@ -15,6 +15,7 @@ use sea_orm::{
 use super::access::{Caller, Role};
 use super::audit::{self, AuditedKind};
 use super::engine::{self, Target};
+use super::history::periods;
 use super::page::{self, Page, PageRequest};
 use super::responsibility::{Basis, Facts, Named, RuleFacts};
 use super::scope::Scope;
@@ -807,6 +808,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, credit_code: &str)
                         audit::snapshot(txn, AuditedKind::Organization, existing.id).await?;
                     engine::count_cells(txn, -1, &format!("o.id = {}", existing.id)).await?;
                     let key = existing.credit_code.clone();
+                    periods::end(txn, existing.id).await?;
                     existing.delete(txn).await?;
                     audit::record(txn, &caller, AuditedKind::Organization, &key, before, None)
                         .await?;

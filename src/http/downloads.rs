@@ -81,17 +81,32 @@ async fn export(
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// The report download's query: the region, and a date to compare with.
+#[derive(Debug, Deserialize)]
+pub struct ReportQuery {
+    /// Only this region's subtree.
+    pub region: Option<String>,
+    /// Add a sheet comparing the region's children at this date with today.
+    #[serde(rename = "compareWith")]
+    pub compare_with: Option<String>,
+}
+
 async fn coverage_report(
     State(state): State<AppState>,
-    Query(query): Query<RegionQuery>,
+    Query(query): Query<ReportQuery>,
     headers: HeaderMap,
     caller: Caller,
 ) -> Result<Response> {
     caller.require(Role::Viewer)?;
     let lang = crate::http::error::lang(&headers);
-    let bytes =
-        crate::report::coverage_xlsx_blocking(state.db.clone(), caller.scope, query.region, lang)
-            .await?;
+    let bytes = crate::report::coverage_xlsx_blocking(
+        state.db.clone(),
+        caller.scope,
+        query.region,
+        query.compare_with,
+        lang,
+    )
+    .await?;
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(XLSX)),

@@ -23,6 +23,8 @@ mod deadlines;
 mod demo;
 mod departments;
 mod gaps;
+mod history;
+mod history_report;
 mod http;
 mod impact;
 mod import_export;

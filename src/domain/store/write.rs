@@ -13,6 +13,7 @@ use futures::future::BoxFuture;
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 use super::db::begin_write;
+use crate::domain::history::periods;
 use crate::domain::{engine, feed};
 use crate::error::{Error, Result};
 
@@ -83,7 +84,7 @@ async fn run<T, F>(db: &DatabaseConnection, work: F) -> Result<Outcome<T>>
 where
     F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<Outcome<T>>>,
 {
-    let (result, changed) = feed::attempt(engine::count_structural(async {
+    let (result, changed) = periods::one_instant(feed::attempt(engine::count_structural(async {
         let txn = begin_write(db).await?;
         match work(&txn).await? {
             Outcome::Commit(value) => {
@@ -96,7 +97,7 @@ where
                 Ok(Outcome::Discard(value))
             }
         }
-    }))
+    })))
     .await;
     if result.as_ref().is_ok_and(Outcome::committed) {
         feed::committed(changed);

@@ -5,6 +5,7 @@
 mod admin;
 mod category;
 mod department;
+mod history;
 mod ledger;
 mod organization;
 mod region;
@@ -21,4 +22,5 @@ pub struct Mutation(
     admin::AdminMutation,
     transfer::TransferMutation,
     ledger::LedgerMutation,
+    history::HistoryMutation,
 );

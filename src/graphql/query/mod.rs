@@ -3,6 +3,7 @@
 mod admin;
 mod category;
 mod department;
+mod history;
 mod ledger;
 mod organization;
 mod region;
@@ -19,4 +20,5 @@ pub struct Query(
     responsibility::ResponsibilityQuery,
     admin::AdminQuery,
     ledger::LedgerQuery,
+    history::HistoryQuery,
 );

@@ -13,6 +13,7 @@ pub mod connection;
 pub mod coverage;
 pub mod department;
 pub mod enums;
+pub mod history;
 pub mod ledger;
 pub mod organization;
 pub mod region;
@@ -24,6 +25,7 @@ pub use connection::{
 };
 pub use coverage::{CoverageSummary, Oversight};
 pub use department::{Contact, Department, DepartmentKind};
+pub use history::{CoveragePoint, ResponsibilityPeriod};
 pub use ledger::Rectification;
 pub use organization::Organization;
 pub use region::Region;

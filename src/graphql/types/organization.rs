@@ -4,9 +4,11 @@ use async_graphql::{Context, ID, Object};
 use entity::organization;
 
 use super::enums::PartyOrganizationStatus;
-use super::{Category, Department, Region, Responsibility, missing};
+use super::history::PeriodsOfOrganization;
+use super::{Category, Department, Region, Responsibility, ResponsibilityPeriod, missing};
+use crate::domain::history::{When, periods};
 use crate::domain::organization::PartyOrganization;
-use crate::graphql::context::{known_rows, loader};
+use crate::graphql::context::{db, known_rows, loader};
 use crate::graphql::error::ApiResult;
 use crate::graphql::loaders::{CategoryById, DepartmentById, RegionById};
 
@@ -108,5 +110,33 @@ impl Organization {
     /// Who is responsible, on what basis, who contests it, and why.
     async fn responsibility(&self) -> Responsibility {
         Responsibility::stored(self.0.clone())
+    }
+
+    /// Who was responsible at that moment (RFC 3339 time, or a YYYY-MM-DD
+    /// date meaning the end of that day, Asia/Shanghai); null before the
+    /// organization was recorded. At the instant of a change the new
+    /// period answers.
+    async fn responsibility_at(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An RFC 3339 time, or a YYYY-MM-DD date (as of the end of that day).")]
+        time: String,
+    ) -> ApiResult<Option<ResponsibilityPeriod>> {
+        let at = When::parse("time", &time)?.as_of();
+        let period = periods::at(db(ctx)?, self.0.id, at).await?;
+        Ok(period.map(ResponsibilityPeriod))
+    }
+
+    /// Every period of responsibility since the organization was recorded,
+    /// oldest first; the last is open (still current).
+    async fn responsibility_history(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<ResponsibilityPeriod>> {
+        let periods = loader(ctx)?
+            .load_one(PeriodsOfOrganization(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(periods.into_iter().map(ResponsibilityPeriod).collect())
     }
 }
