@@ -2,6 +2,7 @@ import { CategoryName, DeptLink, ErrorBox, Loading, Pager, RegionLink, RegionSco
 import { categoryLabel, GAP_KINDS, gapLabel, int } from '../format';
 import { useCursorPages, useQuery } from '../hooks';
 import { href } from '../router';
+import { OpenRectifications } from './LedgerView';
 
 const PAGE = 25;
 
@@ -102,6 +103,7 @@ export function GapsView({ code, kind }: { code?: string; kind?: string }) {
           </button>
         ))}
       </div>
+      <OpenRectifications code={code} kind={validKind} />
       {q.error ? (
         <ErrorBox error={q.error} />
       ) : !conn ? (
