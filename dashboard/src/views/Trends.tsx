@@ -81,7 +81,7 @@ function Sparkline(props: { points: CoveragePoint[]; figure: Figure; label: stri
   const y = (v: number) => (v1 > v0 ? H - PAD - ((v - v0) / (v1 - v0)) * (H - 2 * PAD) : H / 2);
   const coords = points.map((_, i) => `${x(times[i]).toFixed(1)},${y(values[i]).toFixed(1)}`).join(' ');
   const last = points.length - 1;
-  const shown = hover ?? last;
+  const shown = hover !== null && hover < points.length ? hover : last;
   const nearest = (clientX: number, box: DOMRect) => {
     const at = t0 + ((clientX - box.left) / box.width) * W;
     let best = 0;
@@ -112,8 +112,8 @@ function Sparkline(props: { points: CoveragePoint[]; figure: Figure; label: stri
         <circle class="trend-dot" cx={x(times[shown])} cy={y(values[shown])} r={3} />
       </svg>
       <div class="trend-foot small muted">
-        {hover !== null ? (
-          <span>{timeLabel(points[hover].at)}</span>
+        {shown !== last || hover === last ? (
+          <span>{timeLabel(points[shown].at)}</span>
         ) : (
           <span>
             较{dateLabel(shanghaiDate(points[0].at))}：{change(values[0], values[last], rate)}
