@@ -70,7 +70,7 @@ interface Item {
 interface Page {
   totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: { cursor: string; node: Item }[];
+  edges: { node: Item }[];
 }
 
 const SUMMARY = 'total open inProgress resolved verified overdue gapGone reopened';
@@ -91,18 +91,13 @@ const ITEM = `id gapKind status gapOpen overdue dueDate openedAt closedAt
   milestone { code name dueDate }
   history { at by status note }`;
 
-// Overdue items first: the overdue ones and then the others, as two
-// connections of one request, so that the order holds across pages.
-const ITEMS = `query Ledger($filter: RectificationFilter!, $late: RectificationFilter!, $rest: RectificationFilter!,
-    $firstLate: Int!, $afterLate: String, $firstRest: Int!, $afterRest: String, $owner: String!, $hasOwner: Boolean!) {
-  late: rectifications(filter: $late, first: $firstLate, after: $afterLate) {
-    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${ITEM} } }
+// The server lists overdue items first, then by due date.
+const ITEMS = `query Ledger($filter: RectificationFilter!, $late: RectificationFilter!, $hasOverdue: Boolean!, $first: Int!, $after: String, $owner: String!, $hasOwner: Boolean!) {
+  rectifications(filter: $filter, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { ${ITEM} } }
   }
-  rest: rectifications(filter: $rest, first: $firstRest, after: $afterRest) {
-    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${ITEM} } }
-  }
+  late: rectifications(filter: $late, first: 0) @skip(if: $hasOverdue) { totalCount }
   owner: department(code: $owner) @include(if: $hasOwner) { code name }
-  all: rectifications(filter: $filter, first: 0) { totalCount }
 }`;
 
 const UPDATE = `mutation UpdateRectification($input: RectificationUpdateInput!) {
@@ -112,15 +107,6 @@ const UPDATE = `mutation UpdateRectification($input: RectificationUpdateInput!) 
 const OPEN = `mutation OpenRectifications($input: OpenRectificationsInput!) {
   openRectifications(input: $input) { opened alreadyOpen }
 }`;
-
-/** Where a page starts: the cursor in the overdue list, or (once it is done) in the others. */
-interface Position {
-  lateDone: boolean;
-  afterLate: string | null;
-  afterRest: string | null;
-}
-
-const START: Position = { lateDone: false, afterLate: null, afterRest: null };
 
 /** What an editor may do with an item in each status; the server still decides (RESOLVED needs the gap gone). */
 const NEXT: Record<string, { status: string; label: string }[]> = {
@@ -425,44 +411,33 @@ export function LedgerView({ code, filter }: { code?: string; filter: LedgerFilt
     () => aliasedBatch<Summary>((m) => `rectificationSummary(regionCode: ${literal(code ?? null)}, milestoneCode: ${literal(m)}) { ${SUMMARY} }`, milestones.map((m) => m.code)),
     milestones.length === 0,
   );
-  const resetKey = JSON.stringify([code, f]);
-  const pages = useCursorPages(resetKey);
-  const at: Position = pages.after ? JSON.parse(pages.after) : START;
-  const base = filterOf(code, f);
+  const pages = useCursorPages(JSON.stringify([code, f]));
+  const filterVars = filterOf(code, f);
   const vars = {
-    filter: { ...base, overdue: f.overdue || null },
-    late: { ...base, overdue: true },
-    rest: { ...base, overdue: false },
-    firstLate: at.lateDone ? 0 : PAGE,
-    afterLate: at.afterLate,
-    firstRest: f.overdue ? 0 : PAGE,
-    afterRest: at.afterRest,
+    filter: { ...filterVars, overdue: f.overdue || null },
+    late: { ...filterVars, overdue: true },
+    hasOverdue: f.overdue,
+    first: PAGE,
+    after: pages.after,
     owner: f.owner,
     hasOwner: !!f.owner,
   };
-  const q = useQuery<{ late: Page; rest: Page; all: { totalCount: number }; owner?: Ref | null }>(ITEMS, vars);
+  const q = useQuery<{ rectifications: Page; late?: { totalCount: number }; owner?: Ref | null }>(ITEMS, vars);
   const [expanded, setExpanded] = useState<string | null>(null);
 
   let list;
   if (q.error) list = <ErrorBox error={q.error} />;
   else if (!q.data) list = <Loading />;
   else {
-    const { late, rest } = q.data;
-    const lateEdges = at.lateDone ? [] : late.edges;
-    const restEdges = rest.edges.slice(0, PAGE - lateEdges.length);
-    const items = [...lateEdges, ...restEdges].map((e) => e.node);
-    // The next page: more overdue items, else the others after those shown.
-    const next: Position | null = !at.lateDone && late.pageInfo.hasNextPage
-      ? { ...at, afterLate: late.pageInfo.endCursor }
-      : restEdges.length < rest.edges.length || (rest.pageInfo.hasNextPage && restEdges.length === rest.edges.length)
-        ? { lateDone: true, afterLate: null, afterRest: restEdges.length ? restEdges[restEdges.length - 1].cursor : at.afterRest }
-        : null;
-    const total = q.data.all.totalCount;
+    const conn = q.data.rectifications;
+    const items = conn.edges.map((e) => e.node);
+    const late = q.data.late?.totalCount ?? 0;
+    const total = conn.totalCount;
     list = (
       <>
         <p class="meta" data-total={total}>
           共 {int(total)} 项{f.overdue ? '超期事项' : '，超期事项在前'}
-          {!f.overdue && late.totalCount > 0 && <span class="bad-text">（其中超期 {int(late.totalCount)} 项）</span>}
+          {late > 0 && <span class="bad-text">（其中超期 {int(late)} 项）</span>}
         </p>
         <table class="data ledger-table">
           <thead>
@@ -495,9 +470,9 @@ export function LedgerView({ code, filter }: { code?: string; filter: LedgerFilt
           page={pages.page}
           total={total}
           pageSize={PAGE}
-          hasNext={!!next}
+          hasNext={conn.pageInfo.hasNextPage}
           onPrev={pages.prev}
-          onNext={() => next && pages.next(JSON.stringify(next))}
+          onNext={() => pages.next(conn.pageInfo.endCursor)}
         />
       </>
     );
