@@ -158,7 +158,7 @@ export function TrendCharts({ code, marked, onPick }: { code?: string; marked?: 
   );
 }
 
-/** The date picker: a past day to show the region as it was, or today. */
+/** The date picker: a day (today included) whose snapshot to show instead of the live figures. */
 export function DatePicker({ value, onChange }: { value?: string; onChange: (date?: string) => void }) {
   const today = shanghaiDate();
   return (
@@ -172,7 +172,7 @@ export function DatePicker({ value, onChange }: { value?: string; onChange: (dat
           value={value ?? ''}
           onChange={(e) => {
             const v = (e.target as HTMLInputElement).value;
-            onChange(v && v < today ? v : undefined);
+            onChange(v && v <= today ? v : undefined);
           }}
         />
       </label>
