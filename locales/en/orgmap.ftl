@@ -284,3 +284,18 @@ gap-kind-contested = Contested
 gap-kind-incomplete-dedication = Incomplete dedication
 gap-kind-should-establish = Should establish a party organization
 gap-kind-category-mismatch = Category and code do not match
+
+## The rectification ledger
+what-milestones = Rectification milestones
+milestone-not-found = No milestone has the code "{ $code }"
+milestone-code-invalid = A milestone code must not be blank, must hold no spaces and must be at most 50 characters
+rectification-not-found = No ledger item has the id { $id }
+ledger-date-invalid = "{ $value }" is not a date; write it as YYYY-MM-DD, such as 2026-11-30
+ledger-due-date-required = Give a due date or a milestone
+ledger-note-too-long = A note must be at most { $max } characters
+ledger-update-empty = Nothing to change: give a status, a note, an owner or a due date
+ledger-transition-refused = A ledger item cannot go from { $from } to { $to }: its status only moves forward (OPEN, IN_PROGRESS, RESOLVED, VERIFIED), and VERIFIED only after RESOLVED
+ledger-verified-fixed = The item is VERIFIED: its owner and due date can no longer change
+ledger-gap-still-open = The data still shows this gap: the item cannot be RESOLVED
+ledger-verify-forbidden = The level above the owner verifies: the token's region does not contain the parent of the owner department's region
+rectification-id-invalid = A ledger item id is a number

@@ -259,3 +259,18 @@ gap-kind-contested = 多头管理
 gap-kind-incomplete-dedication = 专门组织、专门人员、专门办法不全
 gap-kind-should-establish = 应建未建
 gap-kind-category-mismatch = 类别与代码不符
+
+## 整改台账（rectification ledger）
+what-milestones = 整改节点
+milestone-not-found = 未找到代码为“{ $code }”的整改节点
+milestone-code-invalid = 整改节点代码不能为空、不能含空格，且不超过 50 个字符
+rectification-not-found = 未找到编号为 { $id } 的整改事项
+ledger-date-invalid = “{ $value }”不是有效日期，应为“年-月-日”格式，如 2026-11-30
+ledger-due-date-required = 请指定整改期限或整改节点
+ledger-note-too-long = 备注不能超过 { $max } 个字符
+ledger-update-empty = 未指定要变更的状态、备注、责任部门或整改期限
+ledger-transition-refused = 整改事项不能由 { $from } 变更为 { $to }：状态只能依次推进（OPEN、IN_PROGRESS、RESOLVED、VERIFIED），验收须在整改完成之后
+ledger-verified-fixed = 整改事项已验收，不能再变更责任部门或整改期限
+ledger-gap-still-open = 该问题在现有数据中仍然存在，不能标记为整改完成
+ledger-verify-forbidden = 整改事项须由责任部门的上一级验收，令牌所绑定的行政区划不包含责任部门所在地区的上级
+rectification-id-invalid = 整改事项编号应为数字

@@ -19,6 +19,7 @@ mod m20261205_000001_index_basis_in_id_order;
 mod m20261206_000001_count_should_establish;
 mod m20261206_000002_add_credit_code_types;
 mod m20261206_000010_fill_category_reference_text;
+mod m20261207_000001_create_rectification;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_count_should_establish::Migration),
             Box::new(m20261206_000002_add_credit_code_types::Migration),
             Box::new(m20261206_000010_fill_category_reference_text::Migration),
+            Box::new(m20261207_000001_create_rectification::Migration),
         ]
     }
 }

@@ -58,6 +58,47 @@ impl GapKind {
     fn index(self) -> usize {
         Self::ALL.iter().position(|k| *k == self).unwrap_or(0)
     }
+
+    /// The kind as the API spells it: the first part of a gap's key and
+    /// what the ledger stores.
+    pub fn code(self) -> &'static str {
+        match self {
+            GapKind::Unassigned => "UNASSIGNED",
+            GapKind::FallbackOnly => "FALLBACK_ONLY",
+            GapKind::MissingDepartment => "MISSING_DEPARTMENT",
+            GapKind::UnruledCategory => "UNRULED_CATEGORY",
+            GapKind::Contested => "CONTESTED",
+            GapKind::IncompleteDedication => "INCOMPLETE_DEDICATION",
+            GapKind::ShouldEstablish => "SHOULD_ESTABLISH",
+            GapKind::CategoryMismatch => "CATEGORY_MISMATCH",
+        }
+    }
+
+    /// The kind a stored code names.
+    pub fn from_code(code: &str) -> Option<GapKind> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The SQL of the gap's stable key over the aliases of its list
+    /// statement: the kind and the natural codes of what the gap is
+    /// counted per (an organization's credit code; the administering
+    /// region, category and missing kind; the region and category; the
+    /// department), never row ids. Codes are natural keys that upserts
+    /// never change, so the key is the same on every read while the gap
+    /// lasts, and the same gap after it comes back.
+    pub fn key_sql(self) -> String {
+        let parts = match self {
+            GapKind::Unassigned
+            | GapKind::FallbackOnly
+            | GapKind::Contested
+            | GapKind::ShouldEstablish
+            | GapKind::CategoryMismatch => "o.credit_code",
+            GapKind::MissingDepartment => "r.code || ':' || cat.code || ':' || k.code",
+            GapKind::UnruledCategory => "r.code || ':' || cat.code",
+            GapKind::IncompleteDedication => "d.code",
+        };
+        format!("'{}:' || {parts}", self.code())
+    }
 }
 
 /// One gap and the entities it concerns.
@@ -66,6 +107,8 @@ pub struct Gap {
     pub kind: GapKind,
     /// Position within its kind.
     pub key: [i32; 3],
+    /// The stable key of the gap (`GapKind::key_sql`).
+    pub gap_key: String,
     pub organization_id: Option<i32>,
     pub category_id: Option<i32>,
     pub region_id: Option<i32>,
@@ -190,6 +233,7 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
             } else {
                 "''"
             };
+            let gap_key = kind.key_sql();
             format!(
                 "SELECT o.id AS k0, 0 AS k1, 0 AS k2, o.id AS organization_id, o.category_id, \
                         o.region_id, o.resp_department_id AS department_id, o.resp_kind_id AS kind_id, \
@@ -198,7 +242,7 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
                         o.party_affiliation_id, o.supervising_department_id, o.resp_rule_department_id, \
                         o.party_member_count, o.party_organization, \
                         cat.name AS category_name, cat.code AS category_code, \
-                        {admitted} AS admitted_types \
+                        {admitted} AS admitted_types, {gap_key} AS gap_key \
                  FROM organization o JOIN region r ON r.id = o.region_id \
                  JOIN category cat ON cat.id = o.category_id \
                  LEFT JOIN department d ON d.id = o.resp_department_id \
@@ -207,6 +251,7 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
         }
         GapKind::MissingDepartment => {
             let groups = missing_department_groups(region);
+            let gap_key = kind.key_sql();
             let [k0, k1, k2] = after.map(|k| binds.bind(k));
             format!(
                 "SELECT g.* FROM ( \
@@ -216,7 +261,8 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
                           cc.missing_kind_id AS kind_id, \
                           MIN(r.name) AS region_name, MIN(cat.name) AS category_name, \
                           MIN(k.code) AS kind_code, MIN(k.name) AS kind_name, \
-                          CAST(SUM(cc.n) AS BIGINT) AS organization_count \
+                          CAST(SUM(cc.n) AS BIGINT) AS organization_count, \
+                          MIN({gap_key}) AS gap_key \
                    {groups} \
                  ) g WHERE (g.k0 > {k0} OR (g.k0 = {k0} AND (g.k1 > {k1} OR (g.k1 = {k1} AND g.k2 > {k2})))) \
                  ORDER BY g.k0, g.k1, g.k2"
@@ -224,6 +270,7 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
         }
         GapKind::UnruledCategory => {
             let groups = unruled_groups(region);
+            let gap_key = kind.key_sql();
             let (k0, k1) = (binds.bind(after[0]), binds.bind(after[1]));
             format!(
                 "SELECT g.* FROM ( \
@@ -232,13 +279,15 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
                           CAST(NULL AS INTEGER) AS department_id, CAST(NULL AS INTEGER) AS kind_id, \
                           MIN(r.name) AS region_name, MIN(cat.name) AS category_name, \
                           MIN(cat.code) AS category_code, MIN(r.code) AS region_code, \
-                          CAST(SUM(cc.n) AS BIGINT) AS organization_count \
+                          CAST(SUM(cc.n) AS BIGINT) AS organization_count, \
+                          MIN({gap_key}) AS gap_key \
                    {groups} \
                  ) g WHERE (g.k0 > {k0} OR (g.k0 = {k0} AND g.k1 > {k1})) ORDER BY g.k0, g.k1"
             )
         }
         GapKind::IncompleteDedication => {
             let departments = incomplete_departments(region);
+            let gap_key = kind.key_sql();
             let k0 = binds.bind(after[0]);
             format!(
                 "SELECT g.* FROM ( \
@@ -249,7 +298,8 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
                           CASE WHEN d.dedicated_unit IS NULL THEN 'unit' ELSE '' END AS lacks_unit, \
                           CASE WHEN d.method IS NULL THEN 'method' ELSE '' END AS lacks_method, \
                           (SELECT COUNT(*) FROM department_contact dc WHERE dc.department_id = d.id) AS staff_count, \
-                          (SELECT CAST(SUM(cc.n) AS BIGINT) FROM coverage_cell cc WHERE cc.department_id = d.id) AS organization_count \
+                          (SELECT CAST(SUM(cc.n) AS BIGINT) FROM coverage_cell cc WHERE cc.department_id = d.id) AS organization_count, \
+                          {gap_key} AS gap_key \
                    {departments} \
                  ) g WHERE g.k0 > {k0} ORDER BY g.k0"
             )
@@ -380,6 +430,7 @@ fn gap_of(kind: GapKind, row: &QueryResult) -> Result<Gap> {
     Ok(Gap {
         kind,
         key,
+        gap_key: text(row, "gap_key"),
         organization_id: opt_i32(row, "organization_id")?,
         category_id: opt_i32(row, "category_id")?,
         region_id: opt_i32(row, "region_id")?,
@@ -464,17 +515,17 @@ fn count_sql(kind: GapKind, region: Option<i32>, binds: &mut Binds) -> String {
 
 /// The CATEGORY_MISMATCH gaps: the flag the engine keeps, as the partial
 /// index `ix_organization_category_mismatch` spells it.
-const CATEGORY_MISMATCH: &str = "o.category_mismatch = TRUE";
+pub(crate) const CATEGORY_MISMATCH: &str = "o.category_mismatch = TRUE";
 
 /// The condition that `column` holds `basis`, in the text its derive
 /// spells (a literal, as before, so that the planner sees the value).
-fn basis_is(column: &str, basis: Basis) -> String {
+pub(crate) fn basis_is(column: &str, basis: Basis) -> String {
     format!("{column} = '{}'", basis.to_value())
 }
 
 /// ` AND` the condition that `column` is a region of the subtree whose root
 /// is bound at `region`; nothing without a region.
-fn within(column: &str, region: Option<&str>) -> String {
+pub(crate) fn within(column: &str, region: Option<&str>) -> String {
     match region {
         Some(placeholder) => format!(" AND {}", super::region::within_sql(column, placeholder)),
         None => String::new(),
@@ -483,7 +534,7 @@ fn within(column: &str, region: Option<&str>) -> String {
 
 /// The FROM, WHERE and GROUP BY of the MISSING_DEPARTMENT gaps: one group
 /// per administering region, category and missing kind.
-fn missing_department_groups(region: Option<&str>) -> String {
+pub(crate) fn missing_department_groups(region: Option<&str>) -> String {
     format!(
         "FROM coverage_cell cc \
          JOIN region r ON r.id = cc.admin_region_id \
@@ -497,7 +548,7 @@ fn missing_department_groups(region: Option<&str>) -> String {
 
 /// The FROM, WHERE and GROUP BY of the UNRULED_CATEGORY gaps: one group per
 /// region and category.
-fn unruled_groups(region: Option<&str>) -> String {
+pub(crate) fn unruled_groups(region: Option<&str>) -> String {
     format!(
         "FROM coverage_cell cc \
          JOIN region r ON r.id = cc.region_id JOIN category cat ON cat.id = cc.category_id \
@@ -509,7 +560,7 @@ fn unruled_groups(region: Option<&str>) -> String {
 
 /// The FROM and WHERE of the INCOMPLETE_DEDICATION gaps: responsible
 /// departments without a dedicated unit, a method or staff.
-fn incomplete_departments(region: Option<&str>) -> String {
+pub(crate) fn incomplete_departments(region: Option<&str>) -> String {
     format!(
         "FROM department d \
          WHERE (d.dedicated_unit IS NULL OR d.method IS NULL \
@@ -567,6 +618,7 @@ mod tests {
         let gap = Gap {
             kind: GapKind::UnruledCategory,
             key: [7, 3, 0],
+            gap_key: "UNRULED_CATEGORY:320100:ORG".into(),
             organization_id: None,
             category_id: None,
             region_id: None,

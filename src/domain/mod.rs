@@ -17,6 +17,7 @@ pub mod feed;
 pub mod gaps;
 pub mod impact;
 pub mod kind;
+pub mod ledger;
 pub mod organization;
 pub mod oversight;
 pub mod page;

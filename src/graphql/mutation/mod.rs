@@ -5,6 +5,7 @@
 mod admin;
 mod category;
 mod department;
+mod ledger;
 mod organization;
 mod region;
 pub(crate) mod transfer;
@@ -19,4 +20,5 @@ pub struct Mutation(
     organization::OrganizationMutation,
     admin::AdminMutation,
     transfer::TransferMutation,
+    ledger::LedgerMutation,
 );

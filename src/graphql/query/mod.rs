@@ -3,6 +3,7 @@
 mod admin;
 mod category;
 mod department;
+mod ledger;
 mod organization;
 mod region;
 mod responsibility;
@@ -17,4 +18,5 @@ pub struct Query(
     organization::OrganizationQuery,
     responsibility::ResponsibilityQuery,
     admin::AdminQuery,
+    ledger::LedgerQuery,
 );

@@ -9,8 +9,8 @@ use super::connection::TotalCount;
 use super::enums::{GapKindEnum, ResponsibilityBasis};
 
 use super::{
-    Category, Department, DepartmentKind, Organization, Region, Responsibility, ResponsibilityRule,
-    missing,
+    Category, Department, DepartmentKind, Organization, Rectification, Region, Responsibility,
+    ResponsibilityRule, missing,
 };
 use crate::domain::coverage::{Cell, Subject, Summary};
 use crate::domain::gaps::{Gap, GapPosition};
@@ -264,6 +264,16 @@ impl CoverageGap {
     /// for English (`Accept-Language: en`).
     async fn detail(&self, ctx: &Context<'_>) -> String {
         self.0.detail.render(lang(ctx))
+    }
+
+    /// Stable identity of the gap: its kind and what it concerns, the same on every read while the gap lasts.
+    async fn key(&self) -> &str {
+        &self.0.gap_key
+    }
+
+    /// The ledger item tracking this gap that is not yet VERIFIED, if any.
+    async fn rectification(&self, ctx: &Context<'_>) -> ApiResult<Option<Rectification>> {
+        Rectification::of_gap(ctx, &self.0.gap_key).await
     }
 }
 

@@ -13,6 +13,7 @@ pub mod connection;
 pub mod coverage;
 pub mod department;
 pub mod enums;
+pub mod ledger;
 pub mod organization;
 pub mod region;
 pub mod responsibility;
@@ -23,6 +24,7 @@ pub use connection::{
 };
 pub use coverage::{CoverageSummary, Oversight};
 pub use department::{Contact, Department, DepartmentKind};
+pub use ledger::Rectification;
 pub use organization::Organization;
 pub use region::Region;
 pub use responsibility::Responsibility;
