@@ -411,7 +411,8 @@ export function LedgerView({ code, filter }: { code?: string; filter: LedgerFilt
     () => aliasedBatch<Summary>((m) => `rectificationSummary(regionCode: ${literal(code ?? null)}, milestoneCode: ${literal(m)}) { ${SUMMARY} }`, milestones.map((m) => m.code)),
     milestones.length === 0,
   );
-  const pages = useCursorPages(JSON.stringify([code, f]));
+  const listKey = JSON.stringify([code, f]);
+  const pages = useCursorPages(listKey);
   const filterVars = filterOf(code, f);
   const vars = {
     filter: { ...filterVars, overdue: f.overdue || null },
@@ -423,7 +424,9 @@ export function LedgerView({ code, filter }: { code?: string; filter: LedgerFilt
     hasOwner: !!f.owner,
   };
   const q = useQuery<{ rectifications: Page; late?: { totalCount: number }; owner?: Ref | null }>(ITEMS, vars);
-  const [expanded, setExpanded] = useState<string | null>(null);
+  // The item opened for handling, in the list it was opened in (another filter starts closed).
+  const [opened, setOpened] = useState<{ list: string; id: string } | null>(null);
+  const expanded = opened?.list === listKey ? opened.id : null;
 
   let list;
   if (q.error) list = <ErrorBox error={q.error} />;
@@ -459,7 +462,7 @@ export function LedgerView({ code, filter }: { code?: string; filter: LedgerFilt
                 item={item}
                 me={head.data?.me}
                 open={expanded === item.id}
-                toggle={() => setExpanded(expanded === item.id ? null : item.id)}
+                toggle={() => setOpened(expanded === item.id ? null : { list: listKey, id: item.id })}
                 go={go}
               />
             ))}
