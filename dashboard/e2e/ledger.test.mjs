@@ -87,7 +87,9 @@ async function waitTotal(expected) {
 
 describe('整改台账', () => {
   test('opening items from the gap view counts what the API opens', async () => {
-    const county = await firstRegion('COUNTY');
+    // A county with organizations nobody is responsible for.
+    const { regions } = await api('{ regions(level: COUNTY, first: 1000) { edges { node { code coverage { unassigned } } } } }');
+    const county = regions.edges.map((e) => e.node).find((c) => c.coverage.unassigned > 0);
     const m = await milestone();
     const { coverageGaps } = await api('query($c: String) { coverageGaps(regionCode: $c, kinds: [UNASSIGNED], first: 0) { totalCount } }', { c: county.code });
     await open(page, `#/gaps/${county.code}?kind=UNASSIGNED`);
@@ -98,7 +100,12 @@ describe('整改台账', () => {
     await result.waitFor();
     const opened = Number(await result.getAttribute('data-opened'));
     const already = Number(await result.getAttribute('data-already-open'));
+    assert.ok(coverageGaps.totalCount > 0);
     assert.equal(opened + already, coverageGaps.totalCount, 'every UNASSIGNED gap of the county has an item');
+    // Each gap of the list now shows its item.
+    await page.waitForSelector('.gaps-table [data-field="rectification"] .tag');
+    const tags = await page.locator('.gaps-table [data-field="rectification"]').allTextContents();
+    assert.ok(tags.every((t) => /待整改|整改中|已整改/.test(t)), `each gap in the ledger: ${tags}`);
     assert.equal(await itemsOf({ regionCode: county.code, kinds: ['UNASSIGNED'], milestoneCode: m.code }) >= opened, true);
     // Again: nothing new, every one already in hand.
     await page.click('.open-rectifications button[type="submit"]');
