@@ -11,8 +11,12 @@ use entity::{category, department, department_kind, organization, region};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::domain::clock::Clock;
 use crate::domain::coverage::{self, Subject, Summary};
 use crate::domain::gaps::{self, GapFilter, GapKind};
+use crate::domain::ledger::reading::{self, Filter as LedgerFilter};
+use crate::domain::ledger::{self, Status};
+use crate::domain::page::encode_key;
 use crate::domain::region as region_domain;
 use crate::domain::responsibility::Basis;
 use crate::domain::scope::Scope;
@@ -61,12 +65,14 @@ fn gap_columns() -> [Message; 9] {
     ]
 }
 
-/// The sheet names, in order: summary, matrix, gaps.
-pub fn sheet_names(lang: Lang) -> [String; 3] {
+/// The sheet names, in order: summary, matrix, gaps (问题清单), the
+/// rectification ledger (整改台账).
+pub fn sheet_names(lang: Lang) -> [String; 4] {
     [
         msg!("report-sheet-summary"),
         msg!("report-sheet-matrix"),
         msg!("report-sheet-gaps"),
+        msg!("report-sheet-ledger"),
     ]
     .map(|m| m.render(lang))
 }
@@ -108,6 +114,54 @@ fn sheet_error(err: XlsxError) -> Error {
 const SUMMARY_WIDTHS: [f64; 14] = [
     12.0, 18.0, 8.0, 10.0, 12.0, 14.0, 14.0, 14.0, 10.0, 12.0, 10.0, 12.0, 12.0, 10.0,
 ];
+/// The columns of the ledger sheet, in order.
+fn ledger_columns() -> [Message; 12] {
+    [
+        msg!("report-col-gap-kind"),
+        msg!("report-col-gap-key"),
+        msg!("report-col-region-code"),
+        msg!("report-col-region-name"),
+        msg!("report-col-credit-code"),
+        msg!("report-col-organization-name"),
+        msg!("report-col-owner"),
+        msg!("report-col-milestone"),
+        msg!("report-col-due-date"),
+        msg!("report-col-status"),
+        msg!("report-col-overdue"),
+        msg!("report-col-gap-open"),
+    ]
+}
+
+/// The headers of the ledger sheet.
+pub fn ledger_headers(lang: Lang) -> Vec<String> {
+    ledger_columns().iter().map(|m| m.render(lang)).collect()
+}
+
+/// A ledger status as the report says it.
+fn status_label(status: Status, lang: Lang) -> String {
+    match status {
+        Status::Open => msg!("ledger-status-open"),
+        Status::InProgress => msg!("ledger-status-in-progress"),
+        Status::Resolved => msg!("ledger-status-resolved"),
+        Status::Verified => msg!("ledger-status-verified"),
+    }
+    .render(lang)
+}
+
+fn yes_no(value: bool, lang: Lang) -> String {
+    if value {
+        msg!("report-yes")
+    } else {
+        msg!("report-no")
+    }
+    .render(lang)
+}
+
+/// Column widths of the ledger sheet, one per header.
+const LEDGER_WIDTHS: [f64; 12] = [
+    16.0, 40.0, 12.0, 18.0, 22.0, 30.0, 24.0, 12.0, 12.0, 10.0, 10.0, 12.0,
+];
+
 /// Column widths of the gap list, one per header.
 const GAP_WIDTHS: [f64; 9] = [16.0, 80.0, 12.0, 18.0, 22.0, 24.0, 16.0, 22.0, 30.0];
 
@@ -125,6 +179,7 @@ pub async fn coverage_xlsx(
     report.summary_sheet(&mut workbook).await?;
     report.matrix_sheet(&mut workbook).await?;
     report.gaps_sheet(&mut workbook).await?;
+    report.ledger_sheet(&mut workbook).await?;
     workbook.save_to_buffer().map_err(sheet_error)
 }
 
@@ -268,7 +323,7 @@ impl<'a> Report<'a> {
             })
             .collect();
         let summaries = coverage::summaries(db, self.scope, &subjects).await?;
-        let [summary_name, _, _] = sheet_names(self.lang);
+        let [summary_name, _, _, _] = sheet_names(self.lang);
         let headers = summary_headers(self.lang);
         let sheet = self.add_sheet(workbook, &summary_name, &headers, &SUMMARY_WIDTHS)?;
         let empty = Summary::default();
@@ -316,7 +371,7 @@ impl<'a> Report<'a> {
         ]);
         let mut widths = vec![26.0, 22.0];
         widths.extend(std::iter::repeat_n(14.0, kinds.len() + 2));
-        let [_, matrix_name, _] = sheet_names(lang);
+        let [_, matrix_name, _, _] = sheet_names(lang);
         let sheet = self.add_sheet(workbook, &matrix_name, &headers, &widths)?;
         sheet.set_freeze_panes(1, 2).map_err(sheet_error)?;
         let by_code: HashMap<&str, &category::Model> = self
@@ -341,7 +396,7 @@ impl<'a> Report<'a> {
             kinds: Vec::new(),
         };
         let total = gaps::count(db, &filter).await?;
-        let [_, _, gaps_name] = sheet_names(self.lang);
+        let [_, _, gaps_name, _] = sheet_names(self.lang);
         let headers = gap_headers(self.lang);
         let sheet = self.add_sheet(workbook, &gaps_name, &headers, &GAP_WIDTHS)?;
         let names = Names::load(db).await?;
@@ -401,6 +456,98 @@ impl<'a> Report<'a> {
             }
             match (has_next, page.last()) {
                 (true, Some(last)) => after = Some(last.cursor()),
+                _ => return Ok(()),
+            }
+        }
+    }
+}
+
+impl Report<'_> {
+    /// The rectification ledger (整改台账), in the API's order (overdue
+    /// first, then by due date), a page of items at a time, cut after
+    /// [`MAX_GAP_ROWS`] rows as the gap list is.
+    async fn ledger_sheet(&self, workbook: &mut Workbook) -> Result<()> {
+        let db = self.db;
+        let lang = self.lang;
+        let [_, _, _, ledger_name] = sheet_names(lang);
+        let sheet = self.add_sheet(
+            workbook,
+            &ledger_name,
+            &ledger_headers(lang),
+            &LEDGER_WIDTHS,
+        )?;
+        let names = Names::load(db).await?;
+        let milestones: HashMap<i32, String> = ledger::milestones(db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect();
+        let today = Clock::system().today();
+        let filter = LedgerFilter {
+            region_id: self.root_id(),
+            ..LedgerFilter::default()
+        };
+        let mut after: Option<String> = None;
+        let mut row = 1u32;
+        loop {
+            let (page, has_next) =
+                reading::page(db, &filter, today, Some(GAP_PAGE), after.as_deref()).await?;
+            let org_ids: Vec<i32> = page
+                .iter()
+                .filter_map(|(_, item)| item.model.organization_id)
+                .collect();
+            let orgs: HashMap<i32, (String, String)> = if org_ids.is_empty() {
+                HashMap::new()
+            } else {
+                organization::Entity::find()
+                    .filter(organization::Column::Id.is_in(org_ids))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|o| (o.id, (o.credit_code, o.name)))
+                    .collect()
+            };
+            for (_, item) in &page {
+                if u64::from(row) > MAX_GAP_ROWS {
+                    return Ok(());
+                }
+                let m = &item.model;
+                let status = Status::of(&m.status);
+                let region = names.regions.get(&m.region_id);
+                let org = m.organization_id.and_then(|id| orgs.get(&id));
+                let kind = GapKind::from_code(&m.gap_kind)
+                    .map_or_else(String::new, |k| gap_label(k, lang));
+                let cells = [
+                    kind,
+                    m.gap_key.clone(),
+                    region.map_or_else(String::new, |r| r.0.clone()),
+                    region.map_or_else(String::new, |r| r.1.clone()),
+                    org.map_or_else(String::new, |o| o.0.clone()),
+                    org.map_or_else(String::new, |o| o.1.clone()),
+                    names
+                        .departments
+                        .get(&m.owner_department_id)
+                        .cloned()
+                        .unwrap_or_default(),
+                    m.milestone_id
+                        .and_then(|id| milestones.get(&id).cloned())
+                        .unwrap_or_default(),
+                    m.due_date.clone(),
+                    status_label(status, lang),
+                    yes_no(ledger::overdue(status, &m.due_date, today), lang),
+                    yes_no(item.gap_open, lang),
+                ];
+                for (col, text) in cells.iter().enumerate() {
+                    if !text.is_empty() {
+                        sheet
+                            .write_string(row, col as u16, text.as_str())
+                            .map_err(sheet_error)?;
+                    }
+                }
+                row += 1;
+            }
+            match (has_next, page.last()) {
+                (true, Some((position, _))) => after = Some(encode_key(position)),
                 _ => return Ok(()),
             }
         }

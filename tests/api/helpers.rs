@@ -249,7 +249,7 @@ pub fn credit_code(prefix: &str, region6: &str, serial: u32) -> String {
 }
 
 /// Every table of the schema, for "nothing was written" checks.
-pub const TABLES: [&str; 9] = [
+pub const TABLES: [&str; 12] = [
     "region",
     "region_closure",
     "department_kind",
@@ -259,6 +259,9 @@ pub const TABLES: [&str; 9] = [
     "category_closure",
     "responsibility_rule",
     "organization",
+    "milestone",
+    "rectification",
+    "rectification_event",
 ];
 
 impl TestApp {

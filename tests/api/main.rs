@@ -30,6 +30,7 @@ mod import_write_path;
 mod introspection;
 mod kind_roles;
 mod languages;
+mod ledger;
 mod limits;
 mod maintenance;
 mod metrics;

@@ -132,7 +132,7 @@ async fn the_coverage_spreadsheet_holds_the_apis_figures() {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     assert_eq!(
         book.sheet_names(),
-        vec!["汇总", "类别×部门条线", "缺口清单"]
+        vec!["汇总", "类别×部门条线", "问题清单", "整改台账"]
     );
 
     // Summary: the province, then each city.
@@ -216,7 +216,7 @@ async fn the_coverage_spreadsheet_holds_the_apis_figures() {
     );
 
     // Gaps: one row each, in the API's order.
-    let gaps = book.worksheet_range("缺口清单").unwrap();
+    let gaps = book.worksheet_range("问题清单").unwrap();
     let edges = api["coverageGaps"]["edges"].as_array().unwrap();
     assert_eq!(
         api["coverageGaps"]["totalCount"].as_u64().unwrap() as usize,

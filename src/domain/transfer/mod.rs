@@ -26,6 +26,9 @@ pub enum Dataset {
     Categories,
     Rules,
     Organizations,
+    /// The rectification ledger (整改台账): exported, never imported (its
+    /// items are opened and moved along through the API only).
+    Rectifications,
 }
 
 impl Dataset {
@@ -36,16 +39,21 @@ impl Dataset {
             Dataset::Departments => super::audit::AuditedKind::Department,
             Dataset::Categories => super::audit::AuditedKind::Category,
             Dataset::Rules => super::audit::AuditedKind::Rule,
-            Dataset::Organizations => super::audit::AuditedKind::Organization,
+            // The ledger is refused before any import runs; its own
+            // writes record their audit entries themselves.
+            Dataset::Organizations | Dataset::Rectifications => {
+                super::audit::AuditedKind::Organization
+            }
         }
     }
 
-    pub const ALL: [Dataset; 5] = [
+    pub const ALL: [Dataset; 6] = [
         Dataset::Regions,
         Dataset::Departments,
         Dataset::Categories,
         Dataset::Rules,
         Dataset::Organizations,
+        Dataset::Rectifications,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +63,7 @@ impl Dataset {
             Dataset::Categories => "categories",
             Dataset::Rules => "rules",
             Dataset::Organizations => "organizations",
+            Dataset::Rectifications => "rectifications",
         }
     }
 
@@ -104,6 +113,7 @@ impl Dataset {
                 "partyMemberCount",
                 "model",
             ],
+            Dataset::Rectifications => &[],
         }
     }
 
@@ -115,6 +125,28 @@ impl Dataset {
                 "responsibilityBasis",
                 "responsibilityDepartmentCode",
                 "responsibilityDepartmentName",
+            ],
+            // Every column of the ledger is the service's.
+            Dataset::Rectifications => &[
+                "id",
+                "gapKey",
+                "gapKind",
+                "regionCode",
+                "regionName",
+                "creditCode",
+                "organizationName",
+                "categoryCode",
+                "departmentCode",
+                "departmentKindCode",
+                "ownerDepartmentCode",
+                "ownerDepartmentName",
+                "milestoneCode",
+                "dueDate",
+                "status",
+                "overdue",
+                "gapOpen",
+                "openedAt",
+                "closedAt",
             ],
             _ => &[],
         }

@@ -25,6 +25,8 @@ pub enum TransferEntity {
     Rules,
     /// Columns creditCode, name, categoryCode, regionCode, administeringRegionCode, supervisingDepartmentCode, partyAffiliationCode, partyOrganization, workCovered, partyMemberCount, model.
     Organizations,
+    /// Export only: the rectification ledger (整改台账), one row per item; importing it is refused.
+    Rectifications,
 }
 
 /// How a file is written.

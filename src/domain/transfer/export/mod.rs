@@ -10,6 +10,7 @@
 mod categories;
 mod departments;
 mod organizations;
+mod rectifications;
 mod regions;
 mod rows;
 mod rules;
@@ -19,6 +20,7 @@ use sea_orm::DatabaseConnection;
 use self::categories::Categories;
 use self::departments::Departments;
 use self::organizations::Organizations;
+use self::rectifications::Rectifications;
 use self::regions::Regions;
 use self::rows::{Row, Rows, Value};
 use self::rules::Rules;
@@ -58,6 +60,7 @@ fn rows_of(entity: Dataset) -> Box<dyn Rows> {
         Dataset::Departments => Box::new(Departments),
         Dataset::Rules => Box::new(Rules),
         Dataset::Organizations => Box::new(Organizations::default()),
+        Dataset::Rectifications => Box::new(Rectifications::default()),
     }
 }
 

@@ -39,7 +39,8 @@ use super::{Dataset, Encoding, Format};
 use crate::domain::access::Caller;
 use crate::domain::store::{self, Outcome};
 use crate::domain::{audit, engine};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::msg;
 
 /// What to import, and how to read it.
 #[derive(Clone, Copy, Debug)]
@@ -63,6 +64,12 @@ pub async fn import(
     source: Box<dyn Read + Send>,
     options: ImportOptions,
 ) -> Result<ImportReport> {
+    if options.entity == Dataset::Rectifications {
+        return Err(Error::invalid(
+            "entity",
+            msg!("dataset-not-importable", value = options.entity.as_str()),
+        ));
+    }
     let mut reader = RecordReader::new(source, options.entity, options.format, options.encoding);
     let caller = caller.clone();
     let file_name = file_name.to_owned();
@@ -88,6 +95,7 @@ pub async fn import(
                 Dataset::Organizations => {
                     run::<Organizations>(txn, scope, reader, rows, write).await?
                 }
+                Dataset::Rectifications => {}
             }
             if !(write && report.is_clean()) {
                 return Ok(Outcome::Discard(report));
