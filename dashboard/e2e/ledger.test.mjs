@@ -4,26 +4,14 @@
 // page shows is compared with the API's own answer; the tests write ledger
 // items and snapshots through the API and the page, as an office would.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { api, BASE, int, launch, newPage, open, pct, ready, screenshot } from './browser.mjs';
+import { beforeEach, describe, test } from 'node:test';
+import { api, BASE, int, open, pct, ready, screenshot } from './browser.mjs';
+import { browserSession } from './session.mjs';
 
-let browser;
+const session = browserSession();
 let page;
-let context;
-let problems;
-
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  ({ page, context, problems } = await newPage(browser));
-});
-afterEach(async () => {
-  await context.close();
-  assert.deepEqual(problems, [], 'no console errors, page errors or failed requests');
+beforeEach(() => {
+  ({ page } = session);
 });
 
 /** The API's errors for a request that must be refused (nothing is written when it is). */
