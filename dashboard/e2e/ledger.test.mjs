@@ -193,6 +193,30 @@ describe('整改台账', () => {
     await screenshot(page, 'ledger-refused');
   });
 
+  test('a read-only token sees the items and their history but no actions', async () => {
+    const city = await cityWithItems();
+    // The server answers as it does for a VIEWER token: the same data, another role.
+    await page.route('**/graphql', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      for (const answer of Array.isArray(body) ? body : [body]) if (answer.data?.me) answer.data.me.role = 'VIEWER';
+      await route.fulfill({ response, json: body });
+    });
+    await open(page, `#/ledger/${city.code}`);
+    const id = (await rows())[0].id;
+    const handle = page.locator(`tr[data-id="${id}"] button[aria-expanded]`);
+    assert.equal((await handle.textContent()).trim(), '记录');
+    await handle.click();
+    const detail = page.locator(`tr[data-detail="${id}"]`);
+    assert.ok((await detail.locator('.history li').count()) > 0, 'the history');
+    assert.equal(await detail.locator('button[data-to]').count(), 0, 'no actions');
+    assert.match(await detail.textContent(), /当前令牌只能查看/);
+    await open(page, `#/gaps/${city.code}`);
+    assert.equal(await page.locator('.open-rectifications').count(), 0, 'no opening from the gap view');
+    // The gap counts may still be on their way.
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+  });
+
   test('the region view shows the overdue items of each child region', async () => {
     const city = await cityWithItems();
     const { region } = await api('query($c: String!) { region(code: $c) { children { code } } }', { c: city.code });
