@@ -9,6 +9,7 @@
 //! in one transaction.
 
 mod departments;
+pub mod ledger;
 mod names;
 mod organizations;
 mod regions;
@@ -118,6 +119,7 @@ pub async fn generate(
         })
     })
     .await?;
+    ledger::seed(db, PROVINCE_CODE).await?;
     // Fresh statistics, so the query planner knows the tables' sizes. On
     // PostgreSQL a bare ANALYZE would visit every schema of the database;
     // name the service's tables (in the connection's search path).
