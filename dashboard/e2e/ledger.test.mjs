@@ -159,10 +159,15 @@ describe('整改台账', () => {
 
   test('an item moves along the workflow with a note, and a refused step shows the server’s Chinese error', async () => {
     const city = await cityWithItems();
-    // An item whose gap is still there: UNASSIGNED, OPEN.
-    await open(page, `#/ledger/${city.code}?status=OPEN&kind=UNASSIGNED`);
+    // An OPEN item whose gap is still there, in a list short enough to show it on the first page.
+    const { rectifications: open1 } = await api(
+      'query($c: String) { rectifications(filter: {regionCode: $c, statuses: [OPEN], gapOpen: true}, first: 1) { edges { node { id gapKind owner { code } } } } }',
+      { c: city.code },
+    );
+    const { id, gapKind, owner } = open1.edges[0].node;
+    await open(page, `#/ledger/${city.code}?status=OPEN&kind=${gapKind}&owner=${encodeURIComponent(owner.code)}`);
     const before = await total();
-    const id = (await rows())[0].id;
+    assert.ok((await rows()).some((r) => r.id === id), 'the item is listed');
     await page.click(`tr[data-id="${id}"] button[aria-expanded]`);
     await page.fill(`tr[data-detail="${id}"] textarea[aria-label="办理说明"]`, '已约谈业务主管单位，明确整改责任人。');
     await page.click(`tr[data-detail="${id}"] button[data-to="IN_PROGRESS"]`);
@@ -170,8 +175,8 @@ describe('整改台账', () => {
     await waitTotal(before - 1);
     assert.ok(!(await rows()).some((r) => r.id === id));
     const { rectifications } = await api(
-      'query($c: String) { rectifications(filter: {regionCode: $c, statuses: [IN_PROGRESS], kinds: [UNASSIGNED]}, first: 500) { edges { node { id status history { status note } } } } }',
-      { c: city.code },
+      'query($c: String, $k: [GapKind!]) { rectifications(filter: {regionCode: $c, statuses: [IN_PROGRESS], kinds: $k}, first: 1000) { edges { node { id status history { status note } } } } }',
+      { c: city.code, k: [gapKind] },
     );
     const moved = rectifications.edges.find((e) => e.node.id === id)?.node;
     assert.equal(moved?.status, 'IN_PROGRESS');
