@@ -2,28 +2,16 @@
 // orgmap (ORGMAP_URL). Every figure the page shows is compared with the
 // API's own answer, never with a number written here.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { api, BASE, int, latinWords, launch, newPage, open, pct, ready, screenshot } from './browser.mjs';
+import { beforeEach, describe, test } from 'node:test';
+import { api, BASE, int, latinWords, open, pct, ready, screenshot } from './browser.mjs';
+import { browserSession } from './session.mjs';
 
 const FIGURES = 'organizations unassigned fallbackOnly responsibilityRate fallbackShare organizationalCoverageRate workCoverageRate';
 
-let browser;
+const session = browserSession();
 let page;
-let context;
-let problems;
-
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  ({ page, context, problems } = await newPage(browser));
-});
-afterEach(async () => {
-  await context.close();
-  assert.deepEqual(problems, [], 'no console errors, page errors or failed requests');
+beforeEach(() => {
+  ({ page } = session);
 });
 
 /** The six figure cards of the view, as shown. */
@@ -309,6 +297,10 @@ describe('the dashboard', () => {
       '#/region/999999',
       `#/matrix/${city}`,
       `#/gaps/${city}`,
+      '#/ledger',
+      `#/ledger/${city}`,
+      `#/ledger/${city}?overdue=1&status=OPEN`,
+      `#/region/${province}?on=2000-01-01`,
       ...__type.enumValues.map((k) => `#/gaps/${city}?kind=${k.name}`),
       '#/org',
       '#/org?q=%E7%A7%91%E6%8A%80',

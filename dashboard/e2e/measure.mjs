@@ -9,6 +9,9 @@ const [province, city, county, township] = await Promise.all(['PROVINCE', 'CITY'
 const org = (await api('{ organizations(filter: {basis: RULE}, first: 1) { edges { node { creditCode department: responsibility { department { code } } } } } }'))
   .organizations.edges[0].node;
 
+// A day a year ago, in Asia/Shanghai: the oldest the trend charts show.
+const yearAgo = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - 365 * 86_400_000));
+
 const routes = [
   ['region: all', '#/region'],
   ['region: province', `#/region/${province}`],
@@ -18,6 +21,10 @@ const routes = [
   ['matrix: all', '#/matrix'],
   ['matrix: province', `#/matrix/${province}`],
   ['matrix: city', `#/matrix/${city}`],
+  ['region: province, a year ago', `#/region/${province}?on=${yearAgo}`],
+  ['ledger: all', '#/ledger'],
+  ['ledger: province', `#/ledger/${province}`],
+  ['ledger: city, overdue', `#/ledger/${city}?overdue=1`],
   ['gaps: all', '#/gaps'],
   ['gaps: province', `#/gaps/${province}`],
   ['gaps: city, unassigned', `#/gaps/${city}?kind=UNASSIGNED`],

@@ -131,3 +131,47 @@ export function pct(x: number): string {
 export function rate(x: number, organizations: number): string {
   return organizations > 0 ? pct(x) : '—';
 }
+
+const STATUS_LABEL: Record<string, string> = {
+  OPEN: '待整改',
+  IN_PROGRESS: '整改中',
+  RESOLVED: '已整改',
+  VERIFIED: '已验收销号',
+};
+
+/** The workflow's steps, in order (整改台账: 待整改 → 整改中 → 已整改 → 已验收销号). */
+export const STATUSES = Object.keys(STATUS_LABEL);
+
+export function statusLabel(status: string): string {
+  return STATUS_LABEL[status] ?? '其他状态';
+}
+
+/** The day of an instant in Asia/Shanghai, where due dates and snapshots are counted: "2026-06-30". */
+export function shanghaiDate(at: Date | string = new Date()): string {
+  const d = typeof at === 'string' ? new Date(at) : at;
+  if (Number.isNaN(d.getTime())) return '';
+  // en-CA writes dates as YYYY-MM-DD; no English reaches the page.
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
+
+/** "2026-06-30" → "2026年6月30日"; anything else as "—". */
+export function dateLabel(date: string | null | undefined): string {
+  const m = date ? /^(\d{4})-(\d{2})-(\d{2})/.exec(date) : null;
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : '—';
+}
+
+/** An RFC 3339 instant as read in Asia/Shanghai: "2026年6月30日 08:15". */
+export function timeLabel(at: string | null | undefined): string {
+  if (!at) return '—';
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return '—';
+  const hm = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+  return `${dateLabel(shanghaiDate(d))} ${hm}`;
+}
+
+/** The date `days` days before `date` (YYYY-MM-DD), in the calendar, whatever the time zone. */
+export function daysBefore(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}

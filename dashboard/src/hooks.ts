@@ -13,19 +13,27 @@ export interface QueryState<T> {
  * the state empty (a form not yet submitted).
  */
 export function useQuery<T>(query: string, variables: Record<string, unknown>, skip = false): QueryState<T> {
+  return useAsk<T>(`${query}\u0000${JSON.stringify(variables)}`, () => cachedGql<T>(query, variables), skip);
+}
+
+/**
+ * Asks `ask` whenever `question` (a key saying what it asks) changes, and
+ * again when the token changes or a write asks every view to refresh.
+ */
+export function useAsk<T>(question: string, ask: () => Promise<T>, skip = false): QueryState<T> {
   const [gen, setGen] = useState(generation);
-  const key = `${gen}\u0000${query}\u0000${JSON.stringify(variables)}\u0000${skip}`;
+  const key = `${gen}\u0000${question}\u0000${skip}`;
   // The answer is kept with the question it answers, so that a view never
   // takes the previous question's data for the current one's.
   const [state, setState] = useState<{ key: string; data?: T; error?: unknown; done: boolean }>({ key: '', done: false });
-  useEffect(() => onTokenChange(() => setGen((g) => g + 1)), []);
+  useEffect(() => onTokenChange(() => setGen(generation)), []);
   useEffect(() => {
     if (skip) {
       setState({ key, done: true });
       return;
     }
     let live = true;
-    cachedGql<T>(query, variables).then(
+    ask().then(
       (data) => live && setState({ key, data, done: true }),
       (error) => live && setState({ key, error, done: true }),
     );

@@ -5,6 +5,7 @@ import { href, type Route, useRoute } from './router';
 import './style.css';
 import { DeptView } from './views/DeptView';
 import { GapsView } from './views/GapsView';
+import { LedgerView } from './views/LedgerView';
 import { MatrixView } from './views/MatrixView';
 import { OrgDetailView, OrgSearchView } from './views/OrgView';
 import { ImpactView, OverseeView } from './views/OverseeView';
@@ -15,7 +16,7 @@ const REGION_KEY = 'orgmap.region';
 /** The region last looked at, so that the region-scoped tabs keep it. */
 function rememberedRegion(route: Route): string | undefined {
   const [view, code] = route.parts;
-  if (view === 'region' || view === 'matrix' || view === 'gaps') {
+  if (view === 'region' || view === 'matrix' || view === 'gaps' || view === 'ledger') {
     try {
       if (code) sessionStorage.setItem(REGION_KEY, code);
       else sessionStorage.removeItem(REGION_KEY);
@@ -83,11 +84,18 @@ function Page({ route }: { route: Route }) {
   switch (view) {
     case undefined:
     case 'region':
-      return <RegionView code={arg} />;
+      return <RegionView code={arg} on={/^\d{4}-\d{2}-\d{2}$/.test(p('on')) ? p('on') : undefined} />;
     case 'matrix':
       return <MatrixView code={arg} />;
     case 'gaps':
       return <GapsView code={arg} kind={p('kind') || undefined} />;
+    case 'ledger':
+      return (
+        <LedgerView
+          code={arg}
+          filter={{ status: p('status'), kind: p('kind'), owner: p('owner'), milestone: p('milestone'), overdue: p('overdue') === '1' }}
+        />
+      );
     case 'org':
       return arg ? <OrgDetailView code={arg} /> : <OrgSearchView q={p('q')} region={p('region') || undefined} />;
     case 'dept':
@@ -116,6 +124,7 @@ function App() {
     ['region', '区域概览', href(['region', region])],
     ['matrix', '责任矩阵', href(['matrix', region])],
     ['gaps', '覆盖缺口', href(['gaps', region])],
+    ['ledger', '整改台账', href(['ledger', region])],
     ['org', '组织查询', href(['org'])],
     ['oversee', '谁来主管', href(['oversee'], { region })],
     ['impact', '规则影响预览', href(['impact'], { scope: region })],

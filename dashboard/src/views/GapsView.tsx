@@ -1,7 +1,8 @@
 import { CategoryName, DeptLink, ErrorBox, Loading, Pager, RegionLink, RegionScope, View } from '../components';
-import { categoryLabel, GAP_KINDS, gapLabel, int } from '../format';
+import { categoryLabel, dateLabel, GAP_KINDS, gapLabel, int, statusLabel } from '../format';
 import { useCursorPages, useQuery } from '../hooks';
 import { href } from '../router';
+import { OpenRectifications } from './LedgerView';
 
 const PAGE = 25;
 
@@ -16,6 +17,7 @@ const GAPS = `query Gaps($code: String, $kinds: [GapKind!], $first: Int!, $after
       region { code name }
       department { code name }
       departmentKind { code name }
+      rectification { status overdue dueDate }
     } }
   }
 }`;
@@ -38,6 +40,8 @@ interface Gap {
   region: Ref | null;
   department: Ref | null;
   departmentKind: Ref | null;
+  /** The ledger item in hand for this gap, if any. */
+  rectification: { status: string; overdue: boolean; dueDate: string } | null;
 }
 
 interface GapsData {
@@ -102,6 +106,7 @@ export function GapsView({ code, kind }: { code?: string; kind?: string }) {
           </button>
         ))}
       </div>
+      <OpenRectifications code={code} kind={validKind} />
       {q.error ? (
         <ErrorBox error={q.error} />
       ) : !conn ? (
@@ -120,6 +125,7 @@ export function GapsView({ code, kind }: { code?: string; kind?: string }) {
                 <th>类别</th>
                 <th>部门</th>
                 <th>说明</th>
+                <th>整改</th>
               </tr>
             </thead>
             <tbody>
@@ -142,6 +148,16 @@ export function GapsView({ code, kind }: { code?: string; kind?: string }) {
                   </td>
                   <td class="small detail" data-api-text>
                     {g.detail}
+                  </td>
+                  <td data-field="rectification">
+                    {g.rectification ? (
+                      <a href={href(['ledger', g.region?.code], { kind: g.kind })} title={`整改期限：${dateLabel(g.rectification.dueDate)}`}>
+                        <span class={`tag status-${g.rectification.status}`}>{statusLabel(g.rectification.status)}</span>
+                        {g.rectification.overdue && <span class="tag overdue-tag">超期</span>}
+                      </a>
+                    ) : (
+                      <span class="muted small">未列入</span>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import type { QueryState } from '../hooks';
+import { aliasedBatch, ApiError, literal } from '../api';
 import {
   BasisBar,
   Breadcrumb,
@@ -12,9 +13,10 @@ import {
   type RegionRef,
   View,
 } from '../components';
-import { int, rate, regionKindLabel } from '../format';
-import { useQuery } from '../hooks';
-import { href } from '../router';
+import { dateLabel, int, rate, regionKindLabel, timeLabel } from '../format';
+import { useAsk, useQuery } from '../hooks';
+import { href, navigate } from '../router';
+import { DatePicker, pointFigures, TrendCharts, useSnapshots } from './Trends';
 
 const ROOT = `query RootCoverage {
   coverage { ${FIGURES} byBasis { basis count } }
@@ -114,7 +116,20 @@ function FigureCell(props: { rows: Child[]; row: Child; figure: keyof Figures; w
   );
 }
 
-function ChildTable({ children, childLabel }: { children: Child[]; childLabel: string }) {
+/** Overdue ledger items per child region (undefined: not asked, as on a past day). */
+type Overdue = QueryState<Map<string, { overdue: number }>> | undefined;
+
+function OverdueCell({ code, overdue }: { code: string; overdue: NonNullable<Overdue> }) {
+  const n = overdue.data?.get(code)?.overdue;
+  if (n === undefined) return <td class="num muted" data-figure="overdue">—</td>;
+  return (
+    <td class={`num ${n > 0 ? 'weak overdue' : ''}`} data-figure="overdue">
+      {n > 0 ? <a href={href(['ledger', code], { overdue: '1' })}>{int(n)}</a> : '0'}
+    </td>
+  );
+}
+
+function ChildTable({ children, childLabel, overdue }: { children: Child[]; childLabel: string; overdue: Overdue }) {
   const [sort, setSort] = useState<{ key: Key; dir: 'asc' | 'desc' }>({ key: 'worst', dir: 'asc' });
   const rows = sortChildren(children, sort.key, sort.dir);
   const clickHeader = (key: Key, worse: 'asc' | 'desc') =>
@@ -145,6 +160,11 @@ function ChildTable({ children, childLabel }: { children: Child[]; childLabel: s
                 </button>
               </th>
             ))}
+            {overdue && (
+              <th class="num" title="整改台账中已过整改期限、尚未整改完成的事项数">
+                超期整改事项
+              </th>
+            )}
             <th>查看</th>
           </tr>
         </thead>
@@ -172,8 +192,10 @@ function ChildTable({ children, childLabel }: { children: Child[]; childLabel: s
               />
               <FigureCell rows={rows} row={r} figure="workCoverageRate" worse="asc" text={rate(r.coverage.workCoverageRate, r.coverage.organizations)} />
               <FigureCell rows={rows} row={r} figure="shouldEstablish" worse="desc" text={int(r.coverage.shouldEstablish)} />
+              {overdue && <OverdueCell code={r.code} overdue={overdue} />}
               <td class="small">
-                <a href={href(['matrix', r.code])}>矩阵</a> · <a href={href(['gaps', r.code])}>缺口</a>
+                <a href={href(['matrix', r.code])}>矩阵</a> · <a href={href(['gaps', r.code])}>缺口</a> ·{' '}
+                <a href={href(['ledger', r.code])}>台账</a>
               </td>
             </tr>
           ))}
@@ -195,10 +217,25 @@ function childrenLabel(region: RegionRef, children: Child[]): string {
   return CHILD_LABEL[region.level ?? ''] ?? '下级地区';
 }
 
-export function RegionView({ code }: { code?: string }) {
+/** The overdue items of each child region, from its ledger summary: one request for all of them. */
+function useOverdue(codes: string[], skip: boolean): QueryState<Map<string, { overdue: number }>> {
+  return useAsk(
+    `overdue\u0000${codes.join(',')}`,
+    () => aliasedBatch<{ overdue: number }>((c) => `rectificationSummary(regionCode: ${literal(c)}) { overdue }`, codes),
+    skip || codes.length === 0,
+  );
+}
+
+export function RegionView({ code, on }: { code?: string; on?: string }) {
   const root = useQuery<RootData>(ROOT, {}, !!code);
   const one = useQuery<RegionData>(REGION, { code: code ?? '' }, !code);
   const q = code ? one : root;
+  const current = code ? one.data?.region?.children : root.data?.regions.edges.map((e) => e.node);
+  const childCodes = (current ?? []).map((c) => c.code);
+  const overdue = useOverdue(childCodes, !!on || !current);
+  // On a past day: the region's own snapshot ('' for the whole data set) and its children's, in one request.
+  const snapshots = useSnapshots(current ? [code ?? '', ...childCodes] : [], on);
+  const setDate = (date?: string) => navigate(href(['region', code], { on: date }));
   let body;
   let title = '区域概览';
   if (q.error) body = <ErrorBox error={q.error} />;
@@ -206,30 +243,65 @@ export function RegionView({ code }: { code?: string }) {
   else if (code && !one.data?.region) body = <ErrorBox error={new ApiError('NOT_FOUND', `没有编码为 ${code} 的地区。`)} />;
   else {
     const region = one.data?.region;
-    const figures = region ? region.coverage : root.data!.coverage;
+    const now = region ? region.coverage : root.data!.coverage;
     const children = region ? region.children : root.data!.regions.edges.map((e) => e.node);
     title = region ? `区域概览 · ${region.name}` : '区域概览 · 全部地区';
+    let figures: Figures | undefined = now;
+    let shownChildren = children;
+    let past = null;
+    if (on) {
+      const own = snapshots.data?.get(code ?? '');
+      figures = own ? pointFigures(own) : undefined;
+      shownChildren = children.flatMap((c) => {
+        const p = snapshots.data?.get(c.code);
+        return p ? [{ ...c, coverage: pointFigures(p) }] : [];
+      });
+      past = snapshots.error ? (
+        <ErrorBox error={snapshots.error} />
+      ) : !snapshots.data ? (
+        <Loading />
+      ) : own ? (
+        <p class="past-note" data-past={on}>
+          以下为{dateLabel(on)}的情况（快照记录于{timeLabel(own.at)}），非当前数据。
+          {shownChildren.length < children.length && `其中 ${children.length - shownChildren.length} 个下级地区当日没有快照，未列出。`}
+        </p>
+      ) : (
+        <p class="past-note none" data-past={on} data-snapshot="none">
+          {dateLabel(on)}没有覆盖情况快照，无法显示本地区当日的情况。请另选日期，或点击变化趋势折线上已有快照的日期。
+        </p>
+      );
+    }
     body = (
       <>
         <Breadcrumb trail={region ? [...region.ancestors, region] : []} view="region" />
         {region && (
           <p class="meta">
             {regionKindLabel(region)} · 编码 <span translate={false}>{region.code}</span> · 牵头协调：<DeptLink dept={region.coordinator} /> ·{' '}
-            <a href={href(['matrix', region.code])}>责任矩阵</a> · <a href={href(['gaps', region.code])}>覆盖缺口</a>
+            <a href={href(['matrix', region.code])}>责任矩阵</a> · <a href={href(['gaps', region.code])}>覆盖缺口</a> ·{' '}
+            <a href={href(['ledger', region.code])}>整改台账</a>
           </p>
         )}
-        <FigureCards figures={figures} />
-        {figures.byBasis && <BasisBar byBasis={figures.byBasis} total={figures.organizations} />}
-        {children.length > 0 ? (
-          <ChildTable key={region?.code ?? ''} children={children} childLabel={region ? childrenLabel(region, children) : '省'} />
-        ) : (
+        <DatePicker value={on} onChange={setDate} />
+        {past}
+        {figures && <FigureCards figures={figures} />}
+        {!on && now.byBasis && <BasisBar byBasis={now.byBasis} total={now.organizations} />}
+        <TrendCharts code={code} marked={on} onPick={setDate} />
+        {figures && shownChildren.length > 0 ? (
+          <ChildTable
+            key={`${region?.code ?? ''}|${on ?? ''}`}
+            children={shownChildren}
+            childLabel={region ? childrenLabel(region, children) : '省'}
+            overdue={on ? undefined : overdue}
+          />
+        ) : children.length === 0 ? (
           <p class="muted">本地区没有下级地区。</p>
-        )}
+        ) : null}
       </>
     );
   }
+  const ready = !!q.data && !q.loading && (!on || !!snapshots.data || !!snapshots.error);
   return (
-    <View id="region-view" title={title} ready={!!q.data && !q.loading}>
+    <View id="region-view" title={title} ready={ready}>
       {body}
     </View>
   );
