@@ -938,6 +938,8 @@ fn name_search_workload(
             }]
         }),
     }
+}
+
 /// Time (issue 19): who was responsible half a year ago, and the
 /// province's trend over the last 400 days. The times are literals in the
 /// hand-written SQL (the text both engines compare with what they store).
