@@ -20,13 +20,35 @@ const SUBSCRIPTION: &str = "subscription($region: String!) { responsibilityChang
 
 /// Serves the app's router on 127.0.0.1 on a free port.
 async fn serve(app: &TestApp) -> SocketAddr {
+    serve_router(app.router()).await
+}
+
+/// Serves `router` on 127.0.0.1 on a free port.
+async fn serve_router(router: axum::Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let router = app.router();
     tokio::spawn(async move {
         axum::serve(listener, router).await.unwrap();
     });
     addr
+}
+
+/// Subscribes (as `a`) to changes in `region` and returns the text of the
+/// first error the server answers with, and the whole message.
+async fn first_error(socket: &mut Socket, region: &str) -> (String, Value) {
+    send_message(
+        socket,
+        json!({ "id": "a", "type": "subscribe",
+                "payload": { "query": SUBSCRIPTION, "variables": { "region": region } } }),
+    )
+    .await;
+    let message = receive(socket, Duration::from_secs(10)).await.unwrap();
+    let errors = match message["type"].as_str() {
+        Some("next") => &message["payload"]["errors"],
+        _ => &message["payload"],
+    };
+    let text = errors[0]["message"].as_str().unwrap_or_default().to_owned();
+    (text, message)
 }
 
 async fn connect(addr: SocketAddr) -> Socket {
@@ -369,18 +391,7 @@ async fn connection_init_chooses_the_language_of_the_connection() {
         .await;
         let ack = receive(&mut socket, Duration::from_secs(10)).await;
         assert_eq!(ack, Some(json!({ "type": "connection_ack" })));
-        send_message(
-            &mut socket,
-            json!({ "id": "a", "type": "subscribe",
-                    "payload": { "query": SUBSCRIPTION, "variables": { "region": "999999" } } }),
-        )
-        .await;
-        let message = receive(&mut socket, Duration::from_secs(10)).await.unwrap();
-        let errors = match message["type"].as_str() {
-            Some("next") => &message["payload"]["errors"],
-            _ => &message["payload"],
-        };
-        let text = errors[0]["message"].as_str().unwrap_or_default();
+        let (text, message) = first_error(&mut socket, "999999").await;
         assert!(text.contains(says), "{payload}: {message}");
     }
 }
@@ -393,26 +404,10 @@ async fn a_subscription_too_deep_is_refused_naming_the_configured_limit() {
         ..orgmap::graphql::Limits::default()
     };
     let schema = orgmap::graphql::build_with(app.db.clone(), &limits);
-    let router = orgmap::http::router(schema, app.db.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
-    });
+    let addr = serve_router(orgmap::http::router(schema, app.db.clone())).await;
 
     let mut socket = acknowledged(addr).await;
-    send_message(
-        &mut socket,
-        json!({ "id": "a", "type": "subscribe",
-                "payload": { "query": SUBSCRIPTION, "variables": { "region": "350000" } } }),
-    )
-    .await;
-    let message = receive(&mut socket, Duration::from_secs(10)).await.unwrap();
-    let errors = match message["type"].as_str() {
-        Some("next") => &message["payload"]["errors"],
-        _ => &message["payload"],
-    };
-    let text = errors[0]["message"].as_str().unwrap_or_default();
+    let (text, message) = first_error(&mut socket, "350000").await;
     // The configured 3, not the default 16, in the connection's language.
     assert!(text.contains("最多允许 3 层"), "{message}");
 }

@@ -17,8 +17,7 @@ use chrono::{DateTime, Utc};
 use entity::responsibility_period;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
-    Value,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement, Value,
 };
 
 use crate::domain::responsibility::{Basis, basis_of};
@@ -223,7 +222,7 @@ pub async fn at(
     organization_id: i32,
     at: DateTime<Utc>,
 ) -> Result<Option<Period>> {
-    let row = responsibility_period::Entity::find()
+    let select = responsibility_period::Entity::find()
         .filter(responsibility_period::Column::OrganizationId.eq(organization_id))
         .filter(responsibility_period::Column::FromAt.lte(at))
         .filter(
@@ -231,9 +230,8 @@ pub async fn at(
                 .is_null()
                 .or(responsibility_period::Column::ToAt.gt(at)),
         )
-        .order_by_desc(responsibility_period::Column::FromAt)
-        .limit(1)
-        .one(db)
-        .await?;
+        .order_by_desc(responsibility_period::Column::FromAt);
+    // Its LIMIT written into the text, so that SQLite keeps it prepared.
+    let row = crate::domain::page::first_row(db, select).await?;
     Ok(row.map(Period::from))
 }
