@@ -29,6 +29,9 @@ pub struct Model {
     pub opened_at: DateTimeUtc,
     /// When it first became RESOLVED.
     pub closed_at: Option<DateTimeUtc>,
+    /// For a gap of one organization: whether it is there now, kept by every
+    /// write of the organization. None for the other kinds (read live).
+    pub organization_gap_open: Option<bool>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -19,8 +19,10 @@ use std::time::Instant;
 use futures::TryStreamExt;
 use sea_orm::{ConnectionTrait, DbBackend, Statement, StreamTrait};
 
+use super::conditions::SHOULD_ESTABLISH;
 use super::feed;
 use super::history::periods::{self, Affected};
+use super::ledger::follow as ledger;
 use super::store::db;
 use crate::error::Result;
 
@@ -260,13 +262,6 @@ const CELL_KEY: &str = "o.region_id, COALESCE(o.administering_region_id, o.regio
 const CELL_COLUMNS: &str = "region_id, admin_region_id, category_id, basis, department_id, kind_id, \
    contested, ruled, missing_kind_id";
 
-/// 应建未建 for an organization `o`: three or more party members (Party
-/// Constitution, Art. 30) and no party organization of its own; a JOINT one
-/// should set up its own too. The partial index
-/// `ix_organization_should_establish` has this predicate word for word.
-pub(crate) const SHOULD_ESTABLISH: &str =
-    "o.party_member_count >= 3 AND o.party_organization <> 'OWN'";
-
 /// Whether an organization `o`'s credit code has a type (its first two
 /// characters) that its category does not admit: the admitted types are
 /// those of the nearest category up the chain, itself first, that lists
@@ -329,19 +324,30 @@ pub async fn refresh_mismatches(db: &impl ConnectionTrait, condition: &str) -> R
 
 /// Adds (`sign` 1) or takes away (`sign` -1) the organizations matching
 /// `condition` (on `o`) from the coverage cells, as they are stored now.
+/// Counting them in (`sign` 1) is the step after their write: the ledger's
+/// stored state of their gaps follows too.
 pub async fn count_cells(db: &impl ConnectionTrait, sign: i64, condition: &str) -> Result<()> {
-    count_cells_from(db, sign, &format!("organization o WHERE {condition}")).await
+    let source = format!("organization o WHERE {condition}");
+    count_cells_from(db, sign, &source).await?;
+    if sign > 0 {
+        ledger::follow(db, &source).await?;
+    }
+    Ok(())
 }
 
 /// `count_cells` for the organizations staged in `resolution_next`, driven
 /// from that table so the database reads only those rows.
+/// Counting them in is the step after their write: the ledger's stored
+/// state of their gaps follows, for those whose basis or contested flag
+/// changed (the stored columns a gap of an organization depends on that a
+/// re-resolution can change).
 async fn count_cells_of_staged(db: &impl ConnectionTrait, sign: i64) -> Result<()> {
-    count_cells_from(
-        db,
-        sign,
-        "resolution_next staged CROSS JOIN organization o WHERE o.id = staged.id",
-    )
-    .await
+    let staged = "resolution_next staged CROSS JOIN organization o WHERE o.id = staged.id";
+    count_cells_from(db, sign, staged).await?;
+    if sign > 0 {
+        ledger::follow(db, &format!("{staged} AND staged.index_change = 2")).await?;
+    }
+    Ok(())
 }
 
 /// Counts the organizations `o` that `source` (a FROM and WHERE) yields

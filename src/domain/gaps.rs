@@ -9,7 +9,7 @@
 
 use sea_orm::{ActiveEnum, ConnectionTrait, QueryResult, Statement, Value};
 
-use super::engine::SHOULD_ESTABLISH;
+use super::conditions::SHOULD_ESTABLISH;
 use super::page::{CursorKey, PageRequest, decode_key, encode_key};
 use super::responsibility::{Basis, named};
 use crate::error::Result;
@@ -513,9 +513,7 @@ fn count_sql(kind: GapKind, region: Option<i32>, binds: &mut Binds) -> String {
     }
 }
 
-/// The CATEGORY_MISMATCH gaps: the flag the engine keeps, as the partial
-/// index `ix_organization_category_mismatch` spells it.
-pub(crate) const CATEGORY_MISMATCH: &str = "o.category_mismatch = TRUE";
+pub(crate) use super::conditions::CATEGORY_MISMATCH;
 
 /// The condition that `column` holds `basis`, in the text its derive
 /// spells (a literal, as before, so that the planner sees the value).

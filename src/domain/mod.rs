@@ -10,6 +10,7 @@ pub mod access;
 pub mod audit;
 pub mod category;
 pub mod clock;
+pub mod conditions;
 pub mod coverage;
 pub mod department;
 pub mod engine;

@@ -16,6 +16,7 @@ use super::access::{Caller, Role};
 use super::audit::{self, AuditedKind};
 use super::engine::{self, Target};
 use super::history::periods;
+use super::ledger;
 use super::page::{self, Page, PageRequest};
 use super::responsibility::{Basis, Facts, Named, RuleFacts};
 use super::scope::Scope;
@@ -809,6 +810,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, credit_code: &str)
                     engine::count_cells(txn, -1, &format!("o.id = {}", existing.id)).await?;
                     let key = existing.credit_code.clone();
                     periods::end(txn, existing.id).await?;
+                    ledger::follow::forget(txn, existing.id).await?;
                     existing.delete(txn).await?;
                     audit::record(txn, &caller, AuditedKind::Organization, &key, before, None)
                         .await?;

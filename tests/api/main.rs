@@ -33,6 +33,7 @@ mod introspection;
 mod kind_roles;
 mod languages;
 mod ledger;
+mod ledger_state;
 mod limits;
 mod maintenance;
 mod metrics;

@@ -6,27 +6,16 @@
 
 use sea_orm::ActiveEnum;
 
-use crate::domain::engine::SHOULD_ESTABLISH;
+use crate::domain::conditions::organization_gap;
 use crate::domain::gaps::{
-    CATEGORY_MISMATCH, GapKind, basis_is, incomplete_departments, missing_department_groups,
-    unruled_groups, within,
+    GapKind, incomplete_departments, missing_department_groups, unruled_groups, within,
 };
 use crate::domain::kind::KindRole;
-use crate::domain::responsibility::Basis;
 
 /// The condition on an organization `o` that makes it a gap of `kind`,
 /// for the kinds counted per organization.
 fn organization_condition(kind: GapKind) -> Option<String> {
-    Some(match kind {
-        GapKind::Unassigned => basis_is("o.resp_basis", Basis::None),
-        GapKind::FallbackOnly => basis_is("o.resp_basis", Basis::Fallback),
-        GapKind::Contested => "o.resp_contested = TRUE".to_owned(),
-        GapKind::ShouldEstablish => SHOULD_ESTABLISH.to_owned(),
-        GapKind::CategoryMismatch => CATEGORY_MISMATCH.to_owned(),
-        GapKind::MissingDepartment | GapKind::UnruledCategory | GapKind::IncompleteDedication => {
-            return None;
-        }
-    })
+    organization_gap(kind.code())
 }
 
 /// The current gaps of `kind` in the subtree bound at `region` (none: the
@@ -102,36 +91,55 @@ pub fn coordinator_sql(region_column: &str) -> String {
     )
 }
 
-/// Whether the gap of the item `x` (a `rectification` row) is there now,
-/// read live: a boolean SQL expression over the item's own columns, one
-/// indexed look-up per item, so that a page or a summary checks all its
-/// items in the statement that reads them.
+/// Whether the gap of the item `x` (a `rectification` row) is there now:
+/// for a gap of one organization, the state its writes keep on the item
+/// (`organization_gap_open`, see [`super::follow`]); for the others, read
+/// live, one indexed look-up per item, so that a page or a summary checks
+/// all its items in the statement that reads them.
 pub fn gap_open_sql(x: &str) -> String {
+    format!(
+        "COALESCE({x}.organization_gap_open, {})",
+        region_gap_open_sql(x)
+    )
+}
+
+/// Whether the gap of the item `x`, of a kind not counted per
+/// organization, is there now, read live from the coverage cells and the
+/// departments.
+pub fn region_gap_open_sql(x: &str) -> String {
     let mut cases = Vec::new();
     for kind in GapKind::ALL {
-        let test = match organization_condition(kind) {
-            Some(condition) => format!(
-                "EXISTS (SELECT 1 FROM organization o WHERE o.id = {x}.organization_id AND {condition})"
+        if organization_condition(kind).is_some() {
+            continue;
+        }
+        let test = match kind {
+            GapKind::MissingDepartment => format!(
+                "EXISTS (SELECT 1 FROM coverage_cell cc WHERE cc.admin_region_id = {x}.region_id \
+                   AND cc.category_id = {x}.category_id \
+                   AND cc.missing_kind_id = {x}.department_kind_id AND cc.n > 0)"
             ),
-            None => match kind {
-                GapKind::MissingDepartment => format!(
-                    "EXISTS (SELECT 1 FROM coverage_cell cc WHERE cc.admin_region_id = {x}.region_id \
-                       AND cc.category_id = {x}.category_id \
-                       AND cc.missing_kind_id = {x}.department_kind_id AND cc.n > 0)"
-                ),
-                GapKind::UnruledCategory => format!(
-                    "EXISTS (SELECT 1 FROM coverage_cell cc WHERE cc.region_id = {x}.region_id \
-                       AND cc.category_id = {x}.category_id AND cc.ruled = 0 AND cc.n > 0)"
-                ),
-                _ => format!(
-                    "EXISTS (SELECT 1 {} AND d.id = {x}.department_id)",
-                    incomplete_departments(None)
-                ),
-            },
+            GapKind::UnruledCategory => format!(
+                "EXISTS (SELECT 1 FROM coverage_cell cc WHERE cc.region_id = {x}.region_id \
+                   AND cc.category_id = {x}.category_id AND cc.ruled = 0 AND cc.n > 0)"
+            ),
+            _ => format!(
+                "EXISTS (SELECT 1 {} AND d.id = {x}.department_id)",
+                incomplete_departments(None)
+            ),
         };
         cases.push(format!("WHEN '{}' THEN {test}", kind.code()));
     }
     format!("(CASE {x}.gap_kind {} ELSE FALSE END)", cases.join(" "))
+}
+
+/// The codes of the kinds whose gap state is read live, for an IN list.
+pub fn region_gap_kinds_sql() -> String {
+    GapKind::ALL
+        .into_iter()
+        .filter(|kind| organization_condition(*kind).is_none())
+        .map(|kind| format!("'{}'", kind.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -142,13 +150,27 @@ mod tests {
     fn every_kind_has_a_source_and_a_live_test() {
         let all = current_gaps_sql(&[], Some("$1"));
         assert_eq!(all.matches(" UNION ALL ").count(), GapKind::ALL.len() - 1);
-        let open = gap_open_sql("x");
+        let live = region_gap_open_sql("x");
+        let stored = super::super::follow::live_sql("x");
         for kind in GapKind::ALL {
             assert!(all.contains(&format!("'{}:'", kind.code())), "{kind:?}");
-            assert!(
-                open.contains(&format!("WHEN '{}'", kind.code())),
-                "{kind:?}"
-            );
+            // Each kind's state is read live or kept on the item, not both.
+            let when = format!("WHEN '{}'", kind.code());
+            assert_ne!(live.contains(&when), stored.contains(&when), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn the_conditions_per_organization_are_the_gap_lists_own() {
+        use crate::domain::gaps::basis_is;
+        use crate::domain::responsibility::Basis;
+        assert_eq!(
+            organization_condition(GapKind::Unassigned),
+            Some(basis_is("o.resp_basis", Basis::None))
+        );
+        assert_eq!(
+            organization_condition(GapKind::FallbackOnly),
+            Some(basis_is("o.resp_basis", Basis::Fallback))
+        );
     }
 }

@@ -8,6 +8,7 @@
 //! items set-based, [`workflow`] moves one item along, [`reading`] lists,
 //! counts and summarises them; milestones live here.
 
+pub mod follow;
 pub mod keys;
 pub mod opening;
 pub mod reading;

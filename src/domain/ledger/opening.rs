@@ -157,10 +157,11 @@ pub async fn open(
                     format!(
                         "INSERT INTO rectification (gap_key, gap_kind, organization_id, category_id, \
                            region_id, department_id, department_kind_id, owner_department_id, \
-                           milestone_id, due_date, status, opened_at) \
+                           milestone_id, due_date, status, opened_at, organization_gap_open) \
                          SELECT h.gap_key, h.gap_kind, h.organization_id, h.category_id, h.region_id, \
                                 h.department_id, h.department_kind_id, h.owner_id, {milestone_sql}, \
-                                {due_sql}, '{open}', {now_sql} \
+                                {due_sql}, '{open}', {now_sql}, \
+                                CASE WHEN h.organization_id IS NULL THEN NULL ELSE TRUE END \
                          FROM (SELECT g.*, {owner_sql} AS owner_id FROM ({gaps}) g \
                                WHERE NOT {active}) h \
                          WHERE h.owner_id IS NOT NULL",

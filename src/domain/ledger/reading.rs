@@ -15,7 +15,7 @@ use sea_orm::{
 use entity::{rectification, rectification_event};
 
 use super::Status;
-use super::keys::gap_open_sql;
+use super::keys::{gap_open_sql, region_gap_kinds_sql, region_gap_open_sql};
 use crate::domain::gaps::{Binds, GapKind};
 use crate::domain::page::{CursorKey, PageRequest, decode_key};
 use crate::domain::region::within_sql;
@@ -305,32 +305,44 @@ pub async fn summary(
     };
     let sql = conditions(&filter, today, &mut binds);
     let today = binds.bind(today.to_string());
-    let count = |condition: String| {
-        format!("CAST(COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)")
-    };
+    let count = |condition: String| format!("COUNT(*) FILTER (WHERE {condition})");
     let status = |s: Status| count(format!("x.status = '{}'", s.code()));
+    let codes =
+        |statuses: [Status; 2]| format!("'{}', '{}'", statuses[0].code(), statuses[1].code());
     let active = format!(
-        "x.status IN ('{}', '{}')",
-        Status::Open.code(),
-        Status::InProgress.code()
+        "x.status IN ({})",
+        codes([Status::Open, Status::InProgress])
     );
-    let gap_open = gap_open_sql("x");
+    let closed = format!(
+        "x.status IN ({})",
+        codes([Status::Resolved, Status::Verified])
+    );
+    // One pass over the subtree's items counts what their own columns say
+    // (a gap of one organization keeps its state on the item); the few
+    // items of the other kinds are found by their kind and read live, and
+    // the closed items whose gap came back by their status.
     let statement = Statement::from_sql_and_values(
         db.get_database_backend(),
         format!(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS total, {} AS open, {} AS in_progress, \
-                    {} AS resolved, {} AS verified, {} AS overdue, {} AS gap_gone, {} AS reopened \
-             FROM rectification x WHERE 1 = 1{sql}",
+            "SELECT items.*, items.organization_gap_gone + ( \
+                      SELECT COUNT(*) FROM rectification x \
+                      WHERE x.gap_kind IN ({region_kinds}) AND {active}{sql} \
+                        AND NOT {region_gap_open}) AS gap_gone, \
+                    (SELECT COUNT(*) FROM rectification x WHERE {closed}{sql} AND {gap_open} \
+                       AND NOT EXISTS (SELECT 1 FROM rectification y \
+                         WHERE y.gap_key = x.gap_key AND y.id > x.id)) AS reopened \
+             FROM (SELECT COUNT(*) AS total, {} AS open, {} AS in_progress, {} AS resolved, \
+                          {} AS verified, {} AS overdue, {} AS organization_gap_gone \
+                   FROM rectification x WHERE 1 = 1{sql}) items",
             status(Status::Open),
             status(Status::InProgress),
             status(Status::Resolved),
             status(Status::Verified),
             count(overdue_sql(&today)),
-            count(format!("{active} AND NOT {gap_open}")),
-            count(format!(
-                "NOT ({active}) AND NOT EXISTS (SELECT 1 FROM rectification y \
-                   WHERE y.gap_key = x.gap_key AND y.id > x.id) AND {gap_open}"
-            )),
+            count(format!("{active} AND x.organization_gap_open = FALSE")),
+            region_kinds = region_gap_kinds_sql(),
+            region_gap_open = region_gap_open_sql("x"),
+            gap_open = gap_open_sql("x"),
         ),
         binds.0,
     );
