@@ -156,6 +156,11 @@ fn postgres_value(row: &PgRow, i: usize) -> anyhow::Result<Value> {
         "FLOAT8" => json!(row.try_get::<f64, _>(i)?),
         "BOOL" => json!(row.try_get::<bool, _>(i)?),
         "TEXT" | "VARCHAR" | "BPCHAR" | "CHAR" | "NAME" => json!(row.try_get::<String, _>(i)?),
+        // The periods' and snapshots' times, as RFC 3339 text like orgmap's.
+        "TIMESTAMPTZ" => json!(
+            row.try_get::<chrono::DateTime<chrono::Utc>, _>(i)?
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        ),
         other => bail!("column {i} is of type {other}, which this baseline does not serve"),
     })
 }

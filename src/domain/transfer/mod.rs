@@ -211,3 +211,22 @@ pub enum Encoding {
     // GB18030, a superset of GBK and GB2312 (not a doc comment: clap would show it as this value's help).
     Gb18030,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn an_unknown_dataset_is_told_every_known_one_in_both_languages() {
+        let Err(Error::InvalidInput { reason, .. }) = Dataset::parse("tokens") else {
+            panic!("an unknown dataset is refused");
+        };
+        for lang in [Lang::Zh, Lang::En] {
+            let text = reason.render(lang);
+            for dataset in Dataset::ALL {
+                assert!(text.contains(dataset.as_str()), "{lang:?}: {text}");
+            }
+        }
+    }
+}
