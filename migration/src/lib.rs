@@ -22,6 +22,7 @@ mod m20261206_000010_fill_category_reference_text;
 mod m20261207_000001_create_rectification;
 mod m20261208_000001_create_history;
 mod m20261209_000001_create_organization_name_gram;
+mod m20261210_000001_append_responsibility_periods;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_create_rectification::Migration),
             Box::new(m20261208_000001_create_history::Migration),
             Box::new(m20261209_000001_create_organization_name_gram::Migration),
+            Box::new(m20261210_000001_append_responsibility_periods::Migration),
         ]
     }
 }

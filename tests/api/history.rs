@@ -72,7 +72,10 @@ async fn open_periods(app: &TestApp) -> i64 {
         .db
         .query_one_raw(sea_orm::Statement::from_string(
             app.db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM responsibility_period WHERE to_at IS NULL",
+            // Open: an organization's latest row, unless it closes.
+            "SELECT COUNT(*) AS n FROM responsibility_period p WHERE p.basis IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM responsibility_period q \
+               WHERE q.credit_code = p.credit_code AND q.from_at > p.from_at)",
         ))
         .await
         .unwrap()
