@@ -543,12 +543,7 @@ async fn a_deleted_organization_answers_nothing_while_deleted_and_its_rows_prune
         "FALLBACK"
     );
     assert_eq!(
-        at(
-            &app,
-            &code,
-            &periods[2]["from"].as_str().unwrap().to_owned()
-        )
-        .await["basis"],
+        at(&app, &code, periods[2]["from"].as_str().unwrap()).await["basis"],
         "FALLBACK",
         "recorded again"
     );
