@@ -38,6 +38,14 @@ const UNLINKED_INDEX: &str = "CREATE INDEX ix_responsibility_period_unlinked \
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// One transaction on SQLite too: the table is rebuilt and renamed, and
+    /// on a pool each statement could otherwise run on a connection whose
+    /// view of the schema predates the last; and a failure leaves the old
+    /// table as it was.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         create(
             manager,
