@@ -980,11 +980,12 @@ fn history_workloads(inputs: &Inputs) -> Vec<Workload> {
             sql: Box::new(move |i| {
                 vec![(
                     format!(
-                        "SELECT p.from_at, p.to_at, p.basis, d.name FROM organization o \
+                        "SELECT p.from_at, (SELECT MIN(n.from_at) FROM responsibility_period n \
+                           WHERE n.organization_id = p.organization_id AND n.from_at > p.from_at), \
+                           p.basis, d.name FROM organization o \
                          JOIN responsibility_period p ON p.organization_id = o.id \
                          LEFT JOIN department d ON d.id = p.department_id \
                          WHERE o.credit_code = $1 AND p.from_at <= '{then_at}' \
-                           AND (p.to_at IS NULL OR p.to_at > '{then_at}') \
                          ORDER BY p.from_at DESC LIMIT 1"
                     ),
                     vec![pick(&codes_sql, i)],

@@ -1,5 +1,8 @@
-//! One period of an organization's responsibility: from `from_at` up to
-//! (not including) `to_at`, its stored basis and department stayed the same.
+//! One row of an organization's responsibility history, append-only: from
+//! `from_at` its stored basis and department were these, up to (not
+//! including) the `from_at` of its next row; the last row holds still.
+//! A row without a basis closes without opening: the organization was
+//! deleted then.
 
 use sea_orm::entity::prelude::*;
 
@@ -9,15 +12,14 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// None once the organization was deleted (its periods stay, closed).
+    /// None once the organization was deleted (its rows stay).
     pub organization_id: Option<i32>,
     /// The organization's credit code, kept past its deletion.
     pub credit_code: String,
     pub from_at: DateTimeUtc,
-    /// None: still current.
-    pub to_at: Option<DateTimeUtc>,
-    /// A `ResponsibilityBasis` value, as `organization.resp_basis`.
-    pub basis: String,
+    /// A `ResponsibilityBasis` value, as `organization.resp_basis`; None:
+    /// the organization was deleted at `from_at`.
+    pub basis: Option<String>,
     pub department_id: Option<i32>,
 }
 

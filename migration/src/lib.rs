@@ -22,6 +22,7 @@ mod m20261206_000010_fill_category_reference_text;
 mod m20261207_000001_create_rectification;
 mod m20261208_000001_create_history;
 mod m20261209_000001_create_organization_name_gram;
+mod m20261210_000001_append_responsibility_periods;
 mod m20261210_000002_store_organization_gap_state;
 
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_create_rectification::Migration),
             Box::new(m20261208_000001_create_history::Migration),
             Box::new(m20261209_000001_create_organization_name_gram::Migration),
+            Box::new(m20261210_000001_append_responsibility_periods::Migration),
             Box::new(m20261210_000002_store_organization_gap_state::Migration),
         ]
     }

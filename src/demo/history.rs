@@ -69,23 +69,12 @@ pub async fn lay_down(db: &impl ConnectionTrait) -> Result<()> {
     let mut values = vec![Value::from(recorded)];
     values.extend(changes.iter().map(|at| Value::from(*at)));
 
+    // Each organization's one row dates from when it was recorded; the
+    // changed ones' from their change, with the fallback row before it.
     execute(
         db,
-        "UPDATE responsibility_period SET from_at = $1 WHERE to_at IS NULL".to_owned(),
+        "UPDATE responsibility_period SET from_at = $1".to_owned(),
         vec![Value::from(recorded)],
-    )
-    .await?;
-    execute(
-        db,
-        format!(
-            "INSERT INTO responsibility_period \
-               (organization_id, credit_code, from_at, to_at, basis, department_id) \
-             SELECT o.id, o.credit_code, $1, {change_at}, \
-               CASE WHEN o.resp_fallback_department_id IS NULL THEN 'NONE' ELSE 'FALLBACK' END, \
-               o.resp_fallback_department_id \
-             FROM organization o WHERE {CHANGED}"
-        ),
-        values.clone(),
     )
     .await?;
     execute(
@@ -93,9 +82,22 @@ pub async fn lay_down(db: &impl ConnectionTrait) -> Result<()> {
         format!(
             "UPDATE responsibility_period SET from_at = \
                (SELECT {change_at} FROM organization o WHERE o.id = responsibility_period.organization_id) \
-             WHERE to_at IS NULL AND organization_id IN (SELECT o.id FROM organization o WHERE {CHANGED})"
+             WHERE organization_id IN (SELECT o.id FROM organization o WHERE {CHANGED})"
         ),
         values,
+    )
+    .await?;
+    execute(
+        db,
+        format!(
+            "INSERT INTO responsibility_period \
+               (organization_id, credit_code, from_at, basis, department_id) \
+             SELECT o.id, o.credit_code, $1, \
+               CASE WHEN o.resp_fallback_department_id IS NULL THEN 'NONE' ELSE 'FALLBACK' END, \
+               o.resp_fallback_department_id \
+             FROM organization o WHERE {CHANGED}"
+        ),
+        vec![Value::from(recorded)],
     )
     .await?;
 

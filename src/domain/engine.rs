@@ -128,6 +128,9 @@ async fn resolve_counted(db: &(impl ConnectionTrait + StreamTrait), target: Targ
     if feed::is_recording() {
         feed::record(ids_of(db, "SELECT id FROM resolution_next".to_owned()).await?);
     }
+    // The history appends the staged changes, compared with what is still
+    // stored, as a step of its own.
+    periods::follow_staged(db).await?;
     count_cells_of_staged(db, -1).await?;
     // SQLite rewrites the entries of every index over an assigned column,
     // changed or not: each shape of change assigns only what it changes
@@ -155,8 +158,6 @@ async fn resolve_counted(db: &(impl ConnectionTrait + StreamTrait), target: Targ
         .await?;
     }
     count_cells_of_staged(db, 1).await?;
-    // The history follows what is now stored, as a step of its own.
-    periods::follow(db, Affected::Staged).await?;
     db::execute_unprepared(db, "DELETE FROM resolution_next").await?;
     Ok(staged)
 }

@@ -72,7 +72,10 @@ async fn open_periods(app: &TestApp) -> i64 {
         .db
         .query_one_raw(sea_orm::Statement::from_string(
             app.db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM responsibility_period WHERE to_at IS NULL",
+            // Open: an organization's latest row, unless it closes.
+            "SELECT COUNT(*) AS n FROM responsibility_period p WHERE p.basis IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM responsibility_period q \
+               WHERE q.credit_code = p.credit_code AND q.from_at > p.from_at)",
         ))
         .await
         .unwrap()
@@ -500,4 +503,163 @@ async fn prune_removes_old_snapshots_and_closed_periods_never_an_open_one() {
         shape(&history(&app, &code).await),
         [("FALLBACK".to_owned(), Some("DJ-FALLBACK".to_owned()))]
     );
+}
+
+/// Rows of the history table, whatever its shape.
+async fn period_rows(app: &TestApp, condition: &str) -> i64 {
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM responsibility_period WHERE {condition}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn a_deleted_organization_answers_nothing_while_deleted_and_its_rows_prune_by_credit_code() {
+    let app = TestApp::spawn().await;
+    helpers::small_province(&app).await;
+    let code = helpers::credit_code("91", "350102", 1);
+    helpers::organization(&app, &code, "甲公司", "SMALL_MICRO_ENTERPRISE", "350102001").await;
+    helpers::department(&app, "DJ-FALLBACK", "TOWNSHIP", "350102001").await;
+    let delete = "mutation($code: String!) { deleteOrganization(creditCode: $code) }";
+    app.data(delete, json!({ "code": code })).await;
+    assert_eq!(period_rows(&app, "organization_id IS NULL").await, 3);
+    helpers::organization(&app, &code, "甲公司", "SMALL_MICRO_ENTERPRISE", "350102001").await;
+    let periods = history(&app, &code).await;
+    assert_eq!(periods.len(), 3, "{periods:?}");
+    let deleted = time(&periods[1]["to"]);
+    assert_eq!(
+        at(&app, &code, &text(deleted)).await,
+        Value::Null,
+        "deleted"
+    );
+    assert_eq!(
+        at(&app, &code, &text(deleted - Duration::microseconds(1))).await["basis"],
+        "FALLBACK"
+    );
+    assert_eq!(
+        at(&app, &code, periods[2]["from"].as_str().unwrap()).await["basis"],
+        "FALLBACK",
+        "recorded again"
+    );
+
+    // Deleted again: its rows stay under its credit code, and prune
+    // removes every one that ended, the closing row once it is alone.
+    app.data(delete, json!({ "code": code })).await;
+    let pruned = prune::prune(&app.db, Utc::now() + Duration::days(1))
+        .await
+        .unwrap();
+    assert_eq!(pruned.periods, 4, "each row followed by a later one");
+    assert_eq!(
+        period_rows(&app, "organization_id IS NULL").await,
+        0,
+        "nothing left of it"
+    );
+}
+
+#[tokio::test]
+async fn one_organization_changed_twice_by_one_import_keeps_one_row_for_the_instant() {
+    let app = TestApp::spawn().await;
+    helpers::small_province(&app).await;
+    let code = helpers::credit_code("91", "350102", 1);
+    helpers::organization(&app, &code, "甲公司", "SMALL_MICRO_ENTERPRISE", "350102001").await;
+    helpers::department(&app, "DJ-FALLBACK", "TOWNSHIP", "350102001").await;
+    // One file: the fallback's kind changes (it no longer decides) and a
+    // new department becomes the fallback: two changes at one instant.
+    let csv = "code,name,kindCode,regionCode\n\
+               DJ-FALLBACK,东街民政办,CIVIL_AFFAIRS,350102001\n\
+               DJ-DONGJIE,东街街道党工委,TOWNSHIP,350102001\n";
+    let caller = caller("importer", Role::Editor, Scope::EVERYTHING);
+    let report = import(
+        &app.db,
+        &caller,
+        "departments.csv",
+        Box::new(std::io::Cursor::new(csv.as_bytes().to_vec())),
+        ImportOptions {
+            entity: Dataset::Departments,
+            format: Format::Csv,
+            encoding: Encoding::Utf8,
+            dry_run: false,
+        },
+    )
+    .await
+    .expect("the import runs");
+    assert_eq!(report.changed_responsibility, 2, "changed twice");
+    let periods = history(&app, &code).await;
+    assert_contiguous(&periods, "an import of departments");
+    assert_eq!(periods.len(), 3, "{periods:?}");
+    let now = app
+        .data(
+            "query($code: String!) { organization(creditCode: $code) {
+                responsibility { basis department { code } } } }",
+            json!({ "code": code }),
+        )
+        .await;
+    let now = &now["organization"]["responsibility"];
+    assert_eq!(periods[2]["basis"], now["basis"]);
+    assert_eq!(periods[2]["department"], now["department"]);
+}
+
+/// The migration to append-only periods carries every period down (each
+/// closed where the next begins, or at its deletion) and up again.
+#[tokio::test]
+async fn the_append_only_migration_carries_every_period_down_and_up() {
+    use migration::{Migrator, MigratorTrait};
+
+    let app = TestApp::spawn().await;
+    helpers::small_province(&app).await;
+    let (kept, gone) = (
+        helpers::credit_code("91", "350102", 1),
+        helpers::credit_code("91", "350102", 2),
+    );
+    for code in [&kept, &gone] {
+        helpers::organization(&app, code, "公司", "SMALL_MICRO_ENTERPRISE", "350102001").await;
+    }
+    helpers::department(&app, "DJ-FALLBACK", "TOWNSHIP", "350102001").await;
+    let delete = "mutation($code: String!) { deleteOrganization(creditCode: $code) }";
+    app.data(delete, json!({ "code": gone })).await;
+    let before = history(&app, &kept).await;
+    assert_eq!(before.len(), 2);
+
+    let steps = Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name().contains("append_responsibility_periods"))
+        .expect("the migration is registered") as u32
+        + 1;
+    Migrator::down(&app.db, Some(steps))
+        .await
+        .expect("it goes down");
+    assert_eq!(period_rows(&app, "1 = 1").await, 4, "the closing row gone");
+    assert_eq!(period_rows(&app, "to_at IS NULL").await, 1, "one open");
+    assert_eq!(
+        period_rows(
+            &app,
+            "organization_id IS NULL AND to_at IS NOT NULL AND to_at > from_at"
+        )
+        .await,
+        2,
+        "the deleted one's, closed"
+    );
+
+    Migrator::up(&app.db, None).await.expect("it goes up again");
+    assert_eq!(history(&app, &kept).await, before, "the same periods");
+    assert_eq!(
+        period_rows(&app, "basis IS NULL").await,
+        1,
+        "its closing row"
+    );
+    helpers::organization(&app, &gone, "公司", "SMALL_MICRO_ENTERPRISE", "350102001").await;
+    let back = history(&app, &gone).await;
+    assert_eq!(
+        back.len(),
+        3,
+        "its two periods back, and a new one: {back:?}"
+    );
+    assert_ne!(back[1]["to"], Value::Null, "closed at its deletion");
 }

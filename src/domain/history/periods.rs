@@ -1,36 +1,36 @@
 //! Periods of responsibility: who was responsible for an organization over
-//! time, kept by one step that follows every write of the stored
+//! time, kept by a step that follows every write of the stored
 //! responsibility.
 //!
-//! The step reads only what the engine stored (`organization.resp_basis`,
-//! `resp_department_id`) and is given the organizations a write affected
-//! by the same predicate the engine used. It runs a handful of set-based
-//! statements whatever their number: close the open periods that no
-//! longer match what is stored (or whose organization is gone), give a
-//! re-created organization back its earlier periods, and open a period for
-//! every affected organization that has none open. Every period a write
-//! opens or closes carries the same instant: the write's ([`instant`]).
+//! The history is append-only: a change of an organization's stored basis
+//! or department inserts one row (`responsibility_period`) at the write's
+//! instant ([`instant`]); nothing written earlier is updated. A period ends
+//! where the organization's next row starts, computed when read. A deleted
+//! organization gets a closing row (no basis) and keeps its rows under its
+//! credit code; recorded again, it takes them back.
+//!
+//! The steps are set-based, a fixed number of statements whatever the
+//! number of organizations: [`follow_staged`] for the engine's staged
+//! changes (one INSERT … SELECT), [`follow`] for the other writes.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::responsibility_period;
-use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement, Value,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Statement,
+    Value,
 };
 
 use crate::domain::responsibility::{Basis, basis_of};
 use crate::error::Result;
 
-/// The organizations a write affected.
+/// The organizations a write affected (other than the engine's staged
+/// changes, which [`follow_staged`] records).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Affected {
     /// One organization.
     One(i32),
-    /// Those the engine staged as changed (`resolution_next`): organizations
-    /// that existed before the write, so none can be re-created.
-    Staged,
     /// Those listed in `dirty_organization`.
     Listed,
     /// Every organization.
@@ -42,7 +42,6 @@ impl Affected {
     fn on(self, column: &str) -> String {
         match self {
             Affected::One(id) => format!("{column} = {id}"),
-            Affected::Staged => format!("{column} IN (SELECT id FROM resolution_next)"),
             Affected::Listed => format!("{column} IN (SELECT id FROM dirty_organization)"),
             Affected::All => "1 = 1".to_owned(),
         }
@@ -93,62 +92,85 @@ async fn execute(db: &impl ConnectionTrait, sql: String, at: DateTime<Utc>) -> R
     Ok(result.rows_affected())
 }
 
-/// A stored period `p` whose organization no longer holds that basis and
-/// department (or no longer exists).
+/// A row `p` written at this write's instant that no longer matches what
+/// its organization stores (or whose organization is gone).
 const STALE: &str = "NOT EXISTS (SELECT 1 FROM organization o WHERE o.id = p.organization_id \
      AND o.resp_basis = p.basis AND o.resp_department_id IS NOT DISTINCT FROM p.department_id)";
 
-/// Brings the periods of the affected organizations in line with their
-/// stored responsibility, at the write's instant. Call after the engine
-/// stored it, in the same transaction.
-pub async fn follow(db: &impl ConnectionTrait, affected: Affected) -> Result<()> {
-    let at = instant();
-    let open = affected.on("p.organization_id");
-    // A period opened earlier in this same write and already stale would
-    // close empty: drop it instead.
-    execute(
-        db,
-        format!(
-            "DELETE FROM responsibility_period WHERE id IN (SELECT p.id FROM responsibility_period p \
-             WHERE p.to_at IS NULL AND p.from_at = $1 AND {open} AND {STALE})"
-        ),
-        at,
-    )
-    .await?;
-    execute(
-        db,
-        format!(
-            "UPDATE responsibility_period SET to_at = $1 WHERE id IN (SELECT p.id FROM responsibility_period p \
-             WHERE p.to_at IS NULL AND {open} AND {STALE})"
-        ),
-        at,
-    )
-    .await?;
-    if affected != Affected::Staged {
-        // An organization deleted and recorded again under its credit code
-        // takes back its earlier (closed) periods.
-        execute(
-            db,
-            format!(
-                "UPDATE responsibility_period SET organization_id = \
-                   (SELECT o.id FROM organization o WHERE o.credit_code = responsibility_period.credit_code) \
-                 WHERE organization_id IS NULL AND to_at <= $1 AND credit_code IN ( \
-                   SELECT o.credit_code FROM organization o WHERE {} AND NOT EXISTS \
-                     (SELECT 1 FROM responsibility_period p WHERE p.organization_id = o.id))",
-                affected.on("o.id")
-            ),
-            at,
-        )
-        .await?;
-    }
+/// Where a row of this instant meets one written earlier in the same
+/// write (one organization changed twice): the later change replaces it.
+const REPLACE: &str = "ON CONFLICT (organization_id, from_at) \
+     DO UPDATE SET basis = excluded.basis, department_id = excluded.department_id";
+
+/// Records the changes the engine staged in `resolution_next`, before it
+/// stores them: one row for each organization whose basis or department
+/// differs from what it stores. One INSERT … SELECT, no probe of the
+/// history: the staged rows are exactly the changed organizations, and
+/// `index_change` 0 says neither indexed column moved.
+pub async fn follow_staged(db: &impl ConnectionTrait) -> Result<()> {
     execute(
         db,
         format!(
             "INSERT INTO responsibility_period \
-               (organization_id, credit_code, from_at, to_at, basis, department_id) \
-             SELECT o.id, o.credit_code, $1, NULL, o.resp_basis, o.resp_department_id \
-             FROM organization o WHERE {} AND NOT EXISTS \
-               (SELECT 1 FROM responsibility_period p WHERE p.organization_id = o.id AND p.to_at IS NULL)",
+               (organization_id, credit_code, from_at, basis, department_id) \
+             SELECT n.id, o.credit_code, $1, n.basis, n.department_id \
+             FROM resolution_next n JOIN organization o ON o.id = n.id \
+             WHERE n.index_change <> 0 AND (o.resp_basis <> n.basis \
+               OR o.resp_department_id IS DISTINCT FROM n.department_id) \
+             {REPLACE}"
+        ),
+        instant(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Brings the history of the affected organizations in line with their
+/// stored responsibility, at the write's instant. Call after the engine
+/// stored it, in the same transaction.
+pub async fn follow(db: &impl ConnectionTrait, affected: Affected) -> Result<()> {
+    let at = instant();
+    // A row this same write inserted and has changed since: dropped, so
+    // that the organization's latest row is the one before it.
+    execute(
+        db,
+        format!(
+            "DELETE FROM responsibility_period WHERE id IN (SELECT p.id FROM responsibility_period p \
+             WHERE p.from_at = $1 AND {} AND {STALE})",
+            affected.on("p.organization_id")
+        ),
+        at,
+    )
+    .await?;
+    // An organization deleted and recorded again under its credit code
+    // takes back its earlier rows.
+    execute(
+        db,
+        format!(
+            "UPDATE responsibility_period SET organization_id = \
+               (SELECT o.id FROM organization o WHERE o.credit_code = responsibility_period.credit_code) \
+             WHERE organization_id IS NULL AND from_at <= $1 AND credit_code IN ( \
+               SELECT o.credit_code FROM organization o WHERE {} AND NOT EXISTS \
+                 (SELECT 1 FROM responsibility_period p WHERE p.organization_id = o.id))",
+            affected.on("o.id")
+        ),
+        at,
+    )
+    .await?;
+    // A row where the organization's latest differs (or it has none): one
+    // descent of the organization's index each.
+    execute(
+        db,
+        format!(
+            "INSERT INTO responsibility_period \
+               (organization_id, credit_code, from_at, basis, department_id) \
+             SELECT o.id, o.credit_code, $1, o.resp_basis, o.resp_department_id \
+             FROM organization o WHERE {} AND COALESCE( \
+               (SELECT CASE WHEN l.basis = o.resp_basis \
+                  AND l.department_id IS NOT DISTINCT FROM o.resp_department_id THEN 1 ELSE 0 END \
+                FROM responsibility_period l WHERE l.organization_id = o.id \
+                ORDER BY l.from_at DESC LIMIT 1), 0) = 0 \
+             {REPLACE}",
             affected.on("o.id")
         ),
         at,
@@ -157,14 +179,16 @@ pub async fn follow(db: &impl ConnectionTrait, affected: Affected) -> Result<()>
     Ok(())
 }
 
-/// Closes the open period of an organization about to be deleted: its
-/// periods stay, unlinked from the row, under its credit code.
+/// Ends the history of an organization about to be deleted with a closing
+/// row: its rows stay, unlinked from the deleted row, under its credit code.
 pub async fn end(db: &impl ConnectionTrait, organization_id: i32) -> Result<()> {
     execute(
         db,
         format!(
-            "UPDATE responsibility_period SET to_at = $1 \
-             WHERE organization_id = {organization_id} AND to_at IS NULL"
+            "INSERT INTO responsibility_period \
+               (organization_id, credit_code, from_at, basis, department_id) \
+             SELECT id, credit_code, $1, NULL, NULL FROM organization WHERE id = {organization_id} \
+             {REPLACE}"
         ),
         instant(),
     )
@@ -182,18 +206,10 @@ pub struct Period {
     pub department_id: Option<i32>,
 }
 
-impl From<responsibility_period::Model> for Period {
-    fn from(row: responsibility_period::Model) -> Self {
-        Period {
-            from: row.from_at,
-            to: row.to_at,
-            basis: basis_of(&row.basis),
-            department_id: row.department_id,
-        }
-    }
-}
-
 /// Every period of each organization, oldest first: one statement for all.
+/// Each ends where the organization's next row starts; a closing row
+/// (a deletion) is no period. Two rows in a row that hold the same (one
+/// organization changed and changed back within one write) read as one.
 pub async fn of(
     db: &impl ConnectionTrait,
     organization_ids: &[i32],
@@ -207,31 +223,73 @@ pub async fn of(
         .order_by_asc(responsibility_period::Column::FromAt)
         .all(db)
         .await?;
+    let mut open: Option<(i32, Period)> = None;
     for row in rows {
-        if let Some(id) = row.organization_id {
-            out.entry(id).or_default().push(row.into());
+        let Some(id) = row.organization_id else {
+            continue;
+        };
+        let held = row.basis.as_deref().map(|basis| Period {
+            from: row.from_at,
+            to: None,
+            basis: basis_of(basis),
+            department_id: row.department_id,
+        });
+        if let Some((open_id, mut period)) = open.take() {
+            if open_id == id {
+                if let Some(next) = &held
+                    && (next.basis, next.department_id) == (period.basis, period.department_id)
+                {
+                    open = Some((open_id, period));
+                    continue;
+                }
+                period.to = Some(row.from_at);
+            }
+            out.entry(open_id).or_default().push(period);
         }
+        open = held.map(|period| (id, period));
+    }
+    if let Some((id, period)) = open {
+        out.entry(id).or_default().push(period);
     }
     Ok(out)
 }
 
+/// A row as [`at`] reads it, its end computed.
+#[derive(FromQueryResult)]
+struct HeldRow {
+    from_at: DateTime<Utc>,
+    to_at: Option<DateTime<Utc>>,
+    basis: Option<String>,
+    department_id: Option<i32>,
+}
+
 /// The period that held at `at` (half-open: at the instant of a change the
-/// new period answers); None before the first. One indexed statement.
+/// new period answers); None before the first or while deleted. One
+/// statement: the latest row at or before `at` by one descent of
+/// `(organization_id, from_at)`, its end the next row's start.
 pub async fn at(
     db: &impl ConnectionTrait,
     organization_id: i32,
     at: DateTime<Utc>,
 ) -> Result<Option<Period>> {
-    let select = responsibility_period::Entity::find()
-        .filter(responsibility_period::Column::OrganizationId.eq(organization_id))
-        .filter(responsibility_period::Column::FromAt.lte(at))
-        .filter(
-            responsibility_period::Column::ToAt
-                .is_null()
-                .or(responsibility_period::Column::ToAt.gt(at)),
-        )
-        .order_by_desc(responsibility_period::Column::FromAt);
     // Its LIMIT written into the text, so that SQLite keeps it prepared.
-    let row = crate::domain::page::first_row(db, select).await?;
-    Ok(row.map(Period::from))
+    let row = HeldRow::find_by_statement(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT p.from_at, p.basis, p.department_id, \
+           (SELECT MIN(n.from_at) FROM responsibility_period n \
+            WHERE n.organization_id = p.organization_id AND n.from_at > p.from_at) AS to_at \
+         FROM responsibility_period p WHERE p.organization_id = $1 AND p.from_at <= $2 \
+         ORDER BY p.from_at DESC LIMIT 1",
+        [Value::from(organization_id), Value::from(at)],
+    ))
+    .one(db)
+    .await?;
+    Ok(row.and_then(|row| {
+        row.basis.map(|basis| Period {
+            from: row.from_at,
+            to: row.to_at,
+            basis: basis_of(&basis),
+            department_id: row.department_id,
+        })
+    }))
 }
