@@ -176,7 +176,7 @@ pub struct Localized<E>(pub E, pub Limits, pub Option<ChangeFeed>);
 
 impl<E: Executor> Executor for Localized<E> {
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        self.0.execute(request).await
+        publishing(self.2.as_ref(), self.0.execute(request)).await
     }
 
     fn execute_stream(
