@@ -141,25 +141,31 @@ static DEPARTMENT_COLUMNS: LazyLock<String> = LazyLock::new(|| {
         .join(", ")
 });
 
-/// The category's and the region of location's columns, whole (as
-/// `cm_<column>` and `lm_<column>`): a lookup that shows them needs no
-/// second and third statement to load them.
-static ALONG_COLUMNS: LazyLock<String> = LazyLock::new(|| {
-    let category = entity::category::Column::iter()
-        .map(|column| format!("cat.{0} AS cm_{0}", column.as_str()));
-    let region =
-        entity::region::Column::iter().map(|column| format!("loc.{0} AS lm_{0}", column.as_str()));
-    category.chain(region).collect::<Vec<_>>().join(", ")
+/// The category's columns, whole (as `cm_<column>`), and the region of
+/// location's (as `lm_<column>`): a lookup that shows them needs no second
+/// and third statement to load them. Read only when shown: each column of
+/// the row costs its copy and its decoding.
+static CATEGORY_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    entity::category::Column::iter()
+        .map(|column| format!(", cat.{0} AS cm_{0}", column.as_str()))
+        .collect()
+});
+static REGION_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    entity::region::Column::iter()
+        .map(|column| format!(", loc.{0} AS lm_{0}", column.as_str()))
+        .collect()
 });
 
 /// `find`, together with every name its explanation gives, in one
 /// statement: the lookup that answers "who is responsible, and why" reads
 /// the organization and the names from the same row at once, instead of
 /// the organization first and then four loads of names.
+/// The category and the region come whole only as `along` asks.
 pub async fn find_explained(
     db: &impl ConnectionTrait,
     scope: &Scope,
     credit_code: &str,
+    along: Along,
 ) -> Result<Option<Explained>> {
     let code = CreditCode::parse("creditCode", credit_code)?;
     let within = match scope.region_id {
@@ -170,7 +176,7 @@ pub async fn find_explained(
         .query_one_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
             format!(
-                "SELECT o.*, {department}, {along}, \
+                "SELECT o.*, {department}{category}{region}, \
                    cat.code AS category_code, cat.name AS category_name, \
                    loc.code AS location_code, loc.name AS location_name, loc.level AS location_level, \
                    admin.code AS administering_code, admin.name AS administering_name, \
@@ -197,7 +203,8 @@ pub async fn find_explained(
                  LEFT JOIN department_kind rule_kind ON rule_kind.id = resp_rule.department_kind_id \
                  WHERE o.credit_code = $1{within}",
                 department = *DEPARTMENT_COLUMNS,
-                along = *ALONG_COLUMNS
+                category = if along.category { CATEGORY_COLUMNS.as_str() } else { "" },
+                region = if along.region { REGION_COLUMNS.as_str() } else { "" },
             ),
             [code.as_str().into()],
         ))
@@ -237,14 +244,18 @@ pub async fn find_explained(
         department: named("department")?,
     };
     let mut related = Related::default();
-    related.categories.insert(
-        org.category_id,
-        entity::category::Model::from_query_result(&row, "cm_")?,
-    );
-    related.regions.insert(
-        org.region_id,
-        entity::region::Model::from_query_result(&row, "lm_")?,
-    );
+    if along.category {
+        related.categories.insert(
+            org.category_id,
+            entity::category::Model::from_query_result(&row, "cm_")?,
+        );
+    }
+    if along.region {
+        related.regions.insert(
+            org.region_id,
+            entity::region::Model::from_query_result(&row, "lm_")?,
+        );
+    }
     Ok(Some(Explained {
         organization: org,
         facts,
@@ -259,7 +270,7 @@ pub struct Explained {
     pub organization: organization::Model,
     pub facts: Facts,
     pub department: Option<entity::department::Model>,
-    /// Its category and region of location, whole.
+    /// Its category and region of location, whole, when asked for.
     pub related: Related,
 }
 

@@ -24,7 +24,7 @@ use execution::parsed;
 pub use execution::{execute, execute_batch};
 use mutation::Mutation;
 use query::Query;
-use subscription::{PublishChanges, Subscription};
+use subscription::Subscription;
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
@@ -51,8 +51,7 @@ pub fn build_at(db: DatabaseConnection, limits: &Limits, clock: Clock) -> AppSch
     let mut builder = schema()
         .data(db)
         .data(clock)
-        .data(feed.clone())
-        .extension(PublishChanges(feed))
+        .data(feed)
         .data(parsed::ParsedQueries::default())
         .data(limits.clone())
         .limit_depth(limits.depth)

@@ -1,13 +1,11 @@
 //! The Subscription root: `responsibilityChanged`, fed by the change feed
-//! (see [`crate::domain::feed`]), and what ties the feed to requests: an
-//! extension that publishes each request's committed changes, and on
+//! (see [`crate::domain::feed`]), and what ties the feed to requests:
+//! [`publishing`], which publishes each request's committed changes, and on
 //! PostgreSQL a listener that brings other replicas' changes in.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
-use async_graphql::{Context, Response, Subscription as SubscriptionDerive};
+use async_graphql::{Context, Subscription as SubscriptionDerive};
 use futures::{Stream, StreamExt, stream};
 use sea_orm::DatabaseConnection;
 use tokio::sync::broadcast::error::RecvError;
@@ -68,30 +66,19 @@ impl Subscription {
     }
 }
 
-/// Publishes the changes each request's writes committed to this
-/// process's subscribers, once the request is done.
-pub struct PublishChanges(pub ChangeFeed);
-
-impl ExtensionFactory for PublishChanges {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(PublishChangesExtension(self.0.clone()))
-    }
-}
-
-struct PublishChangesExtension(ChangeFeed);
-
-#[async_trait::async_trait]
-impl Extension for PublishChangesExtension {
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let (response, changed) = feed::capture(&self.0, next.run(ctx, operation_name)).await;
-        self.0.publish(changed);
-        response
-    }
+/// Runs one request's work and then publishes the changes its writes
+/// committed to this process's subscribers. `graphql::execute` and the
+/// WebSocket driver call it around the schema, rather than a schema
+/// extension: any extension makes async-graphql wrap every field's
+/// resolution in its hooks (a registry lookup, boxed futures and a context
+/// per field), which cost a lookup more than the lookup's own statement.
+pub async fn publishing<F: Future>(feed: Option<&ChangeFeed>, work: F) -> F::Output {
+    let Some(feed) = feed else {
+        return work.await;
+    };
+    let (output, changed) = feed::capture(feed, work).await;
+    feed.publish(changed);
+    output
 }
 
 /// On PostgreSQL, listens for the changes other replicas commit and hands

@@ -37,14 +37,16 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use futures::stream::BoxStream;
+use futures::stream::{self, BoxStream};
 use futures::{SinkExt, StreamExt};
 use sea_orm::DatabaseConnection;
 
 use crate::domain::access::Caller;
+use crate::domain::feed::ChangeFeed;
 use crate::graphql::Limits;
 use crate::graphql::execution::localize;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::subscription::publishing;
 use crate::http::auth;
 use crate::http::state::{Access, AppState, Drain};
 use crate::i18n::Lang;
@@ -99,7 +101,8 @@ pub async fn upgrade(State(state): State<AppState>, request: Request, next: Next
         };
         // The errors name the limits the schema was built with.
         let limits = state.schema.data::<Limits>().cloned().unwrap_or_default();
-        serve(socket, Localized(state.schema, limits), connection)
+        let feed = state.schema.data::<ChangeFeed>().cloned();
+        serve(socket, Localized(state.schema, limits, feed), connection)
     })
 }
 
@@ -166,13 +169,14 @@ pub struct Connection {
 }
 
 /// The schema, with the errors of each subscription answer said in the
-/// connection's language (as `graphql::execute` does for a request).
+/// connection's language and a query's or mutation's committed changes
+/// published to the change feed (as `graphql::execute` does for a request).
 #[derive(Clone)]
-pub struct Localized<E>(pub E, pub Limits);
+pub struct Localized<E>(pub E, pub Limits, pub Option<ChangeFeed>);
 
 impl<E: Executor> Executor for Localized<E> {
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        self.0.execute(request).await
+        publishing(self.2.as_ref(), self.0.execute(request)).await
     }
 
     fn execute_stream(
@@ -187,8 +191,16 @@ impl<E: Executor> Executor for Localized<E> {
             .copied()
             .unwrap_or_default();
         let limits = self.1.clone();
-        self.0
-            .execute_stream(request, session_data)
+        let feed = self.2.clone();
+        let stream = self.0.execute_stream(request, session_data);
+        // A query or mutation answers once: its writes' changes are
+        // published after that answer (a subscription writes nothing).
+        let first = async move {
+            let (first, rest) = publishing(feed.as_ref(), stream.into_future()).await;
+            stream::iter(first).chain(rest)
+        };
+        stream::once(first)
+            .flatten()
             .map(move |mut response| {
                 for error in &mut response.errors {
                     localize(error, lang, &limits);

@@ -19,7 +19,9 @@ use sea_orm::DatabaseConnection;
 use super::AppSchema;
 use super::context;
 use super::loaders::Loaders;
+use super::subscription::publishing;
 use crate::domain::access::Caller;
+use crate::domain::feed::ChangeFeed;
 use crate::i18n::{Lang, Message};
 use crate::msg;
 use batching::LoadQueue;
@@ -72,7 +74,8 @@ pub async fn execute(
         .data(context::KnownRows::default())
         .data(scope)
         .data(caller.clone());
-    let mut response = queue.drive(schema.execute(request)).await;
+    let feed = schema.data::<ChangeFeed>();
+    let mut response = publishing(feed, queue.drive(schema.execute(request))).await;
     if let Some(document) = &document {
         ordering::reorder(document, operation_name.as_deref(), &mut response.data);
     }

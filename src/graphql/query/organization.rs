@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, InputObject, Object};
 
-use crate::domain::organization::{self, OrganizationFilter as DomainFilter};
+use crate::domain::organization::{self, Along, OrganizationFilter as DomainFilter};
 use crate::domain::page::PageRequest;
 use crate::graphql::context::{along, db, known_facts, known_rows, scope};
 use crate::graphql::error::ApiResult;
@@ -54,12 +54,17 @@ impl OrganizationQuery {
         // with the organization, in its one statement.
         let look = ctx.look_ahead();
         let responsibility = look.field("responsibility");
+        let along = Along {
+            category: look.field("category").exists(),
+            region: look.field("region").exists(),
+        };
         let wide = responsibility.field("explanation").exists()
             || responsibility.field("department").exists()
-            || look.field("category").exists()
-            || look.field("region").exists();
+            || along.category
+            || along.region;
         if wide && let (Some(facts), Some(rows)) = (known_facts(ctx), known_rows(ctx)) {
-            let found = organization::find_explained(db(ctx)?, &scope(ctx), &credit_code).await?;
+            let found =
+                organization::find_explained(db(ctx)?, &scope(ctx), &credit_code, along).await?;
             return Ok(found.map(|mut explained| {
                 rows.add(std::mem::take(&mut explained.related));
                 let model = explained.organization.clone();
