@@ -132,29 +132,27 @@ pub async fn find(
     page::first_row(db, select).await
 }
 
+/// Every column of entity `C`'s row `table`, each as `<prefix><column>`,
+/// each after ", ": a row read whole beside the organization.
+fn aliased<C: sea_orm::Iterable + ColumnTrait>(table: &str, prefix: &str) -> String {
+    C::iter()
+        .map(|column| format!(", {table}.{0} AS {prefix}{0}", column.as_str()))
+        .collect()
+}
+
 /// The responsible department's columns, whole (as `dm_<column>`), as the
 /// answer names it beside the explanation.
-static DEPARTMENT_COLUMNS: LazyLock<String> = LazyLock::new(|| {
-    entity::department::Column::iter()
-        .map(|column| format!("resp.{0} AS dm_{0}", column.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
-});
+static DEPARTMENT_COLUMNS: LazyLock<String> =
+    LazyLock::new(|| aliased::<entity::department::Column>("resp", "dm_"));
 
 /// The category's columns, whole (as `cm_<column>`), and the region of
 /// location's (as `lm_<column>`): a lookup that shows them needs no second
 /// and third statement to load them. Read only when shown: each column of
 /// the row costs its copy and its decoding.
-static CATEGORY_COLUMNS: LazyLock<String> = LazyLock::new(|| {
-    entity::category::Column::iter()
-        .map(|column| format!(", cat.{0} AS cm_{0}", column.as_str()))
-        .collect()
-});
-static REGION_COLUMNS: LazyLock<String> = LazyLock::new(|| {
-    entity::region::Column::iter()
-        .map(|column| format!(", loc.{0} AS lm_{0}", column.as_str()))
-        .collect()
-});
+static CATEGORY_COLUMNS: LazyLock<String> =
+    LazyLock::new(|| aliased::<entity::category::Column>("cat", "cm_"));
+static REGION_COLUMNS: LazyLock<String> =
+    LazyLock::new(|| aliased::<entity::region::Column>("loc", "lm_"));
 
 /// `find`, together with every name its explanation gives, in one
 /// statement: the lookup that answers "who is responsible, and why" reads
@@ -176,7 +174,7 @@ pub async fn find_explained(
         .query_one_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
             format!(
-                "SELECT o.*, {department}{category}{region}, \
+                "SELECT o.*{department}{category}{region}, \
                    cat.code AS category_code, cat.name AS category_name, \
                    loc.code AS location_code, loc.name AS location_name, loc.level AS location_level, \
                    admin.code AS administering_code, admin.name AS administering_name, \
