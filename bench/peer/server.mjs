@@ -8,10 +8,9 @@
 //   node server.mjs DATABASE_URL LISTEN        (LISTEN: 127.0.0.1:18082)
 //
 // It serves POST /graphql and, once the schema is built, GET /healthz.
-// It writes nothing to the database: the one thing orgmap's schema does not
-// say (that resp_department_id names a department: the resp_* columns
-// carry no foreign key) is told to PostGraphile as a smart tag here, in
-// memory, so orgmap's tables stay exactly as orgmap made them.
+// It writes nothing to the database and needs no smart tags: every relation
+// it serves (an organization's stored responsibility, the department that
+// names) is one of orgmap's foreign keys.
 
 import { createServer } from "node:http";
 
@@ -20,7 +19,6 @@ import { postgraphile } from "postgraphile";
 import { makePgService } from "postgraphile/adaptors/pg";
 import { grafserv } from "postgraphile/grafserv/node";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
-import { jsonPgSmartTags } from "postgraphile/utils";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
 
 const [databaseUrl, listen] = process.argv.slice(2);
@@ -32,23 +30,9 @@ const at = listen.lastIndexOf(":");
 const host = listen.slice(0, at);
 const port = Number(listen.slice(at + 1));
 
-const RespDepartmentIsADepartment = jsonPgSmartTags({
-  version: 1,
-  config: {
-    class: {
-      organization: {
-        tags: {
-          foreignKey: "(resp_department_id) references department (id)|@fieldName respDepartment",
-        },
-      },
-    },
-  },
-});
-
 /** @type {GraphileConfig.Preset} */
 const preset = {
   extends: [PostGraphileAmberPreset, PostGraphileConnectionFilterPreset, PgAggregatesPreset],
-  plugins: [RespDepartmentIsADepartment],
   pgServices: [makePgService({ connectionString: databaseUrl, schemas: ["public"] })],
   schema: {
     // Filtering organizations by their region's ancestors goes through

@@ -84,7 +84,7 @@ fn unassigned_peer(region: &str) -> String {
     gql_with(
         &format!(
             "query($region: String!) {{ allOrganizations(first: 100, orderBy: PRIMARY_KEY_ASC, filter: {{ \
-               respBasis: {{ equalTo: \"NONE\" }}, \
+               responsibilityById: {{ basis: {{ equalTo: \"NONE\" }} }}, \
                regionByRegionId: {{ regionClosuresByDescendantId: {{ some: {{ \
                  regionByAncestorId: {{ code: {{ equalTo: $region }} }} }} }} }} }}) \
              {{ nodes {{ {PEER_NODE} }} pageInfo {{ hasNextPage }} }} }}"
@@ -200,7 +200,8 @@ pub async fn questions(
             peer: |code| {
                 gql_with(
                     "query($code: String!) { organizationByCreditCode(creditCode: $code) { creditCode name \
-                     categoryByCategoryId { name } regionByRegionId { name } respBasis respDepartment { name } } }",
+                     categoryByCategoryId { name } regionByRegionId { name } \
+                     responsibilityById { basis departmentByDepartmentId { name } } } }",
                     json!({ "code": code }),
                 )
             },
@@ -217,12 +218,13 @@ pub async fn questions(
             },
             peer_answer: |data| {
                 let o = data.get("organizationByCreditCode")?;
+                let r = o.get("responsibilityById")?;
                 lookup(
                     o,
                     "categoryByCategoryId",
                     "regionByRegionId",
-                    o.get("respBasis")?,
-                    o.get("respDepartment")?,
+                    r.get("basis")?,
+                    r.get("departmentByDepartmentId")?,
                 )
             },
         },
@@ -268,7 +270,7 @@ pub async fn questions(
             // count of the primary key is its count of rows.
             peer: |_| {
                 gql_with(
-                    "{ allOrganizations { groupedAggregates(groupBy: [RESP_BASIS]) { keys distinctCount { rowId } } } }",
+                    "{ allResponsibilities { groupedAggregates(groupBy: [BASIS]) { keys distinctCount { rowId } } } }",
                     json!({}),
                 )
             },
@@ -288,7 +290,7 @@ pub async fn questions(
             },
             peer_answer: |data| {
                 let groups = data
-                    .get("allOrganizations")?
+                    .get("allResponsibilities")?
                     .get("groupedAggregates")?
                     .as_array()?;
                 // BigInt counts come as strings.
@@ -555,8 +557,8 @@ pub fn describe() -> String {
          ([bench/peer/README.md](bench/peer/README.md); {versions}; \
          the Amber preset, relation filters on, production mode, pg's default pool of 10 connections \
          against orgmap's 12), on the same database after orgmap is stopped; it adds nothing to the \
-         database: the one relation orgmap's schema does not declare (`resp_department_id` names a \
-         department) is a smart tag in its configuration, and the region subtree is a relation filter \
+         database and reads its relations from orgmap's foreign keys (the stored responsibility is \
+         `responsibility`, one row per organization); the region subtree is a relation filter \
          through `region_closure`\n\
          - each question: its answers compared with orgmap's first ({CHECKED} distinct requests at most, \
          shapes normalised: the same organizations in the same order, the same names and counts; a \

@@ -21,6 +21,7 @@ pub mod rectification;
 pub mod rectification_event;
 pub mod region;
 pub mod region_closure;
+pub mod responsibility;
 pub mod responsibility_period;
 pub mod responsibility_rule;
 
@@ -33,5 +34,6 @@ pub mod prelude {
     pub use super::organization::Entity as Organization;
     pub use super::region::Entity as Region;
     pub use super::region_closure::Entity as RegionClosure;
+    pub use super::responsibility::Entity as Responsibility;
     pub use super::responsibility_rule::Entity as ResponsibilityRule;
 }

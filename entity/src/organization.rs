@@ -27,23 +27,6 @@ pub struct Model {
     pub party_member_count: i32,
     /// 典型: held up as a model.
     pub is_model: bool,
-    /// Resolved responsibility, kept by the engine on every write: the step
-    /// that decided (PARTY_AFFILIATION, SUPERVISING_UNIT, RULE, FALLBACK, NONE).
-    pub resp_basis: String,
-    /// The responsible department; None for a blind spot.
-    pub resp_department_id: Option<i32>,
-    /// The kind of the responsible department.
-    pub resp_kind_id: Option<i32>,
-    /// The rule in force for the category at the location, whether or not it decided.
-    pub resp_rule_id: Option<i32>,
-    /// The kind that rule names.
-    pub resp_rule_kind_id: Option<i32>,
-    /// The department that rule names; None when its kind has none up the chain.
-    pub resp_rule_department_id: Option<i32>,
-    /// The township fallback department of the location, if any.
-    pub resp_fallback_department_id: Option<i32>,
-    /// True when steps 1-3 name more than one distinct department.
-    pub resp_contested: bool,
     /// Its credit code's type is not one its category admits (类别与代码不符);
     /// kept by the engine.
     pub category_mismatch: bool,

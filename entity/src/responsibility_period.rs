@@ -17,7 +17,7 @@ pub struct Model {
     /// The organization's credit code, kept past its deletion.
     pub credit_code: String,
     pub from_at: DateTimeUtc,
-    /// A `ResponsibilityBasis` value, as `organization.resp_basis`; None:
+    /// A `ResponsibilityBasis` value, as `responsibility.basis`; None:
     /// the organization was deleted at `from_at`.
     pub basis: Option<String>,
     pub department_id: Option<i32>,

@@ -15,6 +15,7 @@ use chrono::{DateTime, Datelike, Days, Duration, Months, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, Statement, Value};
 
 use crate::domain::clock;
+use crate::domain::engine::WITH_STORED;
 use crate::domain::history::{periods, snapshots};
 use crate::error::Result;
 
@@ -26,7 +27,7 @@ const CHANGE_MONTHS: u32 = 11;
 /// one in three of those a department oversees now; `(o.id / 3) % 11`
 /// picks the month of the change.
 const CHANGED: &str =
-    "o.id % 3 = 0 AND o.resp_basis IN ('PARTY_AFFILIATION', 'SUPERVISING_UNIT', 'RULE')";
+    "o.id % 3 = 0 AND st.basis IN ('PARTY_AFFILIATION', 'SUPERVISING_UNIT', 'RULE')";
 
 /// The first of the month `back` months before `today`'s.
 fn first_of_month(today: NaiveDate, back: u32) -> NaiveDate {
@@ -82,7 +83,7 @@ pub async fn lay_down(db: &impl ConnectionTrait) -> Result<()> {
         format!(
             "UPDATE responsibility_period SET from_at = \
                (SELECT {change_at} FROM organization o WHERE o.id = responsibility_period.organization_id) \
-             WHERE organization_id IN (SELECT o.id FROM organization o WHERE {CHANGED})"
+             WHERE organization_id IN (SELECT o.id FROM {WITH_STORED} WHERE {CHANGED})"
         ),
         values,
     )
@@ -93,9 +94,9 @@ pub async fn lay_down(db: &impl ConnectionTrait) -> Result<()> {
             "INSERT INTO responsibility_period \
                (organization_id, credit_code, from_at, basis, department_id) \
              SELECT o.id, o.credit_code, $1, \
-               CASE WHEN o.resp_fallback_department_id IS NULL THEN 'NONE' ELSE 'FALLBACK' END, \
-               o.resp_fallback_department_id \
-             FROM organization o WHERE {CHANGED}"
+               CASE WHEN st.fallback_department_id IS NULL THEN 'NONE' ELSE 'FALLBACK' END, \
+               st.fallback_department_id \
+             FROM {WITH_STORED} WHERE {CHANGED}"
         ),
         vec![Value::from(recorded)],
     )

@@ -1,4 +1,5 @@
-//! Conditions on a stored organization row `o` that several parts share:
+//! Conditions on a stored organization row `o` and its stored
+//! responsibility `st` (see `engine::WITH_STORED`) that several parts share:
 //! 应建未建, a category mismatch, and which stored columns make an
 //! organization a gap of each kind counted per organization. A leaf (it
 //! imports nothing of the domain), so that the engine, the gap lists and
@@ -15,14 +16,15 @@ pub(crate) const SHOULD_ESTABLISH: &str =
 /// index `ix_organization_category_mismatch` spells it.
 pub(crate) const CATEGORY_MISMATCH: &str = "o.category_mismatch = TRUE";
 
-/// The condition on an organization `o` that makes it a gap of the kind
+/// The condition on an organization `o` (and `st`) that makes it a gap of the kind
 /// spelled `code` (as the GraphQL enum and the ledger spell it), for the
 /// kinds counted per organization; None for the others.
 pub(crate) fn organization_gap(code: &str) -> Option<String> {
     Some(match code {
-        "UNASSIGNED" => "o.resp_basis = 'NONE'".to_owned(),
-        "FALLBACK_ONLY" => "o.resp_basis = 'FALLBACK'".to_owned(),
-        "CONTESTED" => "o.resp_contested = TRUE".to_owned(),
+        "UNASSIGNED" => "st.basis = 'NONE'".to_owned(),
+        "FALLBACK_ONLY" => "st.basis = 'FALLBACK'".to_owned(),
+        // As the partial index `ix_responsibility_contested` spells it.
+        "CONTESTED" => "st.contested = TRUE".to_owned(),
         "SHOULD_ESTABLISH" => SHOULD_ESTABLISH.to_owned(),
         "CATEGORY_MISMATCH" => CATEGORY_MISMATCH.to_owned(),
         _ => return None,

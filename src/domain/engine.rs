@@ -43,7 +43,9 @@ impl Target {
         match self {
             Target::One(id) => format!("o2.id = {id}"),
             Target::Dirty => "o2.id IN (SELECT id FROM dirty_organization)".to_owned(),
-            Target::DecidedBy(id) => format!("o2.resp_department_id = {id}"),
+            Target::DecidedBy(id) => {
+                format!("o2.id IN (SELECT id FROM responsibility WHERE department_id = {id})")
+            }
             Target::All => "1 = 1".to_owned(),
         }
     }
@@ -87,15 +89,24 @@ pub(crate) fn resolution_select(target: Target) -> String {
     )
 }
 
-/// The condition under which a stored resolution `o` differs from a new one `n`.
-pub(crate) const CHANGED: &str = "(o.resp_basis <> n.basis \
-     OR o.resp_department_id IS DISTINCT FROM n.department_id \
-     OR o.resp_kind_id IS DISTINCT FROM n.kind_id \
-     OR o.resp_rule_id IS DISTINCT FROM n.rule_id \
-     OR o.resp_rule_kind_id IS DISTINCT FROM n.rule_kind_id \
-     OR o.resp_rule_department_id IS DISTINCT FROM n.rule_department_id \
-     OR o.resp_fallback_department_id IS DISTINCT FROM n.fallback_department_id \
-     OR o.resp_contested <> n.contested)";
+/// The condition under which a stored resolution `st` (a `responsibility`
+/// row) differs from a new one `n`.
+pub(crate) const CHANGED: &str = "(st.basis <> n.basis \
+     OR st.department_id IS DISTINCT FROM n.department_id \
+     OR st.kind_id IS DISTINCT FROM n.kind_id \
+     OR st.rule_id IS DISTINCT FROM n.rule_id \
+     OR st.rule_kind_id IS DISTINCT FROM n.rule_kind_id \
+     OR st.rule_department_id IS DISTINCT FROM n.rule_department_id \
+     OR st.fallback_department_id IS DISTINCT FROM n.fallback_department_id \
+     OR st.contested <> n.contested)";
+
+/// The columns of `responsibility` the engine writes, as `resolution_next`
+/// and [`resolution_select`] name them too.
+const STORED: &str = "id, basis, department_id, kind_id, rule_id, rule_kind_id, \
+     rule_department_id, fallback_department_id, contested";
+
+/// Every stored organization joined with its stored responsibility `st`.
+pub(crate) const WITH_STORED: &str = "organization o JOIN responsibility st ON st.id = o.id";
 
 /// Re-resolves the target organizations and keeps the coverage cells;
 /// returns how many changed. Only the changed ones are written.
@@ -116,7 +127,7 @@ async fn resolve_counted(db: &(impl ConnectionTrait + StreamTrait), target: Targ
                rule_department_id, fallback_department_id, contested, index_change) \
              SELECT n.id, n.basis, n.department_id, n.kind_id, n.rule_id, n.rule_kind_id, \
                     n.rule_department_id, n.fallback_department_id, n.contested, {INDEX_CHANGE} \
-             FROM ({}) n JOIN organization o ON o.id = n.id WHERE {CHANGED}",
+             FROM ({}) n JOIN responsibility st ON st.id = n.id WHERE {CHANGED}",
             resolution_select(target)
         ),
     )
@@ -137,22 +148,20 @@ async fn resolve_counted(db: &(impl ConnectionTrait + StreamTrait), target: Targ
     // among the indexed columns (basis, department, contested).
     for (index_change, indexed) in [
         (0, ""),
-        (1, "resp_department_id = n.department_id, "),
+        (1, "department_id = n.department_id, "),
         (
             2,
-            "resp_basis = n.basis, resp_department_id = n.department_id, \
-             resp_contested = n.contested, ",
+            "basis = n.basis, department_id = n.department_id, contested = n.contested, ",
         ),
     ] {
         db::execute_unprepared(
             db,
             &format!(
-                "UPDATE organization AS o SET {indexed}\
-                   resp_kind_id = n.kind_id, resp_rule_id = n.rule_id, \
-                   resp_rule_kind_id = n.rule_kind_id, \
-                   resp_rule_department_id = n.rule_department_id, \
-                   resp_fallback_department_id = n.fallback_department_id \
-                 FROM resolution_next AS n WHERE n.index_change = {index_change} AND o.id = n.id"
+                "UPDATE responsibility AS st SET {indexed}\
+                   kind_id = n.kind_id, rule_id = n.rule_id, rule_kind_id = n.rule_kind_id, \
+                   rule_department_id = n.rule_department_id, \
+                   fallback_department_id = n.fallback_department_id \
+                 FROM resolution_next AS n WHERE n.index_change = {index_change} AND st.id = n.id"
             ),
         )
         .await?;
@@ -163,10 +172,10 @@ async fn resolve_counted(db: &(impl ConnectionTrait + StreamTrait), target: Targ
 }
 
 /// Which indexed responsibility columns a new resolution `n` changes on a
-/// stored one `o`: 0 none, 1 the department only, 2 the basis or the
+/// stored one `st`: 0 none, 1 the department only, 2 the basis or the
 /// contested flag (and perhaps the department).
-const INDEX_CHANGE: &str = "CASE WHEN o.resp_basis <> n.basis OR o.resp_contested <> n.contested THEN 2 \
-     WHEN o.resp_department_id IS DISTINCT FROM n.department_id THEN 1 ELSE 0 END";
+const INDEX_CHANGE: &str = "CASE WHEN st.basis <> n.basis OR st.contested <> n.contested THEN 2 \
+     WHEN st.department_id IS DISTINCT FROM n.department_id THEN 1 ELSE 0 END";
 
 /// Re-resolves the target organizations without touching the coverage
 /// cells: for an organization write, which counts the row itself, and for
@@ -208,19 +217,23 @@ async fn resolve_cells_untouched(
     Ok(changed)
 }
 
-/// Stores the target organizations' new resolution; returns how many changed.
+/// Stores the target organizations' new resolution, a first one for an
+/// organization that has none yet; returns how many changed.
 async fn store_resolution(
     db: &(impl ConnectionTrait + StreamTrait),
     target: Target,
 ) -> Result<u64> {
     let sql = format!(
-        "UPDATE organization AS o SET \
-           resp_basis = n.basis, resp_department_id = n.department_id, resp_kind_id = n.kind_id, \
-           resp_rule_id = n.rule_id, resp_rule_kind_id = n.rule_kind_id, \
-           resp_rule_department_id = n.rule_department_id, \
-           resp_fallback_department_id = n.fallback_department_id, resp_contested = n.contested \
-         FROM ({}) AS n \
-         WHERE o.id = n.id AND {CHANGED}",
+        "INSERT INTO responsibility ({STORED}) \
+         SELECT n.id, n.basis, n.department_id, n.kind_id, n.rule_id, n.rule_kind_id, \
+                n.rule_department_id, n.fallback_department_id, n.contested \
+         FROM ({}) AS n LEFT JOIN responsibility st ON st.id = n.id \
+         WHERE st.id IS NULL OR {CHANGED} \
+         ON CONFLICT (id) DO UPDATE SET \
+           basis = excluded.basis, department_id = excluded.department_id, \
+           kind_id = excluded.kind_id, rule_id = excluded.rule_id, \
+           rule_kind_id = excluded.rule_kind_id, rule_department_id = excluded.rule_department_id, \
+           fallback_department_id = excluded.fallback_department_id, contested = excluded.contested",
         resolution_select(target)
     );
     if !feed::is_recording() {
@@ -228,13 +241,7 @@ async fn store_resolution(
         return Ok(result.rows_affected());
     }
     // Inside a write that reports its changes: which organizations changed.
-    let backend = ConnectionTrait::get_database_backend(db);
-    let returning = match backend {
-        // SQLite's RETURNING names the updated table's columns only.
-        DbBackend::Sqlite => " RETURNING id",
-        _ => " RETURNING o.id",
-    };
-    let ids = ids_of(db, sql + returning).await?;
+    let ids = ids_of(db, sql + " RETURNING id").await?;
     let changed = ids.len() as u64;
     feed::record(ids);
     Ok(changed)
@@ -253,12 +260,13 @@ async fn ids_of(db: &(impl ConnectionTrait + StreamTrait), sql: String) -> Resul
 }
 
 /// The cell key of an organization `o`, as `coverage_cell`'s columns.
+/// (with its stored responsibility `st`)
 const CELL_KEY: &str = "o.region_id, COALESCE(o.administering_region_id, o.region_id), o.category_id, \
-   o.resp_basis, COALESCE(o.resp_department_id, 0), COALESCE(o.resp_kind_id, 0), \
-   CASE WHEN o.resp_contested THEN 1 ELSE 0 END, \
-   CASE WHEN o.resp_rule_id IS NULL THEN 0 ELSE 1 END, \
-   CASE WHEN o.resp_rule_id IS NOT NULL AND o.resp_rule_department_id IS NULL \
-        THEN COALESCE(o.resp_rule_kind_id, 0) ELSE 0 END";
+   st.basis, COALESCE(st.department_id, 0), COALESCE(st.kind_id, 0), \
+   CASE WHEN st.contested THEN 1 ELSE 0 END, \
+   CASE WHEN st.rule_id IS NULL THEN 0 ELSE 1 END, \
+   CASE WHEN st.rule_id IS NOT NULL AND st.rule_department_id IS NULL \
+        THEN COALESCE(st.rule_kind_id, 0) ELSE 0 END";
 
 const CELL_COLUMNS: &str = "region_id, admin_region_id, category_id, basis, department_id, kind_id, \
    contested, ruled, missing_kind_id";
@@ -324,11 +332,11 @@ pub async fn refresh_mismatches(db: &impl ConnectionTrait, condition: &str) -> R
 }
 
 /// Adds (`sign` 1) or takes away (`sign` -1) the organizations matching
-/// `condition` (on `o`) from the coverage cells, as they are stored now.
+/// `condition` (on `o` and its stored responsibility `st`) from the coverage cells, as they are stored now.
 /// Counting them in (`sign` 1) is the step after their write: the ledger's
 /// stored state of their gaps follows too.
 pub async fn count_cells(db: &impl ConnectionTrait, sign: i64, condition: &str) -> Result<()> {
-    let source = format!("organization o WHERE {condition}");
+    let source = format!("{WITH_STORED} WHERE {condition}");
     count_cells_from(db, sign, &source).await?;
     if sign > 0 {
         ledger::follow(db, &source).await?;
@@ -343,7 +351,8 @@ pub async fn count_cells(db: &impl ConnectionTrait, sign: i64, condition: &str) 
 /// changed (the stored columns a gap of an organization depends on that a
 /// re-resolution can change).
 async fn count_cells_of_staged(db: &impl ConnectionTrait, sign: i64) -> Result<()> {
-    let staged = "resolution_next staged CROSS JOIN organization o WHERE o.id = staged.id";
+    let staged = "resolution_next staged CROSS JOIN organization o CROSS JOIN responsibility st \
+                  WHERE o.id = staged.id AND st.id = staged.id";
     count_cells_from(db, sign, staged).await?;
     if sign > 0 {
         ledger::follow(db, &format!("{staged} AND staged.index_change = 2")).await?;
@@ -351,8 +360,8 @@ async fn count_cells_of_staged(db: &impl ConnectionTrait, sign: i64) -> Result<(
     Ok(())
 }
 
-/// Counts the organizations `o` that `source` (a FROM and WHERE) yields
-/// into the cells, with `sign`.
+/// Counts the organizations `o` (with their stored responsibility `st`)
+/// that `source` (a FROM and WHERE) yields into the cells, with `sign`.
 async fn count_cells_from(db: &impl ConnectionTrait, sign: i64, source: &str) -> Result<()> {
     db::execute_unprepared(db, &format!(
         "INSERT INTO coverage_cell ({CELL_COLUMNS}, n, organized, covered, should_establish, mismatched) \

@@ -215,11 +215,18 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
         | GapKind::ShouldEstablish
         | GapKind::CategoryMismatch => {
             let condition = match kind {
-                GapKind::Unassigned => basis_is("o.resp_basis", Basis::None),
-                GapKind::FallbackOnly => basis_is("o.resp_basis", Basis::Fallback),
+                GapKind::Unassigned => basis_is("st.basis", Basis::None),
+                GapKind::FallbackOnly => basis_is("st.basis", Basis::Fallback),
                 GapKind::ShouldEstablish => SHOULD_ESTABLISH.to_owned(),
                 GapKind::CategoryMismatch => CATEGORY_MISMATCH.to_owned(),
-                _ => "o.resp_contested = TRUE".to_owned(),
+                _ => "st.contested = TRUE".to_owned(),
+            };
+            // The rows come in the id order of the index that finds them:
+            // the stored responsibility's for a condition on it, the
+            // organization's (partial indexes) for the others.
+            let by = match kind {
+                GapKind::ShouldEstablish | GapKind::CategoryMismatch => "o",
+                _ => "st",
             };
             let within = within("o.region_id", region);
             let k0 = binds.bind(after[0]);
@@ -236,17 +243,19 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
             let gap_key = kind.key_sql();
             format!(
                 "SELECT o.id AS k0, 0 AS k1, 0 AS k2, o.id AS organization_id, o.category_id, \
-                        o.region_id, o.resp_department_id AS department_id, o.resp_kind_id AS kind_id, \
+                        o.region_id, st.department_id AS department_id, st.kind_id AS kind_id, \
                         o.name AS organization_name, o.credit_code, r.name AS region_name, \
                         d.name AS department_name, \
-                        o.party_affiliation_id, o.supervising_department_id, o.resp_rule_department_id, \
+                        o.party_affiliation_id, o.supervising_department_id, \
+                        st.rule_department_id AS resp_rule_department_id, \
                         o.party_member_count, o.party_organization, \
                         cat.name AS category_name, cat.code AS category_code, \
                         {admitted} AS admitted_types, {gap_key} AS gap_key \
-                 FROM organization o JOIN region r ON r.id = o.region_id \
+                 FROM organization o JOIN responsibility st ON st.id = o.id \
+                 JOIN region r ON r.id = o.region_id \
                  JOIN category cat ON cat.id = o.category_id \
-                 LEFT JOIN department d ON d.id = o.resp_department_id \
-                 WHERE {condition}{within} AND o.id > {k0} ORDER BY o.id"
+                 LEFT JOIN department d ON d.id = st.department_id \
+                 WHERE {condition}{within} AND {by}.id > {k0} ORDER BY {by}.id"
             )
         }
         GapKind::MissingDepartment => {
@@ -593,7 +602,7 @@ mod tests {
     fn a_statement_binds_only_the_values_it_uses_numbered_in_order() {
         let mut binds = Binds::default();
         let sql = kind_sql(GapKind::Unassigned, None, [5, 0, 0], &mut binds);
-        assert!(sql.contains("o.id > $1"), "{sql}");
+        assert!(sql.contains("st.id > $1"), "{sql}");
         assert!(!sql.contains("$2"), "{sql}");
         assert_eq!(binds.0, vec![Value::from(5)]);
 

@@ -44,12 +44,12 @@ pub struct Impact {
     pub rules: HashMap<i32, rule::Model>,
 }
 
-/// The condition under which a stored resolution `o` and a new one `n`
+/// The condition under which a stored resolution `st` and a new one `n`
 /// name a different department or basis: the part of `engine::CHANGED`
 /// an office sees, leaving out the rule, its kind and department, the
 /// fallback and the contested flag.
 const DEPARTMENT_CHANGED: &str =
-    "(o.resp_basis <> n.basis OR o.resp_department_id IS DISTINCT FROM n.department_id)";
+    "(st.basis <> n.basis OR st.department_id IS DISTINCT FROM n.department_id)";
 
 /// The preview counts and lists only the organizations in the caller's
 /// scope; the change itself is made as a system preview (rolled back), so
@@ -84,7 +84,8 @@ pub async fn rule_impact(
         "SELECT n.id, n.basis, n.department_id, n.kind_id, n.rule_id, n.rule_department_id, \
                 n.fallback_department_id, o.party_affiliation_id, o.supervising_department_id, \
                 CASE WHEN {DEPARTMENT_CHANGED} THEN 1 ELSE 0 END AS department_changed \
-         FROM organization o JOIN ({}) AS n ON n.id = o.id WHERE ({}){in_scope}",
+         FROM organization o JOIN responsibility st ON st.id = o.id \
+         JOIN ({}) AS n ON n.id = o.id WHERE ({}){in_scope}",
         engine::resolution_select(engine::Target::Dirty),
         engine::CHANGED
     );

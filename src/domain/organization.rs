@@ -140,6 +140,10 @@ fn aliased<C: sea_orm::Iterable + ColumnTrait>(table: &str, prefix: &str) -> Str
         .collect()
 }
 
+/// The stored responsibility's columns, whole (as `rs_<column>`).
+static STORED_COLUMNS: LazyLock<String> =
+    LazyLock::new(|| aliased::<entity::responsibility::Column>("st", "rs_"));
+
 /// The responsible department's columns, whole (as `dm_<column>`), as the
 /// answer names it beside the explanation.
 static DEPARTMENT_COLUMNS: LazyLock<String> =
@@ -174,7 +178,7 @@ pub async fn find_explained(
         .query_one_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
             format!(
-                "SELECT o.*{department}{category}{region}, \
+                "SELECT o.*{stored}{department}{category}{region}, \
                    cat.code AS category_code, cat.name AS category_name, \
                    loc.code AS location_code, loc.name AS location_name, loc.level AS location_level, \
                    admin.code AS administering_code, admin.name AS administering_name, \
@@ -187,19 +191,21 @@ pub async fn find_explained(
                    rule_scope.code AS rule_scope_code, rule_scope.name AS rule_scope_name, \
                    rule_kind.code AS rule_kind_code, rule_kind.name AS rule_kind_name \
                  FROM organization o \
+                 JOIN responsibility st ON st.id = o.id \
                  JOIN category cat ON cat.id = o.category_id \
                  JOIN region loc ON loc.id = o.region_id \
                  LEFT JOIN region admin ON admin.id = o.administering_region_id \
                  LEFT JOIN department affil ON affil.id = o.party_affiliation_id \
                  LEFT JOIN department superv ON superv.id = o.supervising_department_id \
-                 LEFT JOIN department rule_dept ON rule_dept.id = o.resp_rule_department_id \
-                 LEFT JOIN department fallback ON fallback.id = o.resp_fallback_department_id \
-                 LEFT JOIN department resp ON resp.id = o.resp_department_id \
-                 LEFT JOIN responsibility_rule resp_rule ON resp_rule.id = o.resp_rule_id \
+                 LEFT JOIN department rule_dept ON rule_dept.id = st.rule_department_id \
+                 LEFT JOIN department fallback ON fallback.id = st.fallback_department_id \
+                 LEFT JOIN department resp ON resp.id = st.department_id \
+                 LEFT JOIN responsibility_rule resp_rule ON resp_rule.id = st.rule_id \
                  LEFT JOIN category rule_cat ON rule_cat.id = resp_rule.category_id \
                  LEFT JOIN region rule_scope ON rule_scope.id = resp_rule.scope_region_id \
                  LEFT JOIN department_kind rule_kind ON rule_kind.id = resp_rule.department_kind_id \
                  WHERE o.credit_code = $1{within}",
+                stored = *STORED_COLUMNS,
                 department = *DEPARTMENT_COLUMNS,
                 category = if along.category { CATEGORY_COLUMNS.as_str() } else { "" },
                 region = if along.region { REGION_COLUMNS.as_str() } else { "" },
@@ -211,7 +217,8 @@ pub async fn find_explained(
         return Ok(None);
     };
     let org = organization::Model::from_query_result(&row, "")?;
-    let responsible = match org.resp_department_id {
+    let stored = entity::responsibility::Model::from_query_result(&row, "rs_")?;
+    let responsible = match stored.department_id {
         Some(_) => entity::department::Model::from_query_result_optional(&row, "dm_")?,
         None => None,
     };
@@ -256,6 +263,7 @@ pub async fn find_explained(
     }
     Ok(Some(Explained {
         organization: org,
+        responsibility: stored,
         facts,
         department: responsible,
         related,
@@ -266,10 +274,21 @@ pub async fn find_explained(
 /// responsible department, read together.
 pub struct Explained {
     pub organization: organization::Model,
+    /// Its stored responsibility.
+    pub responsibility: entity::responsibility::Model,
     pub facts: Facts,
     pub department: Option<entity::department::Model>,
     /// Its category and region of location, whole, when asked for.
     pub related: Related,
+}
+
+/// An organization's stored responsibility (same id), for a select's join.
+pub(crate) fn stored_relation() -> sea_orm::RelationDef {
+    use sea_orm::EntityTrait as _;
+    organization::Entity::belongs_to(entity::responsibility::Entity)
+        .from(organization::Column::Id)
+        .to(entity::responsibility::Column::Id)
+        .into()
 }
 
 /// The select that a filter describes, its codes resolved.
@@ -289,16 +308,27 @@ pub async fn filtered(
             organization::Column::CategoryId.in_subquery(category::subtree_ids(category.id)),
         );
     }
+    let mut departments: Vec<i32> = filter.department_id.into_iter().collect();
     if let Some(code) = &filter.department_code {
-        let department = department::require(db, scope, "filter.departmentCode", code).await?;
-        select = select.filter(organization::Column::RespDepartmentId.eq(department.id));
+        departments.push(
+            department::require(db, scope, "filter.departmentCode", code)
+                .await?
+                .id,
+        );
     }
-    if let Some(id) = filter.department_id {
-        select = select.filter(organization::Column::RespDepartmentId.eq(id));
-    }
-    if let Some(basis) = filter.basis {
-        select = select
-            .filter(organization::Column::RespBasis.eq(sea_orm::ActiveEnum::to_value(&basis)));
+    if !departments.is_empty() || filter.basis.is_some() {
+        // The stored responsibility, joined once for any of its conditions.
+        use entity::responsibility;
+        use sea_orm::QuerySelect;
+        use sea_orm::sea_query::JoinType;
+        select = select.join(JoinType::InnerJoin, stored_relation());
+        for id in departments {
+            select = select.filter(responsibility::Column::DepartmentId.eq(id));
+        }
+        if let Some(basis) = filter.basis {
+            select = select
+                .filter(responsibility::Column::Basis.eq(sea_orm::ActiveEnum::to_value(&basis)));
+        }
     }
     if let Some(status) = filter.party_organization {
         select = select.filter(organization::Column::PartyOrganization.eq(status.to_value()));
@@ -336,6 +366,8 @@ pub async fn filtered(
 pub struct Along {
     pub category: bool,
     pub region: bool,
+    /// The stored responsibility (a list's pages only).
+    pub responsibility: bool,
 }
 
 /// The categories and regions (of location) a page brought along, by id.
@@ -343,12 +375,14 @@ pub struct Along {
 pub struct Related {
     pub categories: HashMap<i32, entity::category::Model>,
     pub regions: HashMap<i32, entity::region::Model>,
+    /// Stored responsibilities, by organization id.
+    pub responsibilities: HashMap<i32, entity::responsibility::Model>,
 }
 
 /// A page of the organizations a filter selects, with the select (for its
-/// total), and each organization's category and region read in the same
-/// statement when asked for: a page shown with those names is one
-/// statement, not one and then a load of each.
+/// total), and each organization's category, region and stored
+/// responsibility read in the same statement when asked for: a page shown
+/// with those is one statement, not one and then a load of each.
 pub async fn list(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -360,7 +394,7 @@ pub async fn list(
     Select<organization::Entity>,
     Related,
 )> {
-    use entity::{category, region as region_entity};
+    use entity::{category, region as region_entity, responsibility};
     use sea_orm::QueryTrait;
 
     let select = filtered(db, scope, filter).await?;
@@ -394,6 +428,15 @@ pub async fn list(
             "r_",
         );
     }
+    if along.responsibility {
+        join_whole(
+            &mut query,
+            responsibility::Entity,
+            responsibility::Column::Id,
+            organization::Column::Id,
+            "s_",
+        );
+    }
     let rows = db
         .query_all_raw(page::limited(
             db.get_database_backend(),
@@ -412,6 +455,10 @@ pub async fn list(
         if along.region {
             let region = region_entity::Model::from_query_result(&row, "r_")?;
             related.regions.insert(region.id, region);
+        }
+        if along.responsibility {
+            let stored = responsibility::Model::from_query_result(&row, "s_")?;
+            related.responsibilities.insert(stored.id, stored);
         }
         items.push((i64::from(org.id), org));
     }
@@ -457,19 +504,22 @@ pub async fn pages_by_department(
         // Every value below is an integer this code holds, never user text.
         let sql = format!(
             "SELECT * FROM ( \
-               SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.resp_department_id ORDER BY o.id) AS position_in_page \
-               FROM organization o WHERE {} \
-             ) ranked WHERE position_in_page <= {} ORDER BY resp_department_id, id",
+               SELECT o.*, st.department_id AS stored_department_id, \
+                 ROW_NUMBER() OVER (PARTITION BY st.department_id ORDER BY o.id) AS position_in_page \
+               FROM {} WHERE {} \
+             ) ranked WHERE position_in_page <= {} ORDER BY stored_department_id, id",
+            engine::WITH_STORED,
             by_department(scope, department_ids, request.after),
             request.first + 1
         );
-        let rows = organization::Entity::find()
-            .from_raw_sql(Statement::from_string(db.get_database_backend(), sql))
-            .all(db)
+        let rows = db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
             .await?;
         for row in rows {
-            if let Some(list) = row.resp_department_id.and_then(|d| pages.get_mut(&d)) {
-                list.push((i64::from(row.id), row));
+            let department: i32 = row.try_get("", "stored_department_id")?;
+            let org = organization::Model::from_query_result(&row, "")?;
+            if let Some(list) = pages.get_mut(&department) {
+                list.push((i64::from(org.id), org));
             }
         }
     }
@@ -490,8 +540,9 @@ pub async fn counts_by_department(
         return Ok(counts);
     }
     let sql = format!(
-        "SELECT o.resp_department_id AS department_id, COUNT(*) AS n FROM organization o \
-         WHERE {} GROUP BY o.resp_department_id",
+        "SELECT st.department_id AS department_id, COUNT(*) AS n FROM {} \
+         WHERE {} GROUP BY st.department_id",
+        engine::WITH_STORED,
         by_department(scope, department_ids, None)
     );
     let rows = db
@@ -505,14 +556,14 @@ pub async fn counts_by_department(
     Ok(counts)
 }
 
-/// The condition on `o` of the two statements above.
+/// The condition on `o` and `st` of the two statements above.
 fn by_department(scope: &Scope, department_ids: &[i32], after: Option<i64>) -> String {
     let ids = department_ids
         .iter()
         .map(i32::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    let mut condition = format!("o.resp_department_id IN ({ids})");
+    let mut condition = format!("st.department_id IN ({ids})");
     if let Some(after) = after {
         condition.push_str(&format!(" AND o.id > {after}"));
     }
@@ -757,35 +808,8 @@ pub(crate) fn stored_row(
             .model
             .or(current.map(|c| c.is_model))
             .unwrap_or(false),
-        ..current.cloned().unwrap_or_else(unresolved)
-    }
-}
-
-/// The stored resolution of an organization not yet resolved: a blind spot
-/// until the engine says otherwise.
-pub(crate) fn unresolved() -> organization::Model {
-    organization::Model {
-        id: 0,
-        credit_code: String::new(),
-        name: String::new(),
-        category_id: 0,
-        region_id: 0,
-        administering_region_id: None,
-        supervising_department_id: None,
-        party_affiliation_id: None,
-        party_organization: PartyOrganization::None.to_value(),
-        work_covered: false,
-        party_member_count: 0,
-        is_model: false,
-        resp_basis: "NONE".to_owned(),
-        resp_department_id: None,
-        resp_kind_id: None,
-        resp_rule_id: None,
-        resp_rule_kind_id: None,
-        resp_rule_department_id: None,
-        resp_fallback_department_id: None,
-        resp_contested: false,
-        category_mismatch: false,
+        // Kept by the engine, which sets it after the write.
+        category_mismatch: current.is_some_and(|c| c.category_mismatch),
     }
 }
 

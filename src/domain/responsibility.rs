@@ -1,7 +1,7 @@
 //! Who is responsible for an organization: the stored resolution, the
 //! departments that contest it, and the explanation of each step in words.
 
-use entity::organization;
+use entity::{organization, responsibility};
 use sea_orm::ActiveEnum;
 
 use crate::i18n::Message;
@@ -33,15 +33,16 @@ pub struct Resolution {
 }
 
 impl Resolution {
-    /// The resolution stored on an organization.
-    pub fn of(org: &organization::Model) -> Self {
+    /// The resolution stored for an organization: its `stored` row of
+    /// `responsibility` with the claims its own row makes.
+    pub fn of(org: &organization::Model, stored: &responsibility::Model) -> Self {
         Resolution {
-            basis: basis_of(&org.resp_basis),
-            department_id: org.resp_department_id,
-            kind_id: org.resp_kind_id,
-            rule_id: org.resp_rule_id,
-            rule_department_id: org.resp_rule_department_id,
-            fallback_department_id: org.resp_fallback_department_id,
+            basis: basis_of(&stored.basis),
+            department_id: stored.department_id,
+            kind_id: stored.kind_id,
+            rule_id: stored.rule_id,
+            rule_department_id: stored.rule_department_id,
+            fallback_department_id: stored.fallback_department_id,
             party_affiliation_id: org.party_affiliation_id,
             supervising_department_id: org.supervising_department_id,
         }

@@ -87,7 +87,13 @@ impl KnownRows {
         if let Ok(mut known) = self.0.lock() {
             known.categories.extend(related.categories);
             known.regions.extend(related.regions);
+            known.responsibilities.extend(related.responsibilities);
         }
+    }
+
+    /// The stored responsibility of the organization with this id.
+    pub fn responsibility(&self, id: i32) -> Option<entity::responsibility::Model> {
+        self.0.lock().ok()?.responsibilities.get(&id).cloned()
     }
 
     pub fn category(&self, id: i32) -> Option<entity::category::Model> {
@@ -104,8 +110,9 @@ pub fn known_rows<'a>(ctx: &Context<'a>) -> Option<&'a KnownRows> {
     ctx.data_opt::<KnownRows>()
 }
 
-/// What a page of organizations should read along: the category and the
-/// region of location, when its nodes ask for them.
+/// What a page of organizations should read along: the category, the
+/// region of location and the stored responsibility, when its nodes ask
+/// for them.
 pub fn along(ctx: &Context<'_>) -> Along {
     if known_rows(ctx).is_none() {
         return Along::default();
@@ -114,5 +121,6 @@ pub fn along(ctx: &Context<'_>) -> Along {
     Along {
         category: node.field("category").exists(),
         region: node.field("region").exists(),
+        responsibility: node.field("responsibility").exists(),
     }
 }

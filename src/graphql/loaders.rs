@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_graphql::dataloader::Loader;
 use entity::{
     category, department, department_contact, department_kind, organization, region,
-    responsibility_rule,
+    responsibility, responsibility_rule,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -232,6 +232,9 @@ impl Loader<ContactsOfDepartment> for Loaders {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct OrganizationById(pub i32);
+/// An organization's stored responsibility, by the organization's id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ResponsibilityById(pub i32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RuleById(pub i32);
 /// The coordinator department id of a region.
@@ -244,6 +247,7 @@ pub struct CategoriesOverseen(pub i32, pub i32);
 pub struct CoverageOf(pub coverage::Subject);
 
 by_id!(OrganizationById, organization);
+by_id!(ResponsibilityById, responsibility);
 by_id!(RuleById, responsibility_rule);
 
 /// A rule's names for an explanation, with those of its category, scope

@@ -116,12 +116,12 @@ async fn state(database: &Path) -> Vec<String> {
     let rows = connection
         .query_all_raw(Statement::from_string(
             connection.get_database_backend(),
-            "SELECT credit_code || '|' || category_id || '|' || resp_basis || '|' \
-               || COALESCE(resp_department_id, 0) || '|' || COALESCE(resp_kind_id, 0) || '|' \
-               || COALESCE(resp_rule_id, 0) || '|' || COALESCE(resp_rule_kind_id, 0) || '|' \
-               || COALESCE(resp_rule_department_id, 0) || '|' \
-               || COALESCE(resp_fallback_department_id, 0) || '|' || resp_contested AS line \
-             FROM organization ORDER BY credit_code",
+            "SELECT credit_code || '|' || category_id || '|' || basis || '|' \
+               || COALESCE(department_id, 0) || '|' || COALESCE(kind_id, 0) || '|' \
+               || COALESCE(rule_id, 0) || '|' || COALESCE(rule_kind_id, 0) || '|' \
+               || COALESCE(rule_department_id, 0) || '|' \
+               || COALESCE(fallback_department_id, 0) || '|' || contested AS line \
+             FROM organization o JOIN responsibility st ON st.id = o.id ORDER BY credit_code",
         ))
         .await
         .unwrap();

@@ -144,7 +144,7 @@ async fn the_demo_has_the_gaps_the_service_exists_to_find() {
     // from organizations filed at the county without their township.
     let unassigned = scalar(
         &app,
-        "SELECT COUNT(*) AS n FROM organization WHERE resp_basis = 'NONE'",
+        "SELECT COUNT(*) AS n FROM responsibility WHERE basis = 'NONE'",
     )
     .await;
     assert!(unassigned > 0, "organizations nobody is responsible for");

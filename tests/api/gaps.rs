@@ -611,13 +611,14 @@ async fn organizations_of_one_basis_are_read_in_id_order_from_an_index() {
     let app = TestApp::spawn().await;
     let plan = helpers::query_plan(
         &app,
-        "SELECT o.id, r.name FROM organization o JOIN region r ON r.id = o.region_id \
-         WHERE o.resp_basis = $1 AND o.id > $2 ORDER BY o.id LIMIT 101",
+        "SELECT o.id, r.name FROM organization o JOIN responsibility st ON st.id = o.id \
+         JOIN region r ON r.id = o.region_id \
+         WHERE st.basis = $1 AND st.id > $2 ORDER BY st.id LIMIT 101",
         vec!["NONE".into(), 0i32.into()],
     )
     .await;
     assert!(
-        plan.contains("ix_organization_basis_id"),
+        plan.contains("ix_responsibility_basis"),
         "the page does not read the basis index:\n{plan}"
     );
     assert!(

@@ -53,4 +53,5 @@ mod roles;
 mod rules;
 mod schema;
 mod should_establish;
+mod stored_responsibility;
 mod subscription;

@@ -309,7 +309,7 @@ async fn name_search_keeps_to_the_other_filters_and_the_callers_region() {
     .await;
     let department = one_string(
         &app,
-        "SELECT d.code AS s FROM department d JOIN organization o ON o.resp_department_id = d.id \
+        "SELECT d.code AS s FROM department d JOIN responsibility st ON st.department_id = d.id \
          GROUP BY d.code ORDER BY COUNT(*) DESC, d.code LIMIT 1",
     )
     .await;

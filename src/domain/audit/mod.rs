@@ -99,14 +99,15 @@ impl AuditedKind {
                  superv.code AS \"supervisingDepartmentCode\", affil.code AS \"partyAffiliationCode\", \
                  o.party_organization AS \"partyOrganization\", o.work_covered AS \"workCovered\", \
                  o.party_member_count AS \"partyMemberCount\", o.is_model AS model, \
-                 o.resp_basis AS \"responsibilityBasis\", resp.code AS \"responsibleDepartmentCode\", \
+                 st.basis AS \"responsibilityBasis\", resp.code AS \"responsibleDepartmentCode\", \
                  o.region_id AS _region \
-                 FROM organization o JOIN category cat ON cat.id = o.category_id \
+                 FROM organization o LEFT JOIN responsibility st ON st.id = o.id \
+                 JOIN category cat ON cat.id = o.category_id \
                  JOIN region loc ON loc.id = o.region_id \
                  LEFT JOIN region admin ON admin.id = o.administering_region_id \
                  LEFT JOIN department superv ON superv.id = o.supervising_department_id \
                  LEFT JOIN department affil ON affil.id = o.party_affiliation_id \
-                 LEFT JOIN department resp ON resp.id = o.resp_department_id WHERE o.id = $1",
+                 LEFT JOIN department resp ON resp.id = st.department_id WHERE o.id = $1",
                 &["workCovered", "model"],
             ),
             AuditedKind::Token => (

@@ -94,8 +94,8 @@ async fn execute(db: &impl ConnectionTrait, sql: String, at: DateTime<Utc>) -> R
 
 /// A row `p` written at this write's instant that no longer matches what
 /// its organization stores (or whose organization is gone).
-const STALE: &str = "NOT EXISTS (SELECT 1 FROM organization o WHERE o.id = p.organization_id \
-     AND o.resp_basis = p.basis AND o.resp_department_id IS NOT DISTINCT FROM p.department_id)";
+const STALE: &str = "NOT EXISTS (SELECT 1 FROM responsibility st WHERE st.id = p.organization_id \
+     AND st.basis = p.basis AND st.department_id IS NOT DISTINCT FROM p.department_id)";
 
 /// Where a row of this instant meets one written earlier in the same
 /// write (one organization changed twice): the later change replaces it.
@@ -114,9 +114,10 @@ pub async fn follow_staged(db: &impl ConnectionTrait) -> Result<()> {
             "INSERT INTO responsibility_period \
                (organization_id, credit_code, from_at, basis, department_id) \
              SELECT n.id, o.credit_code, $1, n.basis, n.department_id \
-             FROM resolution_next n JOIN organization o ON o.id = n.id \
-             WHERE n.index_change <> 0 AND (o.resp_basis <> n.basis \
-               OR o.resp_department_id IS DISTINCT FROM n.department_id) \
+             FROM resolution_next n JOIN responsibility st ON st.id = n.id \
+             JOIN organization o ON o.id = n.id \
+             WHERE n.index_change <> 0 AND (st.basis <> n.basis \
+               OR st.department_id IS DISTINCT FROM n.department_id) \
              {REPLACE}"
         ),
         instant(),
@@ -164,10 +165,10 @@ pub async fn follow(db: &impl ConnectionTrait, affected: Affected) -> Result<()>
         format!(
             "INSERT INTO responsibility_period \
                (organization_id, credit_code, from_at, basis, department_id) \
-             SELECT o.id, o.credit_code, $1, o.resp_basis, o.resp_department_id \
-             FROM organization o WHERE {} AND COALESCE( \
-               (SELECT CASE WHEN l.basis = o.resp_basis \
-                  AND l.department_id IS NOT DISTINCT FROM o.resp_department_id THEN 1 ELSE 0 END \
+             SELECT o.id, o.credit_code, $1, st.basis, st.department_id \
+             FROM organization o JOIN responsibility st ON st.id = o.id WHERE {} AND COALESCE( \
+               (SELECT CASE WHEN l.basis = st.basis \
+                  AND l.department_id IS NOT DISTINCT FROM st.department_id THEN 1 ELSE 0 END \
                 FROM responsibility_period l WHERE l.organization_id = o.id \
                 ORDER BY l.from_at DESC LIMIT 1), 0) = 0 \
              {REPLACE}",

@@ -22,7 +22,8 @@ pub(crate) fn live_sql(x: &str) -> String {
         .filter_map(|code| organization_gap(code).map(|c| format!(" WHEN '{code}' THEN {c}")))
         .collect();
     format!(
-        "EXISTS (SELECT 1 FROM organization o WHERE o.id = {x}.organization_id \
+        "EXISTS (SELECT 1 FROM organization o JOIN responsibility st ON st.id = o.id \
+           WHERE o.id = {x}.organization_id \
            AND CASE {x}.gap_kind{cases} ELSE FALSE END)"
     )
 }

@@ -7,6 +7,7 @@
 use sea_orm::ActiveEnum;
 
 use crate::domain::conditions::organization_gap;
+use crate::domain::engine::WITH_STORED;
 use crate::domain::gaps::{
     GapKind, incomplete_departments, missing_department_groups, unruled_groups, within,
 };
@@ -30,9 +31,9 @@ fn current_sql(kind: GapKind, region: Option<&str>) -> String {
         return format!(
             "SELECT {key} AS gap_key, '{code}' AS gap_kind, o.id AS organization_id, \
                     o.category_id AS category_id, o.region_id AS region_id, \
-                    o.resp_department_id AS department_id, o.resp_kind_id AS department_kind_id, \
-                    o.resp_department_id AS resp_department_id \
-             FROM organization o WHERE {condition}{}",
+                    st.department_id AS department_id, st.kind_id AS department_kind_id, \
+                    st.department_id AS resp_department_id \
+             FROM {WITH_STORED} WHERE {condition}{}",
             within("o.region_id", region)
         );
     }
@@ -166,11 +167,11 @@ mod tests {
         use crate::domain::responsibility::Basis;
         assert_eq!(
             organization_condition(GapKind::Unassigned),
-            Some(basis_is("o.resp_basis", Basis::None))
+            Some(basis_is("st.basis", Basis::None))
         );
         assert_eq!(
             organization_condition(GapKind::FallbackOnly),
-            Some(basis_is("o.resp_basis", Basis::Fallback))
+            Some(basis_is("st.basis", Basis::Fallback))
         );
     }
 }

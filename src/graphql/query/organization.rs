@@ -57,11 +57,11 @@ impl OrganizationQuery {
         let along = Along {
             category: look.field("category").exists(),
             region: look.field("region").exists(),
+            responsibility: false,
         };
-        let wide = responsibility.field("explanation").exists()
-            || responsibility.field("department").exists()
-            || along.category
-            || along.region;
+        // The stored responsibility lives in its own table: the explained
+        // lookup joins it, so any part of it is read in the one statement.
+        let wide = responsibility.exists() || along.category || along.region;
         if wide && let (Some(facts), Some(rows)) = (known_facts(ctx), known_rows(ctx)) {
             let found =
                 organization::find_explained(db(ctx)?, &scope(ctx), &credit_code, along).await?;

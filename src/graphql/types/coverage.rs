@@ -23,6 +23,7 @@ use crate::graphql::context::{db, lang, loader, scope};
 use crate::graphql::error::ApiResult;
 use crate::graphql::loaders::{
     CategoryById, CoverageOf, DepartmentById, KindById, OrganizationById, RegionById,
+    ResponsibilityById,
 };
 
 /// How many organizations one basis decided.
@@ -331,24 +332,23 @@ impl RuleImpact {
         let impact = self.page(ctx, request).await?;
         let rules = Arc::new(impact.rules);
         let loader = loader(ctx)?;
-        let mut organizations = loader
-            .load_many(
-                impact
-                    .page
-                    .items
-                    .iter()
-                    .map(|(_, c)| OrganizationById(c.organization_id)),
-            )
-            .await?;
+        let ids = || impact.page.items.iter().map(|(_, c)| c.organization_id);
+        let (mut organizations, stored) = futures::try_join!(
+            loader.load_many(ids().map(OrganizationById)),
+            loader.load_many(ids().map(ResponsibilityById)),
+        )?;
         let mut items = Vec::with_capacity(impact.page.items.len());
         for (position, change) in &impact.page.items {
             let Some(org) = organizations.remove(&OrganizationById(change.organization_id)) else {
                 continue;
             };
+            let Some(before) = stored.get(&ResponsibilityById(change.organization_id)) else {
+                continue;
+            };
             items.push((
                 *position,
                 ResponsibilityChange {
-                    before: Responsibility::stored(org.clone()),
+                    before: Responsibility::stored(org.clone(), before),
                     after: Responsibility {
                         organization: org.clone(),
                         resolution: change.after.clone(),

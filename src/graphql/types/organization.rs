@@ -108,8 +108,8 @@ impl Organization {
     }
 
     /// Who is responsible, on what basis, who contests it, and why.
-    async fn responsibility(&self) -> Responsibility {
-        Responsibility::stored(self.0.clone())
+    async fn responsibility(&self, ctx: &Context<'_>) -> ApiResult<Responsibility> {
+        Responsibility::of(ctx, &self.0).await
     }
 
     /// Who was responsible at that moment (RFC 3339 time, or a YYYY-MM-DD

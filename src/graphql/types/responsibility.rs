@@ -5,17 +5,17 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::{Context, Object};
-use entity::{organization, responsibility_rule};
+use entity::{organization, responsibility, responsibility_rule};
 
 use super::enums::ResponsibilityBasis;
-use super::{Department, ResponsibilityRule};
+use super::{Department, ResponsibilityRule, missing};
 use crate::domain::organization::Explained;
 use crate::domain::responsibility::{Facts, Named, Resolution, RuleFacts, explain};
 use crate::domain::values::RegionLevel;
-use crate::graphql::context::{known_facts, lang, loader};
+use crate::graphql::context::{known_facts, known_rows, lang, loader};
 use crate::graphql::error::{ApiError, ApiResult};
 use crate::graphql::loaders::{
-    CategoryById, DepartmentById, KindById, RegionById, RuleById, RuleFactsById,
+    CategoryById, DepartmentById, KindById, RegionById, ResponsibilityById, RuleById, RuleFactsById,
 };
 
 /// Who is responsible for an organization, and why.
@@ -28,12 +28,30 @@ pub struct Responsibility {
 }
 
 impl Responsibility {
-    pub fn stored(organization: organization::Model) -> Self {
+    /// What is stored for `organization`: its `stored` responsibility.
+    pub fn stored(organization: organization::Model, stored: &responsibility::Model) -> Self {
         Responsibility {
-            resolution: Resolution::of(&organization),
+            resolution: Resolution::of(&organization, stored),
             organization,
             preview_rules: None,
         }
+    }
+
+    /// The stored responsibility of `organization`: as the request read it
+    /// with the organization (its lookup, or its page), else loaded (one
+    /// statement for a page).
+    pub async fn of(ctx: &Context<'_>, organization: &organization::Model) -> ApiResult<Self> {
+        let known = known_facts(ctx)
+            .and_then(|known| known.get(organization, |e| e.responsibility.clone()))
+            .or_else(|| known_rows(ctx).and_then(|known| known.responsibility(organization.id)));
+        let stored = match known {
+            Some(stored) => stored,
+            None => loader(ctx)?
+                .load_one(ResponsibilityById(organization.id))
+                .await?
+                .ok_or_else(|| missing("responsibility"))?,
+        };
+        Ok(Self::stored(organization.clone(), &stored))
     }
 
     async fn rule_model(&self, ctx: &Context<'_>) -> ApiResult<Option<responsibility_rule::Model>> {
@@ -96,10 +114,15 @@ impl Responsibility {
     /// What the request read with this organization's stored answer, if
     /// this is that answer (a preview's is not).
     fn known<T>(&self, ctx: &Context<'_>, part: impl FnOnce(&Explained) -> T) -> Option<T> {
-        if self.preview_rules.is_some() || self.resolution != Resolution::of(&self.organization) {
+        if self.preview_rules.is_some() {
             return None;
         }
-        known_facts(ctx)?.get(&self.organization, part)
+        known_facts(ctx)?
+            .get(&self.organization, |known| {
+                (Resolution::of(&known.organization, &known.responsibility) == self.resolution)
+                    .then(|| part(known))
+            })
+            .flatten()
     }
 
     /// The names the explanation needs, in one round of loads: the

@@ -4,11 +4,13 @@
 
 use std::collections::HashMap;
 
-use entity::{category, department, organization, region};
+use entity::{category, department, organization, region, responsibility};
 use futures::future::BoxFuture;
+use sea_orm::sea_query::JoinType;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::rows::{Page, Row, Rows, Value, subtree_ids};
+use crate::domain::organization::stored_relation;
 use crate::domain::transfer::codes::codes_by_id;
 use crate::error::Result;
 
@@ -60,6 +62,8 @@ impl Organizations {
             });
         }
         let mut select = organization::Entity::find()
+            .join(JoinType::InnerJoin, stored_relation())
+            .select_also(responsibility::Entity)
             .order_by_asc(organization::Column::CreditCode)
             .limit(PAGE);
         if let Some(after) = &self.after {
@@ -69,7 +73,7 @@ impl Organizations {
             select = select.filter(organization::Column::RegionId.in_subquery(subtree_ids(root)));
         }
         let page = select.all(db).await?;
-        self.after = page.last().map(|o| o.credit_code.clone());
+        self.after = page.last().map(|(o, _)| o.credit_code.clone());
         let Some(codes) = &self.codes else {
             return Ok(Vec::new());
         };
@@ -81,7 +85,8 @@ impl Organizations {
         };
         Ok(page
             .into_iter()
-            .map(|o| {
+            .filter_map(|(o, stored)| stored.map(|stored| (o, stored)))
+            .map(|(o, stored)| {
                 vec![
                     Value::Text(o.credit_code),
                     Value::Text(o.name),
@@ -94,9 +99,10 @@ impl Organizations {
                     Value::Bool(o.work_covered),
                     Value::Int(i64::from(o.party_member_count)),
                     Value::Bool(o.is_model),
-                    Value::Text(o.resp_basis),
-                    department(o.resp_department_id),
-                    o.resp_department_id
+                    Value::Text(stored.basis),
+                    department(stored.department_id),
+                    stored
+                        .department_id
                         .and_then(|i| codes.departments.get(&i).map(|d| d.1.clone()))
                         .into(),
                 ]
