@@ -9,6 +9,10 @@
 //! The foreign keys to rules, departments and kinds are checked at commit:
 //! a structural write deletes a rule first and re-resolves the
 //! organizations it decided afterwards, in the same transaction.
+//!
+//! The engine's staging table `resolution_next` also gets the credit code
+//! and whether the basis or department moves, both found while staging, so
+//! that the history records a re-resolution from the staged rows alone.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::ConnectionTrait;
@@ -55,6 +59,12 @@ const OLD_INDEXES: [(&str, &str); 5] = [
 
 const DEFERRED: &str = "DEFERRABLE INITIALLY DEFERRED";
 
+/// The staging table's new columns (it holds rows only inside a write).
+const STAGED: [&str; 2] = [
+    "credit_code VARCHAR(18) NULL",
+    "moved BOOLEAN NOT NULL DEFAULT FALSE",
+];
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -98,11 +108,20 @@ impl MigrationTrait for Migration {
             db.execute_unprepared(&format!("ALTER TABLE organization DROP COLUMN {column}"))
                 .await?;
         }
+        for column in STAGED {
+            db.execute_unprepared(&format!("ALTER TABLE resolution_next ADD COLUMN {column}"))
+                .await?;
+        }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
+        for column in STAGED {
+            let name = column.split(' ').next().unwrap_or(column);
+            db.execute_unprepared(&format!("ALTER TABLE resolution_next DROP COLUMN {name}"))
+                .await?;
+        }
         for (_, column, definition) in COLUMNS {
             db.execute_unprepared(&format!(
                 "ALTER TABLE organization ADD COLUMN {column} {definition}"

@@ -52,13 +52,14 @@ impl Target {
 }
 
 /// The new resolution of the target organizations: one row per
-/// organization with the columns the engine stores.
+/// organization with the columns the engine stores, and its credit code
+/// (read with the row anyway, for the history).
 pub(crate) fn resolution_select(target: Target) -> String {
     format!(
         "SELECT y.id, y.basis, y.department_id, dk.kind_id, y.rule_id, y.rule_kind_id, \
-                y.rule_department_id, y.fallback_department_id, y.contested \
+                y.rule_department_id, y.fallback_department_id, y.contested, y.credit_code \
          FROM ( \
-           SELECT x.id, \
+           SELECT x.id, x.credit_code, \
              CASE WHEN x.pa IS NOT NULL THEN 'PARTY_AFFILIATION' \
                   WHEN x.su IS NOT NULL THEN 'SUPERVISING_UNIT' \
                   WHEN x.rule_department_id IS NOT NULL THEN 'RULE' \
@@ -71,7 +72,8 @@ pub(crate) fn resolution_select(target: Target) -> String {
                     OR (x.su IS NOT NULL AND x.rule_department_id IS NOT NULL AND x.su <> x.rule_department_id) \
                   THEN TRUE ELSE FALSE END AS contested \
            FROM ( \
-             SELECT o2.id, o2.party_affiliation_id AS pa, o2.supervising_department_id AS su, \
+             SELECT o2.id, o2.credit_code, o2.party_affiliation_id AS pa, \
+                    o2.supervising_department_id AS su, \
                     er.rule_id, er.kind_id AS rule_kind_id, ed.department_id AS rule_department_id, \
                     ef.department_id AS fallback_department_id \
              FROM organization o2 \
@@ -124,9 +126,11 @@ async fn resolve_counted(db: &(impl ConnectionTrait + StreamTrait), target: Targ
         db,
         &format!(
             "INSERT INTO resolution_next (id, basis, department_id, kind_id, rule_id, rule_kind_id, \
-               rule_department_id, fallback_department_id, contested, index_change) \
+               rule_department_id, fallback_department_id, contested, index_change, \
+               credit_code, moved) \
              SELECT n.id, n.basis, n.department_id, n.kind_id, n.rule_id, n.rule_kind_id, \
-                    n.rule_department_id, n.fallback_department_id, n.contested, {INDEX_CHANGE} \
+                    n.rule_department_id, n.fallback_department_id, n.contested, {INDEX_CHANGE}, \
+                    n.credit_code, {MOVED} \
              FROM ({}) n JOIN responsibility st ON st.id = n.id WHERE {CHANGED}",
             resolution_select(target)
         ),
@@ -139,10 +143,10 @@ async fn resolve_counted(db: &(impl ConnectionTrait + StreamTrait), target: Targ
     if feed::is_recording() {
         feed::record(ids_of(db, "SELECT id FROM resolution_next".to_owned()).await?);
     }
-    // The history appends the staged changes, compared with what is still
-    // stored, as a step of its own.
+    // The history appends the staged changes that move the basis or the
+    // department, as a step of its own.
     periods::follow_staged(db).await?;
-    count_cells_of_staged(db, -1).await?;
+    move_staged_between_cells(db).await?;
     // SQLite rewrites the entries of every index over an assigned column,
     // changed or not: each shape of change assigns only what it changes
     // among the indexed columns (basis, department, contested).
@@ -166,7 +170,15 @@ async fn resolve_counted(db: &(impl ConnectionTrait + StreamTrait), target: Targ
         )
         .await?;
     }
-    count_cells_of_staged(db, 1).await?;
+    // The ledger's stored state of their gaps follows, for those whose
+    // basis or contested flag changed (the stored columns a gap of an
+    // organization depends on that a re-resolution can change).
+    ledger::follow(
+        db,
+        "resolution_next staged CROSS JOIN organization o CROSS JOIN responsibility st \
+         WHERE o.id = staged.id AND st.id = staged.id AND staged.index_change = 2",
+    )
+    .await?;
     db::execute_unprepared(db, "DELETE FROM resolution_next").await?;
     Ok(staged)
 }
@@ -176,6 +188,11 @@ async fn resolve_counted(db: &(impl ConnectionTrait + StreamTrait), target: Targ
 /// contested flag (and perhaps the department).
 const INDEX_CHANGE: &str = "CASE WHEN st.basis <> n.basis OR st.contested <> n.contested THEN 2 \
      WHEN st.department_id IS DISTINCT FROM n.department_id THEN 1 ELSE 0 END";
+
+/// Whether a new resolution `n` moves a stored one `st` to another basis
+/// or department: what the history records.
+const MOVED: &str = "CASE WHEN st.basis <> n.basis \
+     OR st.department_id IS DISTINCT FROM n.department_id THEN TRUE ELSE FALSE END";
 
 /// Re-resolves the target organizations without touching the coverage
 /// cells: for an organization write, which counts the row itself, and for
@@ -259,14 +276,18 @@ async fn ids_of(db: &(impl ConnectionTrait + StreamTrait), sql: String) -> Resul
     Ok(ids)
 }
 
-/// The cell key of an organization `o`, as `coverage_cell`'s columns.
-/// (with its stored responsibility `st`)
-const CELL_KEY: &str = "o.region_id, COALESCE(o.administering_region_id, o.region_id), o.category_id, \
-   st.basis, COALESCE(st.department_id, 0), COALESCE(st.kind_id, 0), \
-   CASE WHEN st.contested THEN 1 ELSE 0 END, \
-   CASE WHEN st.rule_id IS NULL THEN 0 ELSE 1 END, \
-   CASE WHEN st.rule_id IS NOT NULL AND st.rule_department_id IS NULL \
-        THEN COALESCE(st.rule_kind_id, 0) ELSE 0 END";
+/// The cell key of an organization `o` with its stored responsibility
+/// `stored`, as `coverage_cell`'s columns.
+fn cell_key(stored: &str) -> String {
+    format!(
+        "o.region_id, COALESCE(o.administering_region_id, o.region_id), o.category_id, \
+         {stored}.basis, COALESCE({stored}.department_id, 0), COALESCE({stored}.kind_id, 0), \
+         CASE WHEN {stored}.contested THEN 1 ELSE 0 END, \
+         CASE WHEN {stored}.rule_id IS NULL THEN 0 ELSE 1 END, \
+         CASE WHEN {stored}.rule_id IS NOT NULL AND {stored}.rule_department_id IS NULL \
+              THEN COALESCE({stored}.rule_kind_id, 0) ELSE 0 END"
+    )
+}
 
 const CELL_COLUMNS: &str = "region_id, admin_region_id, category_id, basis, department_id, kind_id, \
    contested, ruled, missing_kind_id";
@@ -337,41 +358,63 @@ pub async fn refresh_mismatches(db: &impl ConnectionTrait, condition: &str) -> R
 /// stored state of their gaps follows too.
 pub async fn count_cells(db: &impl ConnectionTrait, sign: i64, condition: &str) -> Result<()> {
     let source = format!("{WITH_STORED} WHERE {condition}");
-    count_cells_from(db, sign, &source).await?;
+    count_cells_from(db, &sign.to_string(), &source, "st").await?;
     if sign > 0 {
         ledger::follow(db, &source).await?;
     }
     Ok(())
 }
 
-/// `count_cells` for the organizations staged in `resolution_next`, driven
-/// from that table so the database reads only those rows.
-/// Counting them in is the step after their write: the ledger's stored
-/// state of their gaps follows, for those whose basis or contested flag
-/// changed (the stored columns a gap of an organization depends on that a
-/// re-resolution can change).
-async fn count_cells_of_staged(db: &impl ConnectionTrait, sign: i64) -> Result<()> {
-    let staged = "resolution_next staged CROSS JOIN organization o CROSS JOIN responsibility st \
-                  WHERE o.id = staged.id AND st.id = staged.id";
-    count_cells_from(db, sign, staged).await?;
-    if sign > 0 {
-        ledger::follow(db, &format!("{staged} AND staged.index_change = 2")).await?;
-    }
-    Ok(())
+/// Moves the organizations staged in `resolution_next` from the cells of
+/// what they store to the cells of what is staged, before it is stored:
+/// one statement that reads each organization once (a row for each side,
+/// -1 and +1), driven from the staged rows.
+async fn move_staged_between_cells(db: &impl ConnectionTrait) -> Result<()> {
+    let side = |column: &str| {
+        format!("CASE WHEN s.sign < 0 THEN st.{column} ELSE n.{column} END AS {column}")
+    };
+    let sides: Vec<String> = [
+        "basis",
+        "department_id",
+        "kind_id",
+        "contested",
+        "rule_id",
+        "rule_kind_id",
+        "rule_department_id",
+    ]
+    .into_iter()
+    .map(side)
+    .collect();
+    let source = format!(
+        "(SELECT o.region_id, o.administering_region_id, o.category_id, o.party_organization, \
+                o.work_covered, o.party_member_count, o.category_mismatch, s.sign, {} \
+          FROM resolution_next n CROSS JOIN organization o CROSS JOIN responsibility st \
+          CROSS JOIN (SELECT -1 AS sign UNION ALL SELECT 1) s \
+          WHERE o.id = n.id AND st.id = n.id) o",
+        sides.join(", ")
+    );
+    count_cells_from(db, "o.sign", &source, "o").await
 }
 
-/// Counts the organizations `o` (with their stored responsibility `st`)
-/// that `source` (a FROM and WHERE) yields into the cells, with `sign`.
-async fn count_cells_from(db: &impl ConnectionTrait, sign: i64, source: &str) -> Result<()> {
+/// Counts the organizations `o` (with their stored responsibility as
+/// `stored`) that `source` (a FROM and WHERE) yields into the cells, each
+/// with `sign` (an SQL expression: 1, -1, or a column).
+async fn count_cells_from(
+    db: &impl ConnectionTrait,
+    sign: &str,
+    source: &str,
+    stored: &str,
+) -> Result<()> {
+    let key = cell_key(stored);
     db::execute_unprepared(db, &format!(
         "INSERT INTO coverage_cell ({CELL_COLUMNS}, n, organized, covered, should_establish, mismatched) \
-         SELECT {CELL_KEY}, {sign} * COUNT(*), \
-           {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN 1 ELSE 0 END), \
-           {sign} * SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN 1 ELSE 0 END), \
-           {sign} * SUM(CASE WHEN {SHOULD_ESTABLISH} THEN 1 ELSE 0 END), \
-           {sign} * SUM(CASE WHEN o.category_mismatch THEN 1 ELSE 0 END) \
+         SELECT {key}, SUM({sign}), \
+           SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') THEN {sign} ELSE 0 END), \
+           SUM(CASE WHEN o.party_organization IN ('OWN', 'JOINT') OR o.work_covered THEN {sign} ELSE 0 END), \
+           SUM(CASE WHEN {SHOULD_ESTABLISH} THEN {sign} ELSE 0 END), \
+           SUM(CASE WHEN o.category_mismatch THEN {sign} ELSE 0 END) \
          FROM {source} \
-         GROUP BY {CELL_KEY} \
+         GROUP BY {key} \
          ON CONFLICT ({CELL_COLUMNS}) DO UPDATE SET \
            n = coverage_cell.n + excluded.n, \
            organized = coverage_cell.organized + excluded.organized, \

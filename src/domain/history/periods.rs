@@ -104,20 +104,18 @@ const REPLACE: &str = "ON CONFLICT (organization_id, from_at) \
 
 /// Records the changes the engine staged in `resolution_next`, before it
 /// stores them: one row for each organization whose basis or department
-/// differs from what it stores. One INSERT … SELECT, no probe of the
-/// history: the staged rows are exactly the changed organizations, and
-/// `index_change` 0 says neither indexed column moved.
+/// differs from what it stores. One INSERT … SELECT from the staged rows
+/// alone, no probe of the history and no join: the staging compared them
+/// with what is stored (`moved`) and read their credit codes with their
+/// organizations.
 pub async fn follow_staged(db: &impl ConnectionTrait) -> Result<()> {
     execute(
         db,
         format!(
             "INSERT INTO responsibility_period \
                (organization_id, credit_code, from_at, basis, department_id) \
-             SELECT n.id, o.credit_code, $1, n.basis, n.department_id \
-             FROM resolution_next n JOIN responsibility st ON st.id = n.id \
-             JOIN organization o ON o.id = n.id \
-             WHERE n.index_change <> 0 AND (st.basis <> n.basis \
-               OR st.department_id IS DISTINCT FROM n.department_id) \
+             SELECT n.id, n.credit_code, $1, n.basis, n.department_id \
+             FROM resolution_next n WHERE n.moved = TRUE \
              {REPLACE}"
         ),
         instant(),
