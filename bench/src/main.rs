@@ -1340,13 +1340,17 @@ impl Sql {
     async fn wal_mark(&self) -> anyhow::Result<String> {
         Ok(match self {
             Sql::Sqlite(pool) => {
-                let (busy,): (i64,) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-                    .fetch_one(pool)
-                    .await?;
-                if busy != 0 {
-                    bail!("the write-ahead log could not be emptied");
+                // The server checkpoints every second too: one at a time.
+                for _ in 0..50 {
+                    let (busy,): (i64,) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                        .fetch_one(pool)
+                        .await?;
+                    if busy == 0 {
+                        return Ok(String::new());
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
                 }
-                String::new()
+                bail!("the write-ahead log could not be emptied");
             }
             Sql::Postgres(pool) => {
                 sqlx::query_scalar("SELECT pg_current_wal_lsn()::text")
