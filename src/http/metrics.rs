@@ -9,7 +9,8 @@
 //! import rows in `domain/transfer/import`, open subscriptions in
 //! [`super::ws`]. The README lists every metric.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use axum::Router;
@@ -55,6 +56,7 @@ fn handle() -> Option<&'static PrometheusHandle> {
                 return None;
             }
             describe();
+            crate::graphql::execution::observed::recorder_installed();
             drain_samples(handle.clone());
             Some(handle)
         })
@@ -140,18 +142,52 @@ fn describe() {
 /// Middleware: counts every request by its route template (bounded: the
 /// router's own patterns, `unmatched` for the rest) and status.
 pub async fn track(request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let started = Instant::now();
     let response = next.run(request).await;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!("orgmap_http_requests_total", "route" => route.clone(), "status" => status)
-        .increment(1);
-    metrics::histogram!("orgmap_http_request_duration_seconds", "route" => route)
-        .record(started.elapsed().as_secs_f64());
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    let (requests, duration) = route_handles(route, response.status().as_u16());
+    requests.increment(1);
+    duration.record(started.elapsed().as_secs_f64());
     response
+}
+
+/// The request counter and latency histogram of a route and status.
+type RouteHandles = (metrics::Counter, metrics::Histogram);
+
+/// The handles of `route` and `status`, registered with the recorder on
+/// their first request and kept: registering builds the labelled key and
+/// looks it up in the recorder's registry, which every request would pay
+/// again. The set is bounded as the labels are (the router's patterns, the
+/// statuses it answers with).
+fn route_handles(route: &str, status: u16) -> RouteHandles {
+    type Known = HashMap<String, Vec<(u16, RouteHandles)>>;
+    static KNOWN: OnceLock<Mutex<Known>> = OnceLock::new();
+    let mut known = match KNOWN.get_or_init(Mutex::default).lock() {
+        Ok(known) => known,
+        // The map is whole even if a panic happened while it was held.
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    // The common case, a pair seen before, allocates nothing.
+    if let Some((_, handles)) = known
+        .get(route)
+        .and_then(|statuses| statuses.iter().find(|(s, _)| *s == status))
+    {
+        return handles.clone();
+    }
+    let handles = (
+        metrics::counter!(
+            "orgmap_http_requests_total",
+            "route" => route.to_owned(),
+            "status" => status.to_string()
+        ),
+        metrics::histogram!("orgmap_http_request_duration_seconds", "route" => route.to_owned()),
+    );
+    known
+        .entry(route.to_owned())
+        .or_default()
+        .push((status, handles.clone()));
+    handles
 }
 
 /// `GET /metrics` on the service's own address: the same caller rule as

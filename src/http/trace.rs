@@ -60,9 +60,11 @@ fn request_id(headers: &HeaderMap) -> HeaderValue {
         })
         .cloned()
         .unwrap_or_else(|| {
-            // A hyphenated UUID is always a valid header value.
-            HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
-                .unwrap_or_else(|_| HeaderValue::from_static("-"))
+            // Written on the stack: a hyphenated UUID is always a valid
+            // header value.
+            let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+            let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut text);
+            HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("-"))
         })
 }
 
@@ -74,6 +76,11 @@ pub fn record_token(name: &str) {
 /// Records the names of the operations a request asks for on its span
 /// (a batch's joined by commas; `-` for an unnamed one).
 pub fn record_operations(batch: &BatchRequest) {
+    let span = tracing::Span::current();
+    // Without a subscriber that wants the span, the names are not built.
+    if span.is_disabled() {
+        return;
+    }
     let name = |request: &async_graphql::Request| {
         request
             .operation_name
@@ -84,7 +91,7 @@ pub fn record_operations(batch: &BatchRequest) {
         BatchRequest::Single(request) => name(request),
         BatchRequest::Batch(requests) => requests.iter().map(name).collect::<Vec<_>>().join(","),
     };
-    tracing::Span::current().record("operation", names.as_str());
+    span.record("operation", names.as_str());
 }
 
 #[cfg(test)]

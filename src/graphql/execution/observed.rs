@@ -3,8 +3,9 @@
 //! and its latency. Recorded through the `metrics` facade; the HTTP layer
 //! owns the exporter.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_graphql::Response;
@@ -65,7 +66,7 @@ fn bounded(name: String) -> String {
 /// `extensions.code`) and records its latency.
 pub fn record(operation: String, response: &Response, elapsed: Duration) {
     let outcome = match response.errors.first() {
-        None => "ok".to_owned(),
+        None => "ok",
         Some(error) => error
             .extensions
             .as_ref()
@@ -76,17 +77,66 @@ pub fn record(operation: String, response: &Response, elapsed: Duration) {
                 _ => None,
             })
             .filter(|code| is_name(code))
-            .map(str::to_owned)
-            .unwrap_or_else(|| "unknown".to_owned()),
+            .unwrap_or("unknown"),
     };
-    metrics::counter!(
-        "orgmap_graphql_operations_total",
-        "operation" => operation.clone(),
-        "outcome" => outcome
-    )
-    .increment(1);
-    metrics::histogram!("orgmap_graphql_operation_duration_seconds", "operation" => operation)
-        .record(elapsed.as_secs_f64());
+    let (operations, duration) = handles(operation, outcome);
+    operations.increment(1);
+    duration.record(elapsed.as_secs_f64());
+}
+
+/// The counter of an operation and outcome, and the operation's histogram.
+type Handles = (metrics::Counter, metrics::Histogram);
+
+/// Set once the process-wide recorder is installed (by the HTTP layer,
+/// which owns the exporter): handles registered before it would count
+/// nowhere for good, so none is kept until then.
+static RECORDER_INSTALLED: AtomicBool = AtomicBool::new(false);
+
+/// Says that the process-wide recorder is installed, so that the handles of
+/// each operation and outcome may be kept from now on.
+pub fn recorder_installed() {
+    RECORDER_INSTALLED.store(true, Ordering::Release);
+}
+
+/// The handles of `operation` and `outcome`, registered on their first use
+/// and kept: registering builds the labelled key and looks it up in the
+/// recorder's registry, which every request would pay again. As many are
+/// kept as there are labels (operation names are bounded, outcomes are
+/// error codes).
+fn handles(operation: String, outcome: &str) -> Handles {
+    type Known = HashMap<String, Vec<(String, Handles)>>;
+    static KNOWN: Mutex<Option<Known>> = Mutex::new(None);
+    let register = |operation: String, outcome: &str| -> Handles {
+        (
+            metrics::counter!(
+                "orgmap_graphql_operations_total",
+                "operation" => operation.clone(),
+                "outcome" => outcome.to_owned()
+            ),
+            metrics::histogram!("orgmap_graphql_operation_duration_seconds", "operation" => operation),
+        )
+    };
+    if !RECORDER_INSTALLED.load(Ordering::Acquire) {
+        return register(operation, outcome);
+    }
+    let mut known = match KNOWN.lock() {
+        Ok(known) => known,
+        // The map is whole even if a panic happened while it was held.
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    let known = known.get_or_insert_with(HashMap::new);
+    if let Some((_, handles)) = known
+        .get(&operation)
+        .and_then(|outcomes| outcomes.iter().find(|(o, _)| o == outcome))
+    {
+        return handles.clone();
+    }
+    let handles = register(operation.clone(), outcome);
+    known
+        .entry(operation)
+        .or_default()
+        .push((outcome.to_owned(), handles.clone()));
+    handles
 }
 
 #[cfg(test)]
