@@ -741,7 +741,7 @@ fn unassigned_sql(city: String, first: usize) -> Statements {
             "SELECT o.id, o.credit_code, o.name, c.name, r.name FROM organization o \
              JOIN responsibility st ON st.id = o.id \
              JOIN category c ON c.id = o.category_id JOIN region r ON r.id = o.region_id \
-             WHERE st.basis = 'NONE' AND o.region_id IN (SELECT descendant_id FROM region_closure \
+             WHERE st.basis = 'NONE' AND +o.region_id IN (SELECT descendant_id FROM region_closure \
                WHERE ancestor_id = (SELECT id FROM region WHERE code = $1)) \
              ORDER BY st.id LIMIT {}",
             first + 1

@@ -228,7 +228,17 @@ fn kind_sql(kind: GapKind, region: Option<i32>, after: [i32; 3], binds: &mut Bin
                 GapKind::ShouldEstablish | GapKind::CategoryMismatch => "o",
                 _ => "st",
             };
-            let within = within("o.region_id", region);
+            // Read in the stored responsibility's index order, the region
+            // is checked row by row: `+` keeps SQLite from walking the
+            // subtree's regions instead (see `organization::located_within`).
+            let within = within(
+                if by == "st" {
+                    "+o.region_id"
+                } else {
+                    "o.region_id"
+                },
+                region,
+            );
             let k0 = binds.bind(after[0]);
             // The types the category admits, for the detail: the nearest
             // category up the chain that lists any.

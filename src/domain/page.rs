@@ -134,13 +134,14 @@ impl<T, K> Page<T, K> {
 }
 
 /// `select` in `id_column` order from the request's cursor on: what a page
-/// is taken from (at most `first + 1` rows of it).
-pub fn window<E: EntityTrait>(
+/// is taken from (at most `first + 1` rows of it). The column may be of a
+/// joined table that shares the id (an organization's stored
+/// responsibility), so that the page is read in that table's index order.
+pub fn window<E: EntityTrait, C: sea_orm::ColumnTrait>(
     select: Select<E>,
-    id_column: E::Column,
+    id_column: C,
     request: &PageRequest,
 ) -> Select<E> {
-    use sea_orm::ColumnTrait;
     let select = select.order_by_asc(id_column);
     match request.after {
         Some(after) => select.filter(id_column.gt(after)),
@@ -180,7 +181,7 @@ where
 pub async fn fetch<E, C>(
     db: &C,
     select: Select<E>,
-    id_column: E::Column,
+    id_column: impl sea_orm::ColumnTrait,
     id_of: fn(&E::Model) -> i32,
     request: &PageRequest,
 ) -> Result<Page<E::Model>>
