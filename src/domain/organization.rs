@@ -311,6 +311,12 @@ fn read_by_stored(filter: &OrganizationFilter) -> bool {
     filter.basis.is_some()
 }
 
+/// Whether the select of `filter` joins the stored responsibility: for a
+/// condition on its department or basis.
+fn joins_stored(filter: &OrganizationFilter) -> bool {
+    filter.department_code.is_some() || filter.department_id.is_some() || filter.basis.is_some()
+}
+
 /// The select that a filter describes, its codes resolved.
 pub async fn filtered(
     db: &impl ConnectionTrait,
@@ -336,7 +342,7 @@ pub async fn filtered(
                 .id,
         );
     }
-    if !departments.is_empty() || filter.basis.is_some() {
+    if joins_stored(filter) {
         // The stored responsibility, joined once for any of its conditions.
         use entity::responsibility;
         use sea_orm::QuerySelect;
@@ -466,13 +472,18 @@ pub async fn list(
         );
     }
     if along.responsibility {
-        join_whole(
-            &mut query,
-            responsibility::Entity,
-            responsibility::Column::Id,
-            organization::Column::Id,
-            "s_",
-        );
+        if joins_stored(filter) {
+            // Joined already, for the filter: its columns only.
+            select_whole(&mut query, responsibility::Entity, "s_");
+        } else {
+            join_whole(
+                &mut query,
+                responsibility::Entity,
+                responsibility::Column::Id,
+                organization::Column::Id,
+                "s_",
+            );
+        }
     }
     let rows = db
         .query_all_raw(page::limited(
@@ -511,12 +522,22 @@ fn join_whole<E: EntityTrait>(
     on: organization::Column,
     prefix: &str,
 ) {
-    use sea_orm::sea_query::{Alias, JoinType};
+    use sea_orm::sea_query::JoinType;
     query.join(
         JoinType::InnerJoin,
         entity,
         Expr::col((entity, id)).equals((organization::Entity, on)),
     );
+    select_whole(query, entity, prefix);
+}
+
+/// Selects every column of `entity` (joined) as `prefix` and the column's name.
+fn select_whole<E: EntityTrait>(
+    query: &mut sea_orm::sea_query::SelectStatement,
+    entity: E,
+    prefix: &str,
+) {
+    use sea_orm::sea_query::Alias;
     for column in E::Column::iter() {
         query.expr_as(
             Expr::col((entity, column)),

@@ -160,3 +160,39 @@ async fn the_foreign_keys_hold_at_commit() {
         "the row goes with its organization"
     );
 }
+
+/// A page filtered on the stored responsibility (its basis, its
+/// department) that also shows it joins it once and answers from it.
+#[tokio::test]
+async fn a_page_filtered_on_the_stored_responsibility_shows_it() {
+    let app = TestApp::spawn().await;
+    demo::generate(&app.db, 1_000, demo::DEFAULT_SEED)
+        .await
+        .expect("the demo builds");
+    let page = "query($filter: OrganizationFilter!) { organizations(filter: $filter, first: 50) {
+        totalCount edges { node { creditCode category { code } region { code }
+        responsibility { basis department { code } } } } } }";
+    let fallback = app
+        .data(page, json!({ "filter": { "basis": "FALLBACK" } }))
+        .await;
+    let nodes = fallback["organizations"]["edges"].as_array().unwrap();
+    assert!(!nodes.is_empty(), "the demo has fallback answers");
+    assert!(
+        nodes
+            .iter()
+            .all(|e| e["node"]["responsibility"]["basis"] == "FALLBACK")
+    );
+    let department = nodes[0]["node"]["responsibility"]["department"]["code"].clone();
+    let by_department = app
+        .data(
+            page,
+            json!({ "filter": { "departmentCode": department, "basis": "FALLBACK" } }),
+        )
+        .await;
+    let nodes = by_department["organizations"]["edges"].as_array().unwrap();
+    assert!(!nodes.is_empty());
+    assert!(nodes.iter().all(|e| {
+        e["node"]["responsibility"]["department"]["code"] == department
+            && e["node"]["responsibility"]["basis"] == "FALLBACK"
+    }));
+}
