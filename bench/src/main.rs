@@ -1062,6 +1062,20 @@ async fn rows_p50(load: &Load, inputs: &Inputs, first: usize) -> f64 {
 const RULE_TO_MARKET: &str = "mutation { upsertRule(input: {categoryCode: \"PARK_ENTERPRISE\", departmentKindCode: \"MARKET_REGULATION\"}) { id } }";
 const RULE_BACK: &str = "mutation { upsertRule(input: {categoryCode: \"PARK_ENTERPRISE\", departmentKindCode: \"COMMERCE\"}) { id } }";
 
+/// How many organizations the move to MARKET_REGULATION re-resolves, as
+/// its preview says.
+async fn rule_change_size(load: &Load) -> anyhow::Result<u64> {
+    let preview = load
+        .post(&gql(
+            "{ ruleImpact(input: {categoryCode: \"PARK_ENTERPRISE\", departmentKindCode: \"MARKET_REGULATION\"}) { changedCount } }"
+                .to_owned(),
+        ))
+        .await?;
+    Ok(preview["data"]["ruleImpact"]["changedCount"]
+        .as_u64()
+        .unwrap_or(0))
+}
+
 /// Moves park enterprises from COMMERCE to MARKET_REGULATION with nothing
 /// else running, and back; returns how many organizations it re-resolved,
 /// how long the move took, and the write-ahead log it wrote.
@@ -1069,15 +1083,7 @@ async fn rule_change_alone(
     load: &Load,
     sql: &Sql,
 ) -> anyhow::Result<(u64, Duration, anyhow::Result<u64>)> {
-    let preview = load
-        .post(&gql(
-            "{ ruleImpact(input: {categoryCode: \"PARK_ENTERPRISE\", departmentKindCode: \"MARKET_REGULATION\"}) { changedCount } }"
-                .to_owned(),
-        ))
-        .await?;
-    let changed = preview["data"]["ruleImpact"]["changedCount"]
-        .as_u64()
-        .unwrap_or(0);
+    let changed = rule_change_size(load).await?;
     let mark = sql.wal_mark().await;
     let started = Instant::now();
     let answer = load.post(&gql(RULE_TO_MARKET.to_owned())).await?;
@@ -1097,15 +1103,7 @@ async fn rule_change_alone(
 /// organization lookups go on; returns how many organizations it
 /// re-resolved, how long it took, and what the reads saw meanwhile.
 async fn rule_change(load: &Load, lookups: &Workload) -> anyhow::Result<(u64, Duration, Stats)> {
-    let preview = load
-        .post(&gql(
-            "{ ruleImpact(input: {categoryCode: \"PARK_ENTERPRISE\", departmentKindCode: \"MARKET_REGULATION\"}) { changedCount } }"
-                .to_owned(),
-        ))
-        .await?;
-    let changed = preview["data"]["ruleImpact"]["changedCount"]
-        .as_u64()
-        .unwrap_or(0);
+    let changed = rule_change_size(load).await?;
     let change = gql(RULE_TO_MARKET.to_owned());
     let readers = load.run_until(&*lookups.body, 4);
     tokio::time::sleep(Duration::from_millis(300)).await;
