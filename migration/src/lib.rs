@@ -25,6 +25,7 @@ mod m20261209_000001_create_organization_name_gram;
 mod m20261210_000001_append_responsibility_periods;
 mod m20261210_000002_store_organization_gap_state;
 mod m20261211_000001_narrow_responsibility;
+mod m20261212_000001_index_periods_by_organization;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_append_responsibility_periods::Migration),
             Box::new(m20261210_000002_store_organization_gap_state::Migration),
             Box::new(m20261211_000001_narrow_responsibility::Migration),
+            Box::new(m20261212_000001_index_periods_by_organization::Migration),
         ]
     }
 }

@@ -49,26 +49,50 @@ impl Affected {
 }
 
 tokio::task_local! {
-    /// The instant of the write attempt under way, taken at its first use.
-    static INSTANT: std::cell::Cell<Option<DateTime<Utc>>>;
+    /// The write attempt under way: its instant, taken at its first use,
+    /// and whether it has written a row of history yet.
+    static ATTEMPT: std::cell::Cell<Attempt>;
+}
+
+#[derive(Clone, Copy, Default)]
+struct Attempt {
+    instant: Option<DateTime<Utc>>,
+    wrote: bool,
 }
 
 /// Runs one write attempt under one instant: every period it opens or
 /// closes carries the same time.
 pub async fn one_instant<F: std::future::Future>(attempt: F) -> F::Output {
-    INSTANT.scope(std::cell::Cell::new(None), attempt).await
+    ATTEMPT
+        .scope(std::cell::Cell::new(Attempt::default()), attempt)
+        .await
 }
 
 /// The instant of the write under way (the first call in it decides), in
 /// whole microseconds as both engines store it; outside a write, now.
 pub fn instant() -> DateTime<Utc> {
-    INSTANT
+    ATTEMPT
         .try_with(|cell| {
-            let at = cell.get().unwrap_or_else(now);
-            cell.set(Some(at));
+            let mut attempt = cell.get();
+            let at = *attempt.instant.get_or_insert_with(now);
+            cell.set(attempt);
             at
         })
         .unwrap_or_else(|_| now())
+}
+
+/// Whether the write under way may already hold a row at its instant
+/// (outside a write, it may), and from now on it does.
+fn wrote_before() -> bool {
+    ATTEMPT
+        .try_with(|cell| {
+            let mut attempt = cell.get();
+            let wrote = attempt.wrote;
+            attempt.wrote = true;
+            cell.set(attempt);
+            wrote
+        })
+        .unwrap_or(true)
 }
 
 /// The system's time in whole microseconds.
@@ -97,11 +121,6 @@ async fn execute(db: &impl ConnectionTrait, sql: String, at: DateTime<Utc>) -> R
 const STALE: &str = "NOT EXISTS (SELECT 1 FROM responsibility st WHERE st.id = p.organization_id \
      AND st.basis = p.basis AND st.department_id IS NOT DISTINCT FROM p.department_id)";
 
-/// Where a row of this instant meets one written earlier in the same
-/// write (one organization changed twice): the later change replaces it.
-const REPLACE: &str = "ON CONFLICT (organization_id, from_at) \
-     DO UPDATE SET basis = excluded.basis, department_id = excluded.department_id";
-
 /// Records the changes the engine staged in `resolution_next`, before it
 /// stores them: one row for each organization whose basis or department
 /// differs from what it stores. One INSERT … SELECT from the staged rows
@@ -109,16 +128,29 @@ const REPLACE: &str = "ON CONFLICT (organization_id, from_at) \
 /// with what is stored (`moved`) and read their credit codes with their
 /// organizations.
 pub async fn follow_staged(db: &impl ConnectionTrait) -> Result<()> {
+    let at = instant();
+    // An organization this write changed before (at the same instant): its
+    // later change replaces that row. Only in a write that has written
+    // history already, so that a single re-resolution does not probe the
+    // history once per organization.
+    if wrote_before() {
+        execute(
+            db,
+            "DELETE FROM responsibility_period WHERE from_at = $1 AND organization_id IN \
+               (SELECT n.id FROM resolution_next n WHERE n.moved = TRUE)"
+                .to_owned(),
+            at,
+        )
+        .await?;
+    }
     execute(
         db,
-        format!(
-            "INSERT INTO responsibility_period \
-               (organization_id, credit_code, from_at, basis, department_id) \
-             SELECT n.id, n.credit_code, $1, n.basis, n.department_id \
-             FROM resolution_next n WHERE n.moved = TRUE \
-             {REPLACE}"
-        ),
-        instant(),
+        "INSERT INTO responsibility_period \
+           (organization_id, credit_code, from_at, basis, department_id) \
+         SELECT n.id, n.credit_code, $1, n.basis, n.department_id \
+         FROM resolution_next n WHERE n.moved = TRUE"
+            .to_owned(),
+        at,
     )
     .await?;
     Ok(())
@@ -130,17 +162,20 @@ pub async fn follow_staged(db: &impl ConnectionTrait) -> Result<()> {
 pub async fn follow(db: &impl ConnectionTrait, affected: Affected) -> Result<()> {
     let at = instant();
     // A row this same write inserted and has changed since: dropped, so
-    // that the organization's latest row is the one before it.
-    execute(
-        db,
-        format!(
-            "DELETE FROM responsibility_period WHERE id IN (SELECT p.id FROM responsibility_period p \
-             WHERE p.from_at = $1 AND {} AND {STALE})",
-            affected.on("p.organization_id")
-        ),
-        at,
-    )
-    .await?;
+    // that the organization's latest row is the one before it (and a row
+    // this write inserts is the only one of its instant).
+    if wrote_before() {
+        execute(
+            db,
+            format!(
+                "DELETE FROM responsibility_period WHERE id IN (SELECT p.id FROM responsibility_period p \
+                 WHERE p.from_at = $1 AND {} AND {STALE})",
+                affected.on("p.organization_id")
+            ),
+            at,
+        )
+        .await?;
+    }
     // An organization deleted and recorded again under its credit code
     // takes back its earlier rows.
     execute(
@@ -168,8 +203,7 @@ pub async fn follow(db: &impl ConnectionTrait, affected: Affected) -> Result<()>
                (SELECT CASE WHEN l.basis = st.basis \
                   AND l.department_id IS NOT DISTINCT FROM st.department_id THEN 1 ELSE 0 END \
                 FROM responsibility_period l WHERE l.organization_id = o.id \
-                ORDER BY l.from_at DESC LIMIT 1), 0) = 0 \
-             {REPLACE}",
+                ORDER BY l.from_at DESC LIMIT 1), 0) = 0",
             affected.on("o.id")
         ),
         at,
@@ -181,15 +215,27 @@ pub async fn follow(db: &impl ConnectionTrait, affected: Affected) -> Result<()>
 /// Ends the history of an organization about to be deleted with a closing
 /// row: its rows stay, unlinked from the deleted row, under its credit code.
 pub async fn end(db: &impl ConnectionTrait, organization_id: i32) -> Result<()> {
+    let at = instant();
+    // A change this write made to it first: the closing row replaces it.
+    if wrote_before() {
+        execute(
+            db,
+            format!(
+                "DELETE FROM responsibility_period \
+                 WHERE organization_id = {organization_id} AND from_at = $1"
+            ),
+            at,
+        )
+        .await?;
+    }
     execute(
         db,
         format!(
             "INSERT INTO responsibility_period \
                (organization_id, credit_code, from_at, basis, department_id) \
-             SELECT id, credit_code, $1, NULL, NULL FROM organization WHERE id = {organization_id} \
-             {REPLACE}"
+             SELECT id, credit_code, $1, NULL, NULL FROM organization WHERE id = {organization_id}"
         ),
-        instant(),
+        at,
     )
     .await?;
     Ok(())
@@ -264,8 +310,9 @@ struct HeldRow {
 
 /// The period that held at `at` (half-open: at the instant of a change the
 /// new period answers); None before the first or while deleted. One
-/// statement: the latest row at or before `at` by one descent of
-/// `(organization_id, from_at)`, its end the next row's start.
+/// statement: the latest row at or before `at` among the organization's
+/// rows (one descent of its index, then its handful of rows), its end the
+/// next row's start.
 pub async fn at(
     db: &impl ConnectionTrait,
     organization_id: i32,
