@@ -184,7 +184,7 @@ pub async fn upsert(
                         let saved = active.update(txn).await?;
                         if moved {
                             rebuild_closure(txn).await?;
-                            engine::refresh(txn).await?;
+                            engine::refresh(txn, engine::Inputs::Categories).await?;
                         }
                         if moved || retyped {
                             engine::refresh_mismatches(txn, &organizations_below(saved.id)).await?;
@@ -203,7 +203,7 @@ pub async fn upsert(
                         .insert(txn)
                         .await?;
                         rebuild_closure(txn).await?;
-                        engine::refresh(txn).await?;
+                        engine::refresh(txn, engine::Inputs::Categories).await?;
                         saved
                     }
                 };

@@ -279,7 +279,7 @@ pub async fn upsert(
                 engine::resolve(txn, engine::Target::DecidedBy(saved.id)).await?;
             }
             if structural {
-                engine::refresh(txn).await?;
+                engine::refresh(txn, engine::Inputs::Departments).await?;
             }
             audit::record(
                 txn,

@@ -546,27 +546,66 @@ const COMPUTE_FALLBACKS: &str = "INSERT INTO effective_fallback_next (region_id,
   WHERE r.level IN ('TOWNSHIP', 'SUBDISTRICT') AND k.role = 'FALLBACK' \
   GROUP BY r.id";
 
-/// (table, its key columns, its value columns, the dirty table)
-const DERIVED: [(&str, &[&str], &[&str], &str); 3] = [
-    (
-        "effective_rule",
-        &["category_id", "region_id"],
-        &["rule_id", "kind_id"],
-        "dirty_rule_pair",
-    ),
-    (
-        "effective_department",
-        &["kind_id", "region_id"],
-        &["department_id"],
-        "dirty_department_pair",
-    ),
-    (
-        "effective_fallback",
-        &["region_id"],
-        &["department_id"],
-        "dirty_fallback_region",
-    ),
+/// One derived table: its name, its key columns, its value columns, its
+/// dirty table, the statement that computes it into `{name}_next`, and the
+/// inputs it reads.
+struct Derived {
+    table: &'static str,
+    keys: &'static [&'static str],
+    values: &'static [&'static str],
+    dirty: &'static str,
+    compute: &'static str,
+    reads: &'static [Inputs],
+}
+
+const DERIVED: [Derived; 3] = [
+    Derived {
+        table: "effective_rule",
+        keys: &["category_id", "region_id"],
+        values: &["rule_id", "kind_id"],
+        dirty: "dirty_rule_pair",
+        compute: COMPUTE_RULES,
+        reads: &[Inputs::Rules, Inputs::Categories],
+    },
+    Derived {
+        table: "effective_department",
+        keys: &["kind_id", "region_id"],
+        values: &["department_id"],
+        dirty: "dirty_department_pair",
+        compute: COMPUTE_DEPARTMENTS,
+        reads: &[Inputs::Departments],
+    },
+    Derived {
+        table: "effective_fallback",
+        keys: &["region_id"],
+        values: &["department_id"],
+        dirty: "dirty_fallback_region",
+        compute: COMPUTE_FALLBACKS,
+        reads: &[Inputs::Departments],
+    },
 ];
+
+/// What a structural write changed among the inputs of the derived
+/// tables, so that a refresh recomputes only the tables that read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inputs {
+    /// Responsibility rules: the effective rules alone (departments and
+    /// fallbacks read no rule).
+    Rules,
+    /// Categories (their tree): the effective rules alone.
+    Categories,
+    /// Departments: the effective departments and fallbacks (rules read
+    /// no department).
+    Departments,
+    /// Anything else (regions, kinds): every derived table.
+    Any,
+}
+
+impl Derived {
+    fn reads(&self, inputs: Inputs) -> bool {
+        inputs == Inputs::Any || self.reads.contains(&inputs)
+    }
+}
 
 /// The organizations whose inputs changed, driven from the small dirty
 /// tables (CROSS JOIN keeps SQLite from scanning organizations first; it
@@ -589,9 +628,9 @@ const DIRTY_ORGANIZATIONS: &str = "INSERT INTO dirty_organization (id) \
 
 /// Recomputes the derived tables and re-resolves the organizations whose
 /// inputs changed. Call inside the writing transaction, after the write.
-pub async fn refresh(db: &(impl ConnectionTrait + StreamTrait)) -> Result<Refresh> {
+pub async fn refresh(db: &(impl ConnectionTrait + StreamTrait), inputs: Inputs) -> Result<Refresh> {
     lock_exclusive(db).await?;
-    stage_dirty(db).await?;
+    stage_dirty(db, inputs).await?;
     let changed = resolve(db, Target::Dirty).await?;
     clear_work_tables(db).await?;
     // Cells whose organizations all moved elsewhere.
@@ -602,20 +641,28 @@ pub async fn refresh(db: &(impl ConnectionTrait + StreamTrait)) -> Result<Refres
 /// Stages the derived tables and lists the organizations whose inputs
 /// changed in `dirty_organization`, without re-resolving them: what a
 /// preview reads before it rolls back.
-pub(crate) async fn stage_dirty(db: &impl ConnectionTrait) -> Result<()> {
-    stage_and_apply(db).await?;
+pub(crate) async fn stage_dirty(db: &impl ConnectionTrait, inputs: Inputs) -> Result<()> {
+    stage_and_apply(db, inputs).await?;
     db::execute_unprepared(db, DIRTY_ORGANIZATIONS).await?;
     Ok(())
 }
 
-/// Computes the derived tables into staging, records which keys changed in
-/// the dirty tables, and brings the derived tables up to date.
-async fn stage_and_apply(db: &impl ConnectionTrait) -> Result<()> {
+/// Computes the derived tables that read `inputs` into staging, records
+/// which keys changed in the dirty tables, and brings those tables up to
+/// date.
+async fn stage_and_apply(db: &impl ConnectionTrait, inputs: Inputs) -> Result<()> {
     clear_work_tables(db).await?;
-    db::execute_unprepared(db, COMPUTE_RULES).await?;
-    db::execute_unprepared(db, COMPUTE_DEPARTMENTS).await?;
-    db::execute_unprepared(db, COMPUTE_FALLBACKS).await?;
-    for (table, keys, values, dirty) in DERIVED {
+    for derived in DERIVED.iter().filter(|derived| derived.reads(inputs)) {
+        db::execute_unprepared(db, derived.compute).await?;
+    }
+    for derived in DERIVED.iter().filter(|derived| derived.reads(inputs)) {
+        let Derived {
+            table,
+            keys,
+            values,
+            dirty,
+            ..
+        } = *derived;
         let keys_list = keys.join(", ");
         let all = [keys, values].concat().join(", ");
         db::execute_unprepared(db, &format!(
@@ -704,7 +751,7 @@ pub async fn ensure_current(txn: &(impl ConnectionTrait + StreamTrait)) -> Resul
 /// Recomputes everything: the derived tables and every organization.
 pub async fn rebuild(db: &(impl ConnectionTrait + StreamTrait)) -> Result<u64> {
     lock_exclusive(db).await?;
-    stage_and_apply(db).await?;
+    stage_and_apply(db, Inputs::Any).await?;
     let changed = resolve_uncounted(db, Target::All).await?;
     mark_mismatches_uncounted(db, "1 = 1").await?;
     recount_cells(db).await?;

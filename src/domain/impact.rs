@@ -75,7 +75,7 @@ pub async fn rule_impact(
     } else {
         apply_upsert(&txn, &preview, input).await?;
     }
-    engine::stage_dirty(&txn).await?;
+    engine::stage_dirty(&txn, engine::Inputs::Rules).await?;
     let in_scope = match scope.region_id {
         Some(root) => format!(" AND {}", super::region::within_sql("o.region_id", root)),
         None => String::new(),

@@ -185,7 +185,7 @@ pub async fn upsert(
                 .await?),
             }?;
             if role_changed {
-                engine::refresh(txn).await?;
+                engine::refresh(txn, engine::Inputs::Any).await?;
             }
             audit::record(
                 txn,

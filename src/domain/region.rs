@@ -217,7 +217,7 @@ pub async fn upsert(
             .insert(txn)
             .await?;
             insert_closure(txn, created.id, created.parent_id).await?;
-            engine::refresh(txn).await?;
+            engine::refresh(txn, engine::Inputs::Any).await?;
             audit::record(
                 txn,
                 &caller,

@@ -230,7 +230,7 @@ pub async fn upsert(
             engine::lock_exclusive(txn).await?;
             let (saved, structural) = apply_upsert(txn, &caller, &input).await?;
             if structural {
-                engine::refresh(txn).await?;
+                engine::refresh(txn, engine::Inputs::Rules).await?;
             }
             Ok(saved)
         })
@@ -258,7 +258,7 @@ pub async fn delete(
             let deleted =
                 apply_delete(txn, &caller, &category_code, scope_region_code.as_deref()).await?;
             if deleted {
-                engine::refresh(txn).await?;
+                engine::refresh(txn, engine::Inputs::Rules).await?;
             }
             Ok(deleted)
         })

@@ -241,7 +241,9 @@ impl Importer for Categories {
         }
         if structural {
             category_domain::rebuild_closure(txn).await?;
-            report.changed_responsibility = engine::refresh(txn).await?.changed;
+            report.changed_responsibility = engine::refresh(txn, engine::Inputs::Categories)
+                .await?
+                .changed;
         }
         // New categories have no organizations yet; changed ones re-evaluate
         // their subtrees' organizations, in one statement set.

@@ -428,7 +428,9 @@ impl Importer for Departments {
             changed += engine::resolve(txn, engine::Target::DecidedBy(id)).await?;
         }
         if structural {
-            changed += engine::refresh(txn).await?.changed;
+            changed += engine::refresh(txn, engine::Inputs::Departments)
+                .await?
+                .changed;
         }
         report.changed_responsibility = changed;
         Ok(())

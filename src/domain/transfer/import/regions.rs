@@ -235,7 +235,7 @@ impl Importer for Regions {
             }
         }
         region_domain::rebuild_closure(txn).await?;
-        report.changed_responsibility = engine::refresh(txn).await?.changed;
+        report.changed_responsibility = engine::refresh(txn, engine::Inputs::Any).await?.changed;
         Ok(())
     }
 }

@@ -199,7 +199,8 @@ impl Importer for Rules {
                 .await?;
         }
         if structural {
-            report.changed_responsibility = engine::refresh(txn).await?.changed;
+            report.changed_responsibility =
+                engine::refresh(txn, engine::Inputs::Rules).await?.changed;
         }
         Ok(())
     }
