@@ -251,20 +251,15 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         let loaded = load
             .run(&*workload.body, args.concurrency, args.seconds)
             .await;
-        let (paired, over_http) = load
-            .run_paired(
-                &*workload.body,
-                &sql_load,
-                &|i| sql_body(&workload, i),
-                args.seconds,
-            )
+        let over_http = sql_load
+            .run(&|i| sql_body(&workload, i), 1, args.seconds / 2.0)
             .await;
         if over_http.failures > 0 {
             bail!("{}: the hand-written SQL failed over HTTP", workload.name);
         }
         let sql_p50 = sql.time(&workload, args.seconds / 2.0).await?;
         let in_process_p50 = in_process.time(&workload, args.seconds / 2.0).await?;
-        let ratio = paired.p50_ms / over_http.p50_ms;
+        let ratio = alone.p50_ms / over_http.p50_ms;
         rows.push(row(
             workload.name,
             format!(
@@ -286,10 +281,10 @@ async fn bench(args: Args) -> anyhow::Result<()> {
                 "GraphQL / SQL {ratio:.2} over HTTP (p50 {:.3} vs {:.3} ms); in process, \
                  without HTTP: {:.2} (p50 {in_process_p50:.3} vs {sql_p50:.3} ms); \
                  GraphQL over HTTP / SQL in process: {:.2}",
-                paired.p50_ms,
+                alone.p50_ms,
                 over_http.p50_ms,
                 in_process_p50 / sql_p50,
-                paired.p50_ms / sql_p50,
+                alone.p50_ms / sql_p50,
             ),
             workload.ratio_target,
             Some(ratio <= workload.ratio_limit),
@@ -1163,35 +1158,6 @@ impl Running {
     }
 }
 
-/// Sends one request and records its time; false when it failed or
-/// answered with errors.
-async fn timed(
-    client: &reqwest::Client,
-    url: &str,
-    body: String,
-    histogram: &mut Histogram<u64>,
-) -> bool {
-    let started = Instant::now();
-    let ok = match client
-        .post(url)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-    {
-        Ok(response) => {
-            let status = response.status();
-            let text = response.text().await.unwrap_or_default();
-            status.is_success() && !text.contains("\"errors\"")
-        }
-        Err(_) => false,
-    };
-    histogram
-        .record(started.elapsed().as_micros().max(1) as u64)
-        .ok();
-    ok
-}
-
 fn new_histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds")
 }
@@ -1237,7 +1203,25 @@ impl Load {
                     while stop.load(Ordering::Relaxed) == 0 {
                         let body =
                             bodies[next.fetch_add(1, Ordering::Relaxed) % bodies.len()].clone();
-                        if !timed(&client, &url, body, &mut histogram).await {
+                        let started = Instant::now();
+                        let ok = match client
+                            .post(&url)
+                            .header("content-type", "application/json")
+                            .body(body)
+                            .send()
+                            .await
+                        {
+                            Ok(response) => {
+                                let status = response.status();
+                                let text = response.text().await.unwrap_or_default();
+                                status.is_success() && !text.contains("\"errors\"")
+                            }
+                            Err(_) => false,
+                        };
+                        histogram
+                            .record(started.elapsed().as_micros().max(1) as u64)
+                            .ok();
+                        if !ok {
                             failures += 1;
                         }
                     }
@@ -1250,42 +1234,6 @@ impl Load {
             tasks,
             started: Instant::now(),
         }
-    }
-
-    /// This load's requests `body(i)` and `other`'s `other_body(i)` one at a
-    /// time, alternately (the same input to both, one after the other), for
-    /// `seconds` after a warm-up: a ratio of their p50s that drift on the
-    /// machine (a neighbour, the page cache, the clock) moves evenly.
-    async fn run_paired(
-        &self,
-        body: &dyn Fn(usize) -> String,
-        other: &Load,
-        other_body: &dyn Fn(usize) -> String,
-        seconds: f64,
-    ) -> (Stats, Stats) {
-        let (mut mine, mut theirs) = (new_histogram(), new_histogram());
-        let (mut my_failures, mut their_failures) = (0, 0);
-        let warm_up = Duration::from_secs_f64((seconds / 5.0).min(1.0));
-        let started = Instant::now();
-        let mut i = 0;
-        while started.elapsed() < warm_up + Duration::from_secs_f64(seconds) {
-            let measured = started.elapsed() >= warm_up;
-            let (mut a, mut b) = (new_histogram(), new_histogram());
-            let ok_a = timed(&self.client, &self.url, body(i), &mut a).await;
-            let ok_b = timed(&other.client, &other.url, other_body(i), &mut b).await;
-            if measured {
-                mine.add(a).ok();
-                theirs.add(b).ok();
-                my_failures += usize::from(!ok_a);
-                their_failures += usize::from(!ok_b);
-            }
-            i += 1;
-        }
-        let elapsed = Duration::from_secs_f64(seconds);
-        (
-            stats(&mine, my_failures, elapsed),
-            stats(&theirs, their_failures, elapsed),
-        )
     }
 
     async fn run(&self, body: &dyn Fn(usize) -> String, connections: usize, seconds: f64) -> Stats {
@@ -1528,7 +1476,7 @@ fn render(args: &Args, rows: &[Row]) -> String {
          - province: {} organizations (demo seed {}), about 1,950 regions and 2,900 departments\n\
          - load: one single-threaded generator on loopback, HTTP/1.1 keep-alive; a response with `errors` counts as failed; GraphQL requests pass their arguments as variables, as clients do\n\
          - latency targets (p50) are judged one request at a time; throughput targets at the stated connections, where latency is throughput-bound (32 connections on 2 cores queue: p50 ≈ 32 / throughput)\n\
-         - GraphQL / SQL (judged): p50 of one request at a time over HTTP, divided by the p50 of the same answer as hand-written SQL through sqlx on the same database, served over the same HTTP stack (axum on loopback, orgmap's pool, the same token check, rows as JSON) by a process of its own, the two sent alternately with the same input so that drift on the machine moves both; that is, what orgmap's GraphQL, domain and ORM layers add to a request\n         - also given: both sides in the benchmark's process, without HTTP (the GraphQL request through the schema, response serialised; the SQL through sqlx), and GraphQL over HTTP against the SQL in process\n{peer}\n\
+         - GraphQL / SQL (judged): p50 of one request at a time over HTTP, divided by the p50 of the same answer as hand-written SQL through sqlx on the same database, served over the same HTTP stack (axum on loopback, orgmap's pool, the same token check, rows as JSON) by a process of its own; that is, what orgmap's GraphQL, domain and ORM layers add to a request\n         - also given: both sides in the benchmark's process, without HTTP (the GraphQL request through the schema, response serialised; the SQL through sqlx), and GraphQL over HTTP against the SQL in process\n{peer}\n\
          | workload | figure | target | met |\n|---|---|---|---|\n",
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
         args.organizations,
