@@ -652,17 +652,18 @@ pub(crate) async fn stage_dirty(db: &impl ConnectionTrait, inputs: Inputs) -> Re
 /// date.
 async fn stage_and_apply(db: &impl ConnectionTrait, inputs: Inputs) -> Result<()> {
     clear_work_tables(db).await?;
-    for derived in DERIVED.iter().filter(|derived| derived.reads(inputs)) {
-        db::execute_unprepared(db, derived.compute).await?;
-    }
+    // Each table is computed from the base tables alone, never from another
+    // derived table: one at a time, computed, compared and applied.
     for derived in DERIVED.iter().filter(|derived| derived.reads(inputs)) {
         let Derived {
             table,
             keys,
             values,
             dirty,
+            compute,
             ..
         } = *derived;
+        db::execute_unprepared(db, compute).await?;
         let keys_list = keys.join(", ");
         let all = [keys, values].concat().join(", ");
         db::execute_unprepared(db, &format!(

@@ -424,35 +424,18 @@ pub async fn list(
     use sea_orm::QueryTrait;
 
     let select = filtered(db, scope, filter).await?;
-    // The same ids either way: an organization and its stored responsibility.
-    if along == Along::default() || request.first == 0 {
-        let page = if read_by_stored(filter) {
-            page::fetch(
-                db,
-                select.clone(),
-                responsibility::Column::Id,
-                |m| m.id,
-                request,
-            )
-            .await?
-        } else {
-            page::fetch(
-                db,
-                select.clone(),
-                organization::Column::Id,
-                |m| m.id,
-                request,
-            )
-            .await?
-        };
-        return Ok((page, select, Related::default()));
-    }
-    let mut query = if read_by_stored(filter) {
+    // In the stored responsibility's id order for a basis (its index), else
+    // the organization's: the same ids either way.
+    let window = if read_by_stored(filter) {
         page::window(select.clone(), responsibility::Column::Id, request)
     } else {
         page::window(select.clone(), organization::Column::Id, request)
+    };
+    if along == Along::default() || request.first == 0 {
+        let page = page::fetch_window(db, window, |m| m.id, request).await?;
+        return Ok((page, select, Related::default()));
     }
-    .into_query();
+    let mut query = window.into_query();
     if along.category {
         join_whole(
             &mut query,

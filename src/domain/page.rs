@@ -190,17 +190,31 @@ where
     E::Model: Send + Sync,
     C: ConnectionTrait,
 {
-    let select = window(select, id_column, request);
+    fetch_window(db, window(select, id_column, request), id_of, request).await
+}
+
+/// Fetches one page of `window`, the request's [`window`] of a select.
+pub async fn fetch_window<E, C>(
+    db: &C,
+    window: Select<E>,
+    id_of: fn(&E::Model) -> i32,
+    request: &PageRequest,
+) -> Result<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    C: ConnectionTrait,
+{
     if request.first == 0 {
         return Ok(Page {
             items: Vec::new(),
-            has_next: select.count(db).await? > 0,
+            has_next: window.count(db).await? > 0,
             has_previous: request.after.is_some(),
         });
     }
     let statement = limited(
         db.get_database_backend(),
-        &select.into_query(),
+        &window.into_query(),
         request.first + 1,
     );
     let rows = E::find().from_raw_sql(statement).all(db).await?;
