@@ -26,6 +26,7 @@ mod m20261210_000001_append_responsibility_periods;
 mod m20261210_000002_store_organization_gap_state;
 mod m20261211_000001_narrow_responsibility;
 mod m20261212_000001_index_periods_by_organization;
+mod m20261213_000001_stage_cell_keys;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000002_store_organization_gap_state::Migration),
             Box::new(m20261211_000001_narrow_responsibility::Migration),
             Box::new(m20261212_000001_index_periods_by_organization::Migration),
+            Box::new(m20261213_000001_stage_cell_keys::Migration),
         ]
     }
 }

@@ -436,6 +436,7 @@ fn join_ids(ids: &[i32]) -> String {
 async fn resolve_written(txn: &DatabaseTransaction, written: u64) -> Result<(u64, u64)> {
     let started = std::time::Instant::now();
     let total = organization::Entity::find().count(txn).await?;
+    engine::analyze(txn, "dirty_organization").await?;
     let dirty = "o.id IN (SELECT id FROM dirty_organization)";
     search::reindex(txn, dirty).await?;
     let changed = if written * 2 > total {
