@@ -127,10 +127,9 @@ pub async fn generate(
     // PostgreSQL a bare ANALYZE would visit every schema of the database;
     // name the service's tables (in the connection's search path). It
     // vacuums them too: the first statement to read a freshly written page
-    // otherwise sets its rows' visibility hints and writes it again (the
-    // first rule change after the demo read every organization and
-    // stored-responsibility page that way: 11 s, against 7 s after), and
-    // autovacuum would do it later anyway, in the middle of whatever runs.
+    // otherwise sets its rows' visibility hints and writes it again, and
+    // autovacuum would vacuum a million fresh rows later anyway, in the
+    // middle of whatever runs then (the benchmark's figures, say).
     let analyze = match db.get_database_backend() {
         sea_orm::DbBackend::Postgres => {
             "VACUUM (ANALYZE) organization, region, region_closure, department, \
