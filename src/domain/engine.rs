@@ -58,9 +58,9 @@ pub(crate) fn resolution_select(target: Target) -> String {
     format!(
         "SELECT y.id, y.basis, y.department_id, dk.kind_id, y.rule_id, y.rule_kind_id, \
                 y.rule_department_id, y.fallback_department_id, y.contested, y.credit_code, \
-                {ORGANIZATION_CELL} \
+                {cell} \
          FROM ( \
-           SELECT x.id, x.credit_code, {ORGANIZATION_CELL}, \
+           SELECT x.id, x.credit_code, {cell}, \
              CASE WHEN x.pa IS NOT NULL THEN 'PARTY_AFFILIATION' \
                   WHEN x.su IS NOT NULL THEN 'SUPERVISING_UNIT' \
                   WHEN x.rule_department_id IS NOT NULL THEN 'RULE' \
@@ -73,9 +73,7 @@ pub(crate) fn resolution_select(target: Target) -> String {
                     OR (x.su IS NOT NULL AND x.rule_department_id IS NOT NULL AND x.su <> x.rule_department_id) \
                   THEN TRUE ELSE FALSE END AS contested \
            FROM ( \
-             SELECT o2.id, o2.credit_code, o2.region_id, o2.administering_region_id, \
-                    o2.category_id, o2.party_organization, o2.work_covered, \
-                    o2.party_member_count, o2.category_mismatch, o2.party_affiliation_id AS pa, \
+             SELECT o2.id, o2.credit_code, {o2_cell}, o2.party_affiliation_id AS pa, \
                     o2.supervising_department_id AS su, \
                     er.rule_id, er.kind_id AS rule_kind_id, ed.department_id AS rule_department_id, \
                     ef.department_id AS fallback_department_id \
@@ -90,14 +88,23 @@ pub(crate) fn resolution_select(target: Target) -> String {
            ) x \
          ) y \
          LEFT JOIN (SELECT id, kind_id FROM department) dk ON dk.id = y.department_id",
-        target.condition()
+        target.condition(),
+        cell = ORGANIZATION_CELL.join(", "),
+        o2_cell = qualified("o2", &ORGANIZATION_CELL),
     )
 }
 
 /// The organization's own columns that its coverage cell reads, as the
 /// new resolution carries them through to `resolution_next`.
-const ORGANIZATION_CELL: &str = "region_id, administering_region_id, category_id, \
-     party_organization, work_covered, party_member_count, category_mismatch";
+const ORGANIZATION_CELL: [&str; 7] = [
+    "region_id",
+    "administering_region_id",
+    "category_id",
+    "party_organization",
+    "work_covered",
+    "party_member_count",
+    "category_mismatch",
+];
 
 /// The condition under which a stored resolution `st` (a `responsibility`
 /// row) differs from a new one `n`.
@@ -130,14 +137,16 @@ pub async fn resolve(db: &(impl ConnectionTrait + StreamTrait), target: Target) 
 /// What [`resolve`] does, unobserved.
 async fn resolve_counted(db: &(impl ConnectionTrait + StreamTrait), target: Target) -> Result<u64> {
     db::execute_unprepared(db, "DELETE FROM resolution_next").await?;
-    let organization_cell = qualified("n", ORGANIZATION_CELL);
-    let stored_was = qualified("st", &CELL_RESOLUTION.join(", "));
+    let cell = ORGANIZATION_CELL.join(", ");
+    let was = CELL_RESOLUTION.map(|c| format!("was_{c}")).join(", ");
+    let organization_cell = qualified("n", &ORGANIZATION_CELL);
+    let stored_was = qualified("st", &CELL_RESOLUTION);
     let staged = db::execute_unprepared(
         db,
         &format!(
             "INSERT INTO resolution_next (id, basis, department_id, kind_id, rule_id, rule_kind_id, \
                rule_department_id, fallback_department_id, contested, index_change, \
-               credit_code, moved, {ORGANIZATION_CELL}, {STAGED_WAS}) \
+               credit_code, moved, {cell}, {was}) \
              SELECT n.id, n.basis, n.department_id, n.kind_id, n.rule_id, n.rule_kind_id, \
                     n.rule_department_id, n.fallback_department_id, n.contested, {INDEX_CHANGE}, \
                     n.credit_code, {MOVED}, {organization_cell}, {stored_was} \
@@ -378,7 +387,7 @@ pub async fn count_cells(db: &impl ConnectionTrait, sign: i64, condition: &str) 
 }
 
 /// The stored resolution's columns a coverage cell reads; staged as
-/// `was_*` beside the new ones.
+/// `was_*` (the column with that prefix) beside the new ones.
 const CELL_RESOLUTION: [&str; 7] = [
     "basis",
     "department_id",
@@ -389,19 +398,14 @@ const CELL_RESOLUTION: [&str; 7] = [
     "rule_department_id",
 ];
 
-/// `columns` (a comma-separated list) qualified by `alias`.
-fn qualified(alias: &str, columns: &str) -> String {
+/// `columns` qualified by `alias`, comma-separated.
+fn qualified(alias: &str, columns: &[&str]) -> String {
     columns
-        .split(',')
-        .map(|c| format!("{alias}.{}", c.trim()))
+        .iter()
+        .map(|c| format!("{alias}.{c}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
-
-/// The `was_*` columns of `resolution_next`: the stored resolution a
-/// staged organization leaves, in [`CELL_RESOLUTION`]'s order.
-const STAGED_WAS: &str = "was_basis, was_department_id, was_kind_id, was_contested, was_rule_id, \
-     was_rule_kind_id, was_rule_department_id";
 
 /// Moves the organizations staged in `resolution_next` from the cells of
 /// what they store to the cells of what is staged, before it is stored:
@@ -417,7 +421,7 @@ async fn move_staged_between_cells(db: &impl ConnectionTrait) -> Result<()> {
     let source = format!(
         "(SELECT {}, s.sign, {} \
           FROM resolution_next n CROSS JOIN (SELECT -1 AS sign UNION ALL SELECT 1) s) o",
-        qualified("n", ORGANIZATION_CELL),
+        qualified("n", &ORGANIZATION_CELL),
         sides.join(", ")
     );
     count_cells_from(db, "o.sign", &source, "o").await
