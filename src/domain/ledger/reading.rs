@@ -305,43 +305,53 @@ pub async fn summary(
     };
     let sql = conditions(&filter, today, &mut binds);
     let today = binds.bind(today.to_string());
-    let count = |condition: String| format!("COUNT(*) FILTER (WHERE {condition})");
-    let status = |s: Status| count(format!("x.status = '{}'", s.code()));
-    let codes =
-        |statuses: [Status; 2]| format!("'{}', '{}'", statuses[0].code(), statuses[1].code());
+    let codes = |statuses: &[Status]| {
+        statuses
+            .iter()
+            .map(|s| format!("'{}'", s.code()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let active = format!(
         "x.status IN ({})",
-        codes([Status::Open, Status::InProgress])
+        codes(&[Status::Open, Status::InProgress])
     );
-    let closed = format!(
-        "x.status IN ({})",
-        codes([Status::Resolved, Status::Verified])
-    );
-    // One pass over the subtree's items counts what their own columns say
-    // (a gap of one organization keeps its state on the item); the few
-    // items of the other kinds are found by their kind and read live, and
-    // the closed items whose gap came back by their status.
+    let closed = codes(&[Status::Resolved, Status::Verified]);
+    // Each figure is a count of its own, so that each walks the one index
+    // that holds it (the status, the due date, the region) rather than one
+    // pass over every item of the subtree evaluating every condition.
+    let count =
+        |condition: &str| format!("(SELECT COUNT(*) FROM rectification x WHERE {condition}{sql})");
+    let by_status = Status::ALL
+        .map(|s| {
+            format!(
+                "{} AS \"{}\"",
+                count(&format!("x.status = '{}'", s.code())),
+                s.code()
+            )
+        })
+        .join(", ");
+    // The few items of the kinds read live are found by their kind; the
+    // closed items whose gap came back by their ids, taken from the status
+    // index first (there are few of them, and the planner of SQLite,
+    // knowing only how many statuses there are, would scan every item).
     let statement = Statement::from_sql_and_values(
         db.get_database_backend(),
         format!(
-            "SELECT items.*, items.organization_gap_gone + ( \
-                      SELECT COUNT(*) FROM rectification x \
-                      WHERE x.gap_kind IN ({region_kinds}) AND {active}{sql} \
-                        AND NOT {region_gap_open}) AS gap_gone, \
-                    (SELECT COUNT(*) FROM rectification x WHERE {closed}{sql} AND {gap_open} \
+            "SELECT {by_status}, {overdue} AS overdue, \
+                    {organization_gap_gone} + {region_gap_gone} AS gap_gone, \
+                    (SELECT COUNT(*) FROM rectification x \
+                     WHERE x.id IN (SELECT c.id FROM rectification c WHERE c.status IN ({closed})){sql} \
+                       AND {gap_open} \
                        AND NOT EXISTS (SELECT 1 FROM rectification y \
-                         WHERE y.gap_key = x.gap_key AND y.id > x.id)) AS reopened \
-             FROM (SELECT COUNT(*) AS total, {} AS open, {} AS in_progress, {} AS resolved, \
-                          {} AS verified, {} AS overdue, {} AS organization_gap_gone \
-                   FROM rectification x WHERE 1 = 1{sql}) items",
-            status(Status::Open),
-            status(Status::InProgress),
-            status(Status::Resolved),
-            status(Status::Verified),
-            count(overdue_sql(&today)),
-            count(format!("{active} AND x.organization_gap_open = FALSE")),
-            region_kinds = region_gap_kinds_sql(),
-            region_gap_open = region_gap_open_sql("x"),
+                         WHERE y.gap_key = x.gap_key AND y.id > x.id)) AS reopened",
+            overdue = count(&overdue_sql(&today)),
+            organization_gap_gone = count(&format!("{active} AND x.organization_gap_open = FALSE")),
+            region_gap_gone = count(&format!(
+                "x.gap_kind IN ({}) AND {active} AND NOT {}",
+                region_gap_kinds_sql(),
+                region_gap_open_sql("x")
+            )),
             gap_open = gap_open_sql("x"),
         ),
         binds.0,
@@ -350,12 +360,14 @@ pub async fn summary(
         return Ok(Summary::default());
     };
     let get = |column: &str| row.try_get::<i64>("", column);
+    let [open, in_progress, resolved, verified] = Status::ALL.map(|s| get(s.code()));
+    let (open, in_progress, resolved, verified) = (open?, in_progress?, resolved?, verified?);
     Ok(Summary {
-        total: get("total")?,
-        open: get("open")?,
-        in_progress: get("in_progress")?,
-        resolved: get("resolved")?,
-        verified: get("verified")?,
+        total: open + in_progress + resolved + verified,
+        open,
+        in_progress,
+        resolved,
+        verified,
         overdue: get("overdue")?,
         gap_gone: get("gap_gone")?,
         reopened: get("reopened")?,
