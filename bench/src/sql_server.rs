@@ -1,8 +1,10 @@
 //! The hand-written side of the GraphQL / SQL ratio, served over the same
-//! HTTP stack as orgmap: axum and hyper on loopback, JSON in and out,
-//! orgmap's own connection pool, and the same token check before the
-//! work. What the ratio then measures is what orgmap's own layers
-//! (GraphQL, domain, ORM) add to a request.
+//! HTTP stack as orgmap: orgmap's own listener and connection handling
+//! (the header-read and idle timeouts), the layers around every route
+//! (request id and access line, metrics, compression, panic and error
+//! handling), JSON in and out, orgmap's own connection pool, and the same
+//! token check before the work. What the ratio then measures is what
+//! orgmap's own layers (GraphQL, domain, ORM) add to a request.
 //!
 //! A request carries its statements and their text arguments,
 //! `{"statements": [["SELECT …", ["arg", …]], …]}`; the answer holds every
@@ -12,7 +14,6 @@ use anyhow::bail;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use sea_orm::DbBackend;
 use serde_json::{Value, json};
@@ -44,16 +45,20 @@ pub async fn serve(url: &str, listen: &str) -> anyhow::Result<()> {
         DbBackend::Postgres => Pool::Postgres(db.get_postgres_connection_pool().clone()),
         _ => Pool::Sqlite(db.get_sqlite_connection_pool().clone()),
     };
+    orgmap::http::metrics::install();
     let app = Router::new()
         .route("/sql", post(run))
         .route("/healthz", get(|| async { "ok" }))
+        .layer(axum::middleware::from_fn(orgmap::http::metrics::track))
         .with_state(pool);
-    let listener = tokio::net::TcpListener::bind(listen).await?.tap_io(|tcp| {
-        // As orgmap's listener does.
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, app).await?;
-    Ok(())
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    orgmap::http::serve_with(
+        listener,
+        orgmap::http::protect(app),
+        orgmap::http::ServeOptions::default(),
+        std::future::pending(),
+    )
+    .await
 }
 
 async fn run(State(pool): State<Pool>, Json(request): Json<Request>) -> (StatusCode, Json<Value>) {
