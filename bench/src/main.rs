@@ -262,14 +262,14 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         if over_http.failures > 0 {
             bail!("{}: the hand-written SQL failed over HTTP", workload.name);
         }
-        let sql_p50 = sql.time(&workload, args.seconds / 2.0).await?;
-        let in_process_p50 = in_process.time(&workload, args.seconds / 2.0).await?;
         if paired.failures > 0 {
             bail!(
                 "{}: GraphQL failed beside the hand-written SQL",
                 workload.name
             );
         }
+        let sql_p50 = sql.time(&workload, args.seconds / 2.0).await?;
+        let in_process_p50 = in_process.time(&workload, args.seconds / 2.0).await?;
         let ratio = paired.p50_ms / over_http.p50_ms;
         rows.push(row(
             workload.name,

@@ -333,8 +333,8 @@ pub async fn summary(
         .join(", ");
     // The few items of the kinds read live are found by their kind; the
     // closed items whose gap came back by their ids, taken from the status
-    // index first (there are few of them, and the planner of SQLite,
-    // knowing only how many statuses there are, would scan every item).
+    // index first: SQLite's planner, knowing only how many statuses there
+    // are, otherwise read every item to find them.
     let statement = Statement::from_sql_and_values(
         db.get_database_backend(),
         format!(
