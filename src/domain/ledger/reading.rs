@@ -95,6 +95,15 @@ fn overdue_sql(today: &str) -> String {
     )
 }
 
+/// `codes` as an SQL list of quoted literals, for an IN list.
+fn quoted<'a>(codes: impl IntoIterator<Item = &'a str>) -> String {
+    codes
+        .into_iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The WHERE conditions of `filter` (each starting with " AND ").
 fn conditions(filter: &Filter, today: NaiveDate, binds: &mut Binds) -> String {
     let mut sql = String::new();
@@ -102,19 +111,12 @@ fn conditions(filter: &Filter, today: NaiveDate, binds: &mut Binds) -> String {
         let root = binds.bind(root);
         sql.push_str(&format!(" AND {}", within_sql("x.region_id", root)));
     }
-    let quoted = |codes: Vec<&str>| {
-        codes
-            .into_iter()
-            .map(|c| format!("'{c}'"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     if !filter.statuses.is_empty() {
-        let list = quoted(filter.statuses.iter().map(|s| s.code()).collect());
+        let list = quoted(filter.statuses.iter().map(|s| s.code()));
         sql.push_str(&format!(" AND x.status IN ({list})"));
     }
     if !filter.kinds.is_empty() {
-        let list = quoted(filter.kinds.iter().map(|k| k.code()).collect());
+        let list = quoted(filter.kinds.iter().map(|k| k.code()));
         sql.push_str(&format!(" AND x.gap_kind IN ({list})"));
     }
     if let Some(id) = filter.milestone_id {
@@ -305,13 +307,7 @@ pub async fn summary(
     };
     let sql = conditions(&filter, today, &mut binds);
     let today = binds.bind(today.to_string());
-    let codes = |statuses: &[Status]| {
-        statuses
-            .iter()
-            .map(|s| format!("'{}'", s.code()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let codes = |statuses: &[Status]| quoted(statuses.iter().map(|s| s.code()));
     let active = format!(
         "x.status IN ({})",
         codes(&[Status::Open, Status::InProgress])
