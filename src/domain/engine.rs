@@ -549,9 +549,19 @@ pub async fn lock_exclusive(db: &impl ConnectionTrait) -> Result<()> {
 /// 1,906 dirty pairs took 19 s at 1,000,000 organizations (85 million
 /// comparisons), where a hash join takes milliseconds. Nothing on SQLite,
 /// which plans these joins from their indexes.
+///
+/// A small sample is enough for what the plans read of a work table (its
+/// size, and a few values of a handful of flags): 3,000 rows instead of
+/// the default 30,000 took the analysis of 100,000 staged resolutions from
+/// about 330 ms to about 40 ms. `SET LOCAL` holds to the end of the
+/// write, whose every analysis is of a work table.
 pub(crate) async fn analyze(db: &impl ConnectionTrait, table: &str) -> Result<()> {
     if ConnectionTrait::get_database_backend(db) == DbBackend::Postgres {
-        db::execute_unprepared(db, &format!("ANALYZE {table}")).await?;
+        db::execute_unprepared(
+            db,
+            &format!("SET LOCAL default_statistics_target = 10; ANALYZE {table}"),
+        )
+        .await?;
     }
     Ok(())
 }
