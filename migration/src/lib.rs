@@ -27,6 +27,7 @@ mod m20261210_000002_store_organization_gap_state;
 mod m20261211_000001_narrow_responsibility;
 mod m20261212_000001_index_periods_by_organization;
 mod m20261213_000001_stage_cell_keys;
+mod m20261214_000001_unconstrain_history;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000001_narrow_responsibility::Migration),
             Box::new(m20261212_000001_index_periods_by_organization::Migration),
             Box::new(m20261213_000001_stage_cell_keys::Migration),
+            Box::new(m20261214_000001_unconstrain_history::Migration),
         ]
     }
 }

@@ -663,3 +663,79 @@ async fn the_append_only_migration_carries_every_period_down_and_up() {
     );
     assert_ne!(back[1]["to"], Value::Null, "closed at its deletion");
 }
+
+/// The foreign keys of `responsibility_period`, as the database lists them.
+async fn period_foreign_keys(app: &TestApp) -> i64 {
+    let backend = app.db.get_database_backend();
+    let sql = if backend == sea_orm::DbBackend::Postgres {
+        "SELECT COUNT(*) AS n FROM pg_constraint \
+         WHERE conrelid = 'responsibility_period'::regclass AND contype = 'f'"
+    } else {
+        "SELECT COUNT(*) AS n FROM pragma_foreign_key_list('responsibility_period')"
+    };
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(backend, sql))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+/// The history's rows carry no foreign keys (a deleted organization's rows
+/// are unlinked by the deletion itself); the migration that drops them
+/// keeps every row and id, down and up, and a deleted organization's rows
+/// go back to it when it is recorded again either way.
+#[tokio::test]
+async fn the_migration_without_history_keys_keeps_every_row_down_and_up() {
+    use migration::{Migrator, MigratorTrait};
+
+    let app = TestApp::spawn().await;
+    helpers::small_province(&app).await;
+    let (kept, gone) = (
+        helpers::credit_code("91", "350102", 1),
+        helpers::credit_code("91", "350102", 2),
+    );
+    for code in [&kept, &gone] {
+        helpers::organization(&app, code, "公司", "SMALL_MICRO_ENTERPRISE", "350102001").await;
+    }
+    helpers::department(&app, "DJ-FALLBACK", "TOWNSHIP", "350102001").await;
+    let delete = "mutation($code: String!) { deleteOrganization(creditCode: $code) }";
+    app.data(delete, json!({ "code": gone })).await;
+    assert_eq!(period_foreign_keys(&app).await, 0);
+    assert_eq!(
+        period_rows(&app, "organization_id IS NULL").await,
+        3,
+        "the deleted one's two rows and its closing row, unlinked"
+    );
+    let before = history(&app, &kept).await;
+    let rows = period_rows(&app, "1 = 1").await;
+
+    let steps = Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name().contains("unconstrain_history"))
+        .expect("the migration is registered") as u32
+        + 1;
+    Migrator::down(&app.db, Some(steps))
+        .await
+        .expect("it goes down");
+    assert_eq!(
+        period_foreign_keys(&app).await,
+        2,
+        "to the organization and department"
+    );
+    assert_eq!(period_rows(&app, "1 = 1").await, rows);
+    assert_eq!(history(&app, &kept).await, before);
+
+    Migrator::up(&app.db, None).await.expect("it goes up again");
+    assert_eq!(period_foreign_keys(&app).await, 0);
+    assert_eq!(period_rows(&app, "1 = 1").await, rows);
+    assert_eq!(history(&app, &kept).await, before, "the same periods");
+    helpers::organization(&app, &gone, "公司", "SMALL_MICRO_ENTERPRISE", "350102001").await;
+    assert_eq!(
+        history(&app, &gone).await.len(),
+        3,
+        "its two periods back, and a new one"
+    );
+}

@@ -238,6 +238,13 @@ pub async fn end(db: &impl ConnectionTrait, organization_id: i32) -> Result<()> 
         at,
     )
     .await?;
+    // Unlinked: the rows carry no foreign key to the organization (see
+    // m20261214_000001_unconstrain_history), and its id may not be reused.
+    db.execute_unprepared(&format!(
+        "UPDATE responsibility_period SET organization_id = NULL \
+         WHERE organization_id = {organization_id}"
+    ))
+    .await?;
     Ok(())
 }
 
