@@ -67,20 +67,29 @@ fn assert_contiguous(periods: &[Value], case: &str) {
     assert_eq!(periods.last().unwrap()["to"], Value::Null, "{case}");
 }
 
-async fn open_periods(app: &TestApp) -> i64 {
+/// The `n` that `sql` (one row, a count named `n`) answers.
+async fn count(app: &TestApp, sql: &str) -> i64 {
     let row = app
         .db
         .query_one_raw(sea_orm::Statement::from_string(
             app.db.get_database_backend(),
-            // Open: an organization's latest row, unless it closes.
-            "SELECT COUNT(*) AS n FROM responsibility_period p WHERE p.basis IS NOT NULL \
-             AND NOT EXISTS (SELECT 1 FROM responsibility_period q \
-               WHERE q.credit_code = p.credit_code AND q.from_at > p.from_at)",
+            sql,
         ))
         .await
         .unwrap()
         .unwrap();
     row.try_get::<i64>("", "n").unwrap()
+}
+
+async fn open_periods(app: &TestApp) -> i64 {
+    // Open: an organization's latest row, unless it closes.
+    count(
+        app,
+        "SELECT COUNT(*) AS n FROM responsibility_period p WHERE p.basis IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM responsibility_period q \
+           WHERE q.credit_code = p.credit_code AND q.from_at > p.from_at)",
+    )
+    .await
 }
 
 #[tokio::test]
@@ -507,16 +516,11 @@ async fn prune_removes_old_snapshots_and_closed_periods_never_an_open_one() {
 
 /// Rows of the history table, whatever its shape.
 async fn period_rows(app: &TestApp, condition: &str) -> i64 {
-    let row = app
-        .db
-        .query_one_raw(sea_orm::Statement::from_string(
-            app.db.get_database_backend(),
-            format!("SELECT COUNT(*) AS n FROM responsibility_period WHERE {condition}"),
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap()
+    count(
+        app,
+        &format!("SELECT COUNT(*) AS n FROM responsibility_period WHERE {condition}"),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -666,20 +670,13 @@ async fn the_append_only_migration_carries_every_period_down_and_up() {
 
 /// The foreign keys of `responsibility_period`, as the database lists them.
 async fn period_foreign_keys(app: &TestApp) -> i64 {
-    let backend = app.db.get_database_backend();
-    let sql = if backend == sea_orm::DbBackend::Postgres {
+    let sql = if app.db.get_database_backend() == sea_orm::DbBackend::Postgres {
         "SELECT COUNT(*) AS n FROM pg_constraint \
          WHERE conrelid = 'responsibility_period'::regclass AND contype = 'f'"
     } else {
         "SELECT COUNT(*) AS n FROM pragma_foreign_key_list('responsibility_period')"
     };
-    let row = app
-        .db
-        .query_one_raw(sea_orm::Statement::from_string(backend, sql))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap()
+    count(app, sql).await
 }
 
 /// The history's rows carry no foreign keys (a deleted organization's rows
