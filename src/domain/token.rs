@@ -5,6 +5,8 @@
 //! stored hash useless to a thief (no password stretching needed), and a
 //! lookup by hash is one indexed read per request.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -44,8 +46,23 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
-fn hash(secret: &str) -> String {
+/// The SHA-256 of a secret, as stored.
+pub fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Counts the tokens created and revoked through this process, so that
+/// what a server remembers of credentials (`http::auth`) ends the moment
+/// one is.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// How many tokens have been created or revoked through this process.
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
+
+fn changed() {
+    GENERATION.fetch_add(1, Ordering::AcqRel);
 }
 
 /// Creates a token. Who may: an admin, and a region-bound admin only for
@@ -97,6 +114,7 @@ pub async fn create(
     }
     .insert(db)
     .await?;
+    changed();
     audit::record_token(db, caller, &saved, "CREATE").await?;
     Ok(CreatedToken {
         info: info(&saved, region.map(|r| r.code)),
@@ -159,6 +177,7 @@ pub async fn revoke(db: &impl ConnectionTrait, caller: &Caller, name: &str) -> R
     let mut active: api_token::ActiveModel = token.into();
     active.revoked_at = Set(Some(chrono::Utc::now()));
     let saved = active.update(db).await?;
+    changed();
     audit::record_token(db, caller, &saved, "REVOKE").await?;
     Ok(true)
 }

@@ -3,6 +3,14 @@
 //! user. Every route learns its caller through the [`Caller`] extractor
 //! defined here; its rejection is an [`Error`], whose answer (status, body,
 //! `WWW-Authenticate`) is written once in [`super::error`].
+//!
+//! What a credential stood for is remembered for a second
+//! ([`Remembered`]): without that, every request spent a statement on it,
+//! as long as the statement of a lookup by credit code.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
@@ -23,12 +31,7 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let caller = caller(
-            &state.db,
-            state.options.access,
-            parts.headers.get(header::AUTHORIZATION),
-        )
-        .await?;
+        let caller = remembered_caller(state, parts.headers.get(header::AUTHORIZATION)).await?;
         trace::record_token(&caller.name);
         Ok(caller)
     }
@@ -42,7 +45,7 @@ impl OptionalFromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>> {
         match parts.headers.get(header::AUTHORIZATION) {
-            Some(authorization) => caller(&state.db, state.options.access, Some(authorization))
+            Some(authorization) => remembered_caller(state, Some(authorization))
                 .await
                 .map(Some),
             None => Ok(None),
@@ -57,22 +60,109 @@ pub async fn caller(
     access: Access,
     authorization: Option<&HeaderValue>,
 ) -> Result<Caller> {
+    match secret_of(access, authorization)? {
+        Some(secret) => token::authenticate(db, secret).await,
+        None => open(db).await,
+    }
+}
+
+/// [`caller`], answered from what the same credential stood for less than
+/// [`FRESH`] ago when nothing about tokens has changed in this process
+/// since.
+async fn remembered_caller(
+    state: &AppState,
+    authorization: Option<&HeaderValue>,
+) -> Result<Caller> {
+    let secret = secret_of(state.options.access, authorization)?;
+    let credential = secret.map(token::hash);
+    if let Some(caller) = state.credentials.recall(&credential) {
+        return Ok(caller);
+    }
+    // Taken before asking, so that a token written meanwhile leaves this
+    // answer out of date at once.
+    let generation = token::generation();
+    let caller = match secret {
+        Some(secret) => token::authenticate(&state.db, secret).await?,
+        None => open(&state.db).await?,
+    };
+    state
+        .credentials
+        .keep(credential, generation, caller.clone());
+    Ok(caller)
+}
+
+/// The secret an `Authorization` value presents; None for no value, when
+/// the service may be open; an error for a value that is not a bearer
+/// token, or no value when the service needs one.
+fn secret_of(access: Access, authorization: Option<&HeaderValue>) -> Result<Option<&str>> {
     match authorization {
-        Some(value) => {
-            let secret = value
-                .to_str()
-                .ok()
-                .and_then(bearer)
-                .ok_or_else(|| Error::Unauthenticated(msg!("auth-bad-header")))?;
-            token::authenticate(db, secret).await
+        Some(value) => value
+            .to_str()
+            .ok()
+            .and_then(bearer)
+            .map(Some)
+            .ok_or_else(|| Error::Unauthenticated(msg!("auth-bad-header"))),
+        None if access == Access::OpenUntilTokens => Ok(None),
+        None => Err(Error::Unauthenticated(msg!("auth-token-needed"))),
+    }
+}
+
+/// The local user while no token is in force.
+async fn open(db: &DatabaseConnection) -> Result<Caller> {
+    if token::any_active(db).await? {
+        Err(Error::Unauthenticated(msg!("auth-token-needed")))
+    } else {
+        Ok(Caller::local())
+    }
+}
+
+/// How long what a credential stood for is taken as still true. A token
+/// created or revoked through this process ends it at once (see
+/// [`token::generation`]); one created or revoked by another process (the
+/// CLI, another replica) takes effect here within this time.
+pub const FRESH: Duration = Duration::from_secs(1);
+
+/// Most credentials remembered at once; past that, all are forgotten.
+const REMEMBERED: usize = 1024;
+
+/// The callers that credentials stood for a moment ago, by the SHA-256 of
+/// the secret (None: a request without one, while the service is open).
+/// Only callers let in are remembered: a refused secret is asked about
+/// every time.
+#[derive(Default)]
+pub struct Remembered {
+    callers: Mutex<HashMap<Option<String>, Answer>>,
+}
+
+struct Answer {
+    at: Instant,
+    generation: u64,
+    caller: Caller,
+}
+
+impl Remembered {
+    fn recall(&self, credential: &Option<String>) -> Option<Caller> {
+        let callers = self.callers.lock().ok()?;
+        let answer = callers.get(credential)?;
+        (answer.at.elapsed() < FRESH && answer.generation == token::generation())
+            .then(|| answer.caller.clone())
+    }
+
+    fn keep(&self, credential: Option<String>, generation: u64, caller: Caller) {
+        let Ok(mut callers) = self.callers.lock() else {
+            return;
+        };
+        if callers.len() >= REMEMBERED {
+            callers.clear();
         }
-        None => {
-            if access == Access::OpenUntilTokens && !token::any_active(db).await? {
-                Ok(Caller::local())
-            } else {
-                Err(Error::Unauthenticated(msg!("auth-token-needed")))
-            }
-        }
+        callers.insert(
+            credential,
+            Answer {
+                at: Instant::now(),
+                generation,
+                caller,
+            },
+        );
     }
 }
 

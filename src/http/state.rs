@@ -9,6 +9,7 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
 
+use super::auth::Remembered;
 use super::gate::WriteGate;
 use crate::graphql::AppSchema;
 
@@ -132,6 +133,8 @@ pub struct AppState {
     pub options: Arc<HttpOptions>,
     /// Reads take turns while a write runs.
     pub gate: Arc<WriteGate>,
+    /// What requests' credentials stood for a moment ago.
+    pub credentials: Arc<Remembered>,
 }
 
 impl AppState {
@@ -141,6 +144,7 @@ impl AppState {
             db,
             options: Arc::new(options),
             gate: Arc::default(),
+            credentials: Arc::default(),
         }
     }
 }

@@ -170,3 +170,50 @@ async fn a_default_token_name_never_collides_with_an_existing_one() {
     let name = created.expect("a fresh default name").info.name;
     assert_ne!(name, "viewer-2");
 }
+
+#[tokio::test]
+async fn what_a_credential_stood_for_holds_a_second_unless_a_token_changes_in_this_process() {
+    let app = TestApp::spawn().await;
+    let router = app.router();
+    let me = |secret: Option<&str>| post_query(secret, ME, json!({}));
+    assert_eq!(send(router.clone(), me(None)).await.status, StatusCode::OK);
+
+    // A token written by another process (the CLI, another replica): this
+    // server learns of it within a second.
+    let outside = "orgmap_written-by-another-process";
+    let insert = app.db.get_database_backend().build(
+        sea_orm::sea_query::Query::insert()
+            .into_table(entity::api_token::Entity)
+            .columns([
+                entity::api_token::Column::Name,
+                entity::api_token::Column::Role,
+                entity::api_token::Column::SecretHash,
+                entity::api_token::Column::CreatedAt,
+            ])
+            .values_panic([
+                "outside".into(),
+                "VIEWER".into(),
+                token::hash(outside).into(),
+                chrono::Utc::now().into(),
+            ]),
+    );
+    let generation = token::generation();
+    app.db.execute_raw(insert).await.unwrap();
+    let at_once = send(router.clone(), me(None)).await;
+    // Other tests of this binary create tokens in this process too, which
+    // ends what every server remembers.
+    if token::generation() == generation {
+        assert_eq!(at_once.status, StatusCode::OK, "remembered as open");
+    }
+    tokio::time::sleep(orgmap::http::auth::FRESH + std::time::Duration::from_millis(100)).await;
+    assert_unauthenticated("a second later", &send(router.clone(), me(None)).await);
+    let reply = send(router.clone(), me(Some(outside))).await;
+    assert_eq!(reply.json()["data"]["me"]["name"], "outside");
+
+    // One revoked through this process is refused at once, though it was
+    // let in a moment ago.
+    token::revoke(&app.db, &Caller::local(), "outside")
+        .await
+        .unwrap();
+    assert_unauthenticated("revoked here", &send(router.clone(), me(Some(outside))).await);
+}
