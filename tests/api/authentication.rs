@@ -215,5 +215,8 @@ async fn what_a_credential_stood_for_holds_a_second_unless_a_token_changes_in_th
     token::revoke(&app.db, &Caller::local(), "outside")
         .await
         .unwrap();
-    assert_unauthenticated("revoked here", &send(router.clone(), me(Some(outside))).await);
+    assert_unauthenticated(
+        "revoked here",
+        &send(router.clone(), me(Some(outside))).await,
+    );
 }

@@ -52,6 +52,7 @@ mod resolution;
 mod roles;
 mod rules;
 mod schema;
+mod sessions;
 mod should_establish;
 mod stored_responsibility;
 mod subscription;

@@ -155,9 +155,18 @@ async fn open_with(
             // and spends more on compiling than the statement then runs:
             // the ledger's summary took 642 ms with it and 29 ms without,
             // and a rule change re-resolving 100,000 organizations about
-            // 9.9 s against 8.5 s. Sent as a start-up option, as sea-orm
-            // sends its statement timeout: no statement of its own.
-            .map_sqlx_postgres_opts(|opts| opts.options([("jit", "off")]));
+            // 9.9 s against 8.5 s. Nor parallel plans: a page of 100 of a
+            // city's unassigned organizations at 1,000,000 (index order,
+            // stopped by its LIMIT) took 15 ms with a worker, which takes
+            // milliseconds to start, and 9-11 ms without; the province's
+            // ledger summary 17 against 14 ms. Under load a worker only
+            // takes a core from another request; the province-wide gap
+            // counts, the one gain seen, lost 1 ms of 10 without it. Sent
+            // as start-up options, as sea-orm sends its statement timeout:
+            // no statement of their own.
+            .map_sqlx_postgres_opts(|opts| {
+                opts.options([("jit", "off"), ("max_parallel_workers_per_gather", "0")])
+            });
     }
     Database::connect(options).await
 }
