@@ -96,7 +96,7 @@ async fn answer(baseline: &Baseline, request: Request) -> anyhow::Result<Vec<Vec
         .lock()
         .ok()
         .and_then(|at| *at)
-        .is_some_and(|at| at.elapsed() < orgmap::http::auth::FRESH);
+        .is_some_and(|at| at.elapsed() < orgmap::http::credentials::FRESH);
     if !remembered {
         let check = pool.rows(TOKEN_CHECK, &[]).await?;
         if check

@@ -5,12 +5,8 @@
 //! `WWW-Authenticate`) is written once in [`super::error`].
 //!
 //! What a credential stood for is remembered for a second
-//! ([`Remembered`]): without that, every request spent a statement on it,
-//! as long as the statement of a lookup by credit code.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! ([`super::credentials`]): without that, every request spent a statement
+//! on it, as long as the statement of a lookup by credit code.
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
@@ -67,7 +63,7 @@ pub async fn caller(
 }
 
 /// [`caller`], answered from what the same credential stood for less than
-/// [`FRESH`] ago when nothing about tokens has changed in this process
+/// [`super::credentials::FRESH`] ago when nothing about tokens has changed in this process
 /// since.
 async fn remembered_caller(
     state: &AppState,
@@ -113,56 +109,6 @@ async fn open(db: &DatabaseConnection) -> Result<Caller> {
         Err(Error::Unauthenticated(msg!("auth-token-needed")))
     } else {
         Ok(Caller::local())
-    }
-}
-
-/// How long what a credential stood for is taken as still true. A token
-/// created or revoked through this process ends it at once (see
-/// [`token::generation`]); one created or revoked by another process (the
-/// CLI, another replica) takes effect here within this time.
-pub const FRESH: Duration = Duration::from_secs(1);
-
-/// Most credentials remembered at once; past that, all are forgotten.
-const REMEMBERED: usize = 1024;
-
-/// The callers that credentials stood for a moment ago, by the SHA-256 of
-/// the secret (None: a request without one, while the service is open).
-/// Only callers let in are remembered: a refused secret is asked about
-/// every time.
-#[derive(Default)]
-pub struct Remembered {
-    callers: Mutex<HashMap<Option<String>, Answer>>,
-}
-
-struct Answer {
-    at: Instant,
-    generation: u64,
-    caller: Caller,
-}
-
-impl Remembered {
-    fn recall(&self, credential: &Option<String>) -> Option<Caller> {
-        let callers = self.callers.lock().ok()?;
-        let answer = callers.get(credential)?;
-        (answer.at.elapsed() < FRESH && answer.generation == token::generation())
-            .then(|| answer.caller.clone())
-    }
-
-    fn keep(&self, credential: Option<String>, generation: u64, caller: Caller) {
-        let Ok(mut callers) = self.callers.lock() else {
-            return;
-        };
-        if callers.len() >= REMEMBERED {
-            callers.clear();
-        }
-        callers.insert(
-            credential,
-            Answer {
-                at: Instant::now(),
-                generation,
-                caller,
-            },
-        );
     }
 }
 

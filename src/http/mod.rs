@@ -7,6 +7,7 @@
 //! [`error`]) and never the router.
 
 pub mod auth;
+pub mod credentials;
 pub mod dashboard;
 pub mod downloads;
 pub mod error;

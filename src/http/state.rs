@@ -9,7 +9,7 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
 
-use super::auth::Remembered;
+use super::credentials::Remembered;
 use super::gate::WriteGate;
 use crate::graphql::AppSchema;
 

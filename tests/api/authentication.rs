@@ -205,7 +205,8 @@ async fn what_a_credential_stood_for_holds_a_second_unless_a_token_changes_in_th
     if token::generation() == generation {
         assert_eq!(at_once.status, StatusCode::OK, "remembered as open");
     }
-    tokio::time::sleep(orgmap::http::auth::FRESH + std::time::Duration::from_millis(100)).await;
+    tokio::time::sleep(orgmap::http::credentials::FRESH + std::time::Duration::from_millis(100))
+        .await;
     assert_unauthenticated("a second later", &send(router.clone(), me(None)).await);
     let reply = send(router.clone(), me(Some(outside))).await;
     assert_eq!(reply.json()["data"]["me"]["name"], "outside");
