@@ -161,19 +161,23 @@ pub fn sqlite_in(dir: &tempfile::TempDir) -> String {
     )
 }
 
-/// `orgmap serve` on a free loopback port with a fresh SQLite file and
-/// `extra` arguments, its standard error piped; returns once it accepts
-/// connections.
-pub fn serve_binary(dir: &tempfile::TempDir, extra: &[&str]) -> (Child, String) {
+/// A running `orgmap serve`, its standard error read as it comes.
+pub struct Served {
+    child: Child,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+/// `orgmap serve` on a loopback port of its own choosing (`--listen
+/// 127.0.0.1:0`: a port picked here and freed for the server could be
+/// taken by another test's server or client meanwhile) with a fresh SQLite
+/// file and `extra` arguments; returns, with the address it logged, once it
+/// listens.
+pub fn serve_binary(dir: &tempfile::TempDir, extra: &[&str]) -> (Served, String) {
+    use std::io::BufRead;
+
     let url = sqlite_in(dir);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen = format!("127.0.0.1:{port}");
-    let server = Command::new(env!("CARGO_BIN_EXE_orgmap"))
-        .args(["serve", "--listen", &listen, "--database-url", &url])
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orgmap"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &url])
         .args(extra)
         .env_remove("DATABASE_URL")
         .env_remove("RUST_LOG")
@@ -181,37 +185,55 @@ pub fn serve_binary(dir: &tempfile::TempDir, extra: &[&str]) -> (Child, String) 
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while std::net::TcpStream::connect(&listen).is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (server, listen)
+    let pipe = child.stderr.take().unwrap();
+    let (address_tx, address_rx) = std::sync::mpsc::channel();
+    let stderr = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in std::io::BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if line.contains("orgmap is listening") {
+                let _ = address_tx.send(logged_address(&line));
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let listen = address_rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server logs the address it listens on");
+    (Served { child, stderr }, listen)
+}
+
+/// The `127.0.0.1:PORT` in a log line, text or JSON.
+fn logged_address(line: &str) -> String {
+    let start = line.find("127.0.0.1:").expect("a loopback address");
+    line[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
+        .collect()
 }
 
 /// Sends SIGTERM and waits for the exit: its status and standard error.
-pub fn terminate(mut server: Child) -> (ExitStatus, String) {
+pub fn terminate(server: Served) -> (ExitStatus, String) {
+    let Served { mut child, stderr } = server;
     let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
+        .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     let deadline = Instant::now() + Duration::from_secs(15);
     let status = loop {
-        if let Some(status) = server.try_wait().unwrap() {
+        if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
         if Instant::now() > deadline {
-            let _ = server.kill();
+            let _ = child.kill();
             panic!("the server did not stop on SIGTERM");
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let mut stderr = String::new();
-    if let Some(mut pipe) = server.stderr.take() {
-        std::io::Read::read_to_string(&mut pipe, &mut stderr).unwrap();
-    }
-    (status, stderr)
+    (status, stderr.join().unwrap())
 }
 
 #[test]
