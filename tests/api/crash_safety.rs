@@ -5,13 +5,15 @@
 //! as it was before the write or exactly as the same write leaves it when
 //! it runs to its end on a copy of the database.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use orgmap::domain::store::db;
+
+use crate::probes::{Served, serve_url};
 use sea_orm::{ConnectionTrait, Statement};
 
 /// Large enough that the rule change and the import run for a second or
@@ -48,34 +50,10 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
-/// A server on a free loopback port, its address read from its log.
-fn serve(database: &Path) -> (Child, SocketAddr) {
-    let mut child = orgmap()
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            &url(database),
-        ])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut log = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let address = loop {
-        line.clear();
-        assert!(log.read_line(&mut line).unwrap() > 0, "the server exited");
-        if let Some(at) = line.find("address=") {
-            let rest = &line[at + "address=".len()..];
-            let end = rest.find(' ').unwrap_or(rest.len());
-            break rest[..end].trim().parse().unwrap();
-        }
-    };
-    // Keep reading its log, so that it never blocks on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut log, &mut std::io::sink()));
-    (child, address)
+/// A server on a loopback port of its own, its address read from its log.
+fn serve(database: &Path) -> (Served, SocketAddr) {
+    let (server, address) = serve_url(&url(database), &[]);
+    (server, address.parse().unwrap())
 }
 
 /// Sends a GraphQL POST and waits at most `wait` for the answer's first
@@ -103,11 +81,10 @@ fn post(address: SocketAddr, body: &str, wait: Duration) -> bool {
     }
 }
 
-fn stop(mut child: Child) {
+fn stop(server: Served) {
     // SIGTERM through the binary's own graceful shutdown is not needed:
     // what was committed is on disk; SIGKILL after an answer loses nothing.
-    child.kill().unwrap();
-    child.wait().unwrap();
+    server.kill();
 }
 
 /// Every organization's category and stored responsibility, by credit code.
@@ -181,10 +158,9 @@ async fn a_write_killed_midway_leaves_the_state_before_it_or_after_it() {
     let after = state(&reference).await;
 
     // The same change on the live database, killed halfway through.
-    let (mut server, address) = serve(&live);
+    let (server, address) = serve(&live);
     let answered = post(address, RULE_CHANGE, took / 2);
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     assert!(!answered, "the server answered before it was killed");
     restart(&live);
     assert_before_or_after("rule change", &state(&live).await, &before, &after);

@@ -609,12 +609,10 @@ async fn one_organization_changed_twice_by_one_import_keeps_one_row_for_the_inst
     assert_eq!(periods[2]["department"], now["department"]);
 }
 
-/// The migration to append-only periods carries every period down (each
-/// closed where the next begins, or at its deletion) and up again.
-#[tokio::test]
-async fn the_append_only_migration_carries_every_period_down_and_up() {
-    use migration::{Migrator, MigratorTrait};
-
+/// A province with two organizations at a township with a fallback
+/// department, the second of them deleted: their credit codes, kept and
+/// deleted.
+async fn kept_and_deleted() -> (TestApp, String, String) {
     let app = TestApp::spawn().await;
     helpers::small_province(&app).await;
     let (kept, gone) = (
@@ -627,18 +625,38 @@ async fn the_append_only_migration_carries_every_period_down_and_up() {
     helpers::department(&app, "DJ-FALLBACK", "TOWNSHIP", "350102001").await;
     let delete = "mutation($code: String!) { deleteOrganization(creditCode: $code) }";
     app.data(delete, json!({ "code": gone })).await;
+    (app, kept, gone)
+}
+
+/// How many migrations `down` takes back to undo the one whose name holds
+/// `name`, and every later one.
+fn steps_back_to(name: &str) -> u32 {
+    use migration::{Migrator, MigratorTrait};
+
+    Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name().contains(name))
+        .expect("the migration is registered") as u32
+        + 1
+}
+
+/// The migration to append-only periods carries every period down (each
+/// closed where the next begins, or at its deletion) and up again.
+#[tokio::test]
+async fn the_append_only_migration_carries_every_period_down_and_up() {
+    use migration::{Migrator, MigratorTrait};
+
+    let (app, kept, gone) = kept_and_deleted().await;
     let before = history(&app, &kept).await;
     assert_eq!(before.len(), 2);
 
-    let steps = Migrator::migrations()
-        .iter()
-        .rev()
-        .position(|m| m.name().contains("append_responsibility_periods"))
-        .expect("the migration is registered") as u32
-        + 1;
-    Migrator::down(&app.db, Some(steps))
-        .await
-        .expect("it goes down");
+    Migrator::down(
+        &app.db,
+        Some(steps_back_to("append_responsibility_periods")),
+    )
+    .await
+    .expect("it goes down");
     assert_eq!(period_rows(&app, "1 = 1").await, 4, "the closing row gone");
     assert_eq!(period_rows(&app, "to_at IS NULL").await, 1, "one open");
     assert_eq!(
@@ -687,18 +705,7 @@ async fn period_foreign_keys(app: &TestApp) -> i64 {
 async fn the_migration_without_history_keys_keeps_every_row_down_and_up() {
     use migration::{Migrator, MigratorTrait};
 
-    let app = TestApp::spawn().await;
-    helpers::small_province(&app).await;
-    let (kept, gone) = (
-        helpers::credit_code("91", "350102", 1),
-        helpers::credit_code("91", "350102", 2),
-    );
-    for code in [&kept, &gone] {
-        helpers::organization(&app, code, "公司", "SMALL_MICRO_ENTERPRISE", "350102001").await;
-    }
-    helpers::department(&app, "DJ-FALLBACK", "TOWNSHIP", "350102001").await;
-    let delete = "mutation($code: String!) { deleteOrganization(creditCode: $code) }";
-    app.data(delete, json!({ "code": gone })).await;
+    let (app, kept, gone) = kept_and_deleted().await;
     assert_eq!(period_foreign_keys(&app).await, 0);
     assert_eq!(
         period_rows(&app, "organization_id IS NULL").await,
@@ -708,13 +715,7 @@ async fn the_migration_without_history_keys_keeps_every_row_down_and_up() {
     let before = history(&app, &kept).await;
     let rows = period_rows(&app, "1 = 1").await;
 
-    let steps = Migrator::migrations()
-        .iter()
-        .rev()
-        .position(|m| m.name().contains("unconstrain_history"))
-        .expect("the migration is registered") as u32
-        + 1;
-    Migrator::down(&app.db, Some(steps))
+    Migrator::down(&app.db, Some(steps_back_to("unconstrain_history")))
         .await
         .expect("it goes down");
     assert_eq!(

@@ -173,11 +173,15 @@ pub struct Served {
 /// file and `extra` arguments; returns, with the address it logged, once it
 /// listens.
 pub fn serve_binary(dir: &tempfile::TempDir, extra: &[&str]) -> (Served, String) {
+    serve_url(&sqlite_in(dir), extra)
+}
+
+/// [`serve_binary`] on the database at `url`.
+pub fn serve_url(url: &str, extra: &[&str]) -> (Served, String) {
     use std::io::BufRead;
 
-    let url = sqlite_in(dir);
     let mut child = Command::new(env!("CARGO_BIN_EXE_orgmap"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &url])
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
         .args(extra)
         .env_remove("DATABASE_URL")
         .env_remove("RUST_LOG")
@@ -212,6 +216,14 @@ fn logged_address(line: &str) -> String {
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
         .collect()
+}
+
+impl Served {
+    /// SIGKILL, and the exit waited for.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
 }
 
 /// Sends SIGTERM and waits for the exit: its status and standard error.
